@@ -1,0 +1,1 @@
+"""The Dockerfile and compose analyzer: parse, model, profile, rules."""

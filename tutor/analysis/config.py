@@ -1,0 +1,117 @@
+"""Project configuration: ``.hardening-tutor.toml`` or ``[tool.hardening-tutor]``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tutor.analysis.model import Severity
+from tutor.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAME = ".hardening-tutor.toml"
+THRESHOLDS = ("error", "warning", "info", "none")
+_KEYS = {
+    "ignore": "a list of rule ids (or hadolint/Trivy/Checkov ids) never to report",
+    "severity": "a table of rule id = \"error\" | \"warning\" | \"info\"",
+    "failure-threshold": "\"error\", \"warning\", \"info\" or \"none\"",
+    "trusted-nonroot-images": "a list of image patterns (fnmatch) that run as non-root",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings that change what is reported and what fails the run."""
+
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    failure_threshold: Severity | None = Severity.WARNING
+    trusted_nonroot: tuple[str, ...] = ()
+    source: Path | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.hardening-tutor.toml`` or ``pyproject.toml`` with our table, upwards."""
+    for directory in (start, *start.parents):
+        candidate = directory / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "[tool.hardening-tutor]" in _read(pyproject):
+            return pyproject
+        if (directory / ".git").exists():
+            break
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a config file; None gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("hardening-tutor", {})
+    return parse_config(data, path)
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate the settings table; every error names the file and the key."""
+    # Imported here: the registry imports every rule, which config users may not need.
+    from tutor.analysis.rules import rule_for
+
+    where = str(path) if path else "configuration"
+    unknown = sorted(set(data) - set(_KEYS))
+    if unknown:
+        known = ", ".join(_KEYS)
+        raise ConfigError(f"{where}: unknown setting '{unknown[0]}' (known: {known})")
+
+    def rule_id(value: Any, key: str) -> str:
+        rule = rule_for(str(value)) if isinstance(value, str) else None
+        if rule is None:
+            raise ConfigError(f"{where}: {key}: '{value}' is not a rule id or a peer id any "
+                              f"rule claims; run 'hardening-tutor rules' for the list")
+        return rule.id
+
+    ignore = data.get("ignore", [])
+    if not isinstance(ignore, list):
+        raise ConfigError(f"{where}: ignore must be {_KEYS['ignore']}")
+    severity_table = data.get("severity", {})
+    if not isinstance(severity_table, dict):
+        raise ConfigError(f"{where}: severity must be {_KEYS['severity']}")
+    severity: dict[str, Severity] = {}
+    for key, level in severity_table.items():
+        if level not in ("error", "warning", "info"):
+            raise ConfigError(f"{where}: severity.{key} must be \"error\", \"warning\" or "
+                              f"\"info\", not {level!r}")
+        severity[rule_id(key, "severity")] = Severity(level)
+    threshold = data.get("failure-threshold", "warning")
+    if threshold not in THRESHOLDS:
+        raise ConfigError(f"{where}: failure-threshold must be {_KEYS['failure-threshold']}")
+    trusted = data.get("trusted-nonroot-images", [])
+    if not isinstance(trusted, list) or not all(isinstance(t, str) for t in trusted):
+        raise ConfigError(f"{where}: trusted-nonroot-images must be "
+                          f"{_KEYS['trusted-nonroot-images']}")
+    return Config(ignore=frozenset(rule_id(i, "ignore") for i in ignore), severity=severity,
+                  failure_threshold=parse_threshold(threshold), trusted_nonroot=tuple(trusted),
+                  source=path)
+
+
+def parse_threshold(value: str) -> Severity | None:
+    """A threshold name as a severity; "none" never fails."""
+    return None if value == "none" else Severity(value)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None

@@ -1,0 +1,171 @@
+"""Turn command-line paths into analysed files: discovery, reading, and one report per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tutor.analysis.compose import is_remote_context, parse_compose
+from tutor.analysis.config import Config
+from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity
+from tutor.analysis.profile import ImageProfile
+from tutor.analysis.rules import RULES
+from tutor.analysis.source import read_source
+from tutor.errors import InputError, TutorError
+
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+_COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
+                     "docker-compose.*.yaml")
+_DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
+                        "Containerfile", "Containerfile.*", "dockerfile")
+# Directories that hold other people's code or tooling, never the project's Dockerfiles.
+_SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "venv", "__pycache__",
+                        ".tox", "site-packages"})
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Everything the reports print about one file."""
+
+    path: str
+    kind: str
+    error: str | None = None
+    profile: ImageProfile | None = None
+    findings: list[Finding] = field(default_factory=list)
+    # The build context directory, when the file has one (a directory argument, compose build).
+    context: str | None = None
+    suppressed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A file to analyse, with how it was found."""
+
+    path: Path
+    kind: str
+    context: Path | None = None
+    stage: str | None = None
+
+
+def kind_of(path: Path) -> str:
+    """"compose" for compose-like names and YAML files, else "dockerfile"."""
+    name = path.name.lower()
+    if name in COMPOSE_NAMES or any(fnmatch.fnmatch(name, p) for p in _COMPOSE_PATTERNS):
+        return "compose"
+    return "compose" if path.suffix.lower() in (".yml", ".yaml") else "dockerfile"
+
+
+def discover(paths: list[Path]) -> list[Target]:
+    """Expand arguments into targets; a missing path or an empty directory is an error."""
+    targets: list[Target] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_dir():
+            found = list(_scan_directory(path))
+            if not found:
+                raise InputError(f"{path}: no Dockerfile or compose file in this directory "
+                                 f"(looked for Dockerfile, *.Dockerfile, Containerfile, "
+                                 f"compose.yaml, docker-compose.yml)")
+            targets.extend(found)
+        else:
+            targets.append(Target(path, kind_of(path)))
+    unique: dict[Path, Target] = {}
+    for target in targets:
+        unique.setdefault(target.path.resolve(), target)
+    return list(unique.values())
+
+
+def _scan_directory(root: Path) -> Iterator[Target]:
+    """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder."""
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            path = Path(directory) / name
+            if any(fnmatch.fnmatch(name, p) for p in _DOCKERFILE_PATTERNS):
+                yield Target(path, "dockerfile", context=Path(directory))
+            elif kind_of(path) == "compose" and (name.lower() in COMPOSE_NAMES or any(
+                    fnmatch.fnmatch(name.lower(), p) for p in _COMPOSE_PATTERNS)):
+                yield Target(path, "compose", context=Path(directory))
+
+
+def analyze_targets(
+    targets: list[Target], config: Config, stage: str | None = None,
+    today: dt.date | None = None,
+) -> list[FileReport]:
+    """Analyse each target (and the Dockerfiles compose files build) into reports."""
+    reports: list[FileReport] = []
+    seen: set[Path] = set()
+    queue = list(targets)
+    while queue:
+        target = queue.pop(0)
+        key = target.path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        if target.kind == "compose":
+            report, builds = _analyze_compose(target)
+            reports.append(report)
+            queue.extend(b for b in builds if b.path.resolve() not in seen)
+        else:
+            reports.append(_analyze_dockerfile(target, config, target.stage or stage, today))
+    return reports
+
+
+def _display(path: Path) -> str:
+    """The path as the user would recognise it: relative to the working directory if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
+                        today: dt.date | None) -> FileReport:
+    report = FileReport(_display(target.path), "dockerfile",
+                        context=_display(target.context) if target.context else None)
+    try:
+        source = read_source(target.path)
+        analysis = analyze_dockerfile(source.text, config, target=stage, today=today,
+                                      extra_problems=source.problems)
+    except TutorError as exc:
+        report.error = str(exc)
+        return report
+    report.profile = analysis.profile
+    report.findings = analysis.findings
+    report.suppressed = analysis.suppressed
+    return report
+
+
+def _analyze_compose(target: Target) -> tuple[FileReport, list[Target]]:
+    report = FileReport(_display(target.path), "compose")
+    try:
+        source = read_source(target.path)
+    except TutorError as exc:
+        report.error = str(exc)
+        return report, []
+    model = parse_compose(source.text)
+    syntax = RULES["HT001"]
+    report.findings = [syntax.finding(p.line, p.message, p.end_line, severity=p.severity)
+                       for p in (*source.problems, *model.problems)]
+    base = target.path.parent
+    builds: list[Target] = []
+    for build in model.builds:
+        if is_remote_context(build.context):
+            continue
+        context = (base / build.context)
+        dockerfile = context / build.dockerfile
+        if dockerfile.is_file():
+            builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target))
+        else:
+            report.findings.append(syntax.finding(
+                build.line, f"service '{build.service}' builds from {build.dockerfile} in "
+                            f"{build.context}, which does not exist, so it was not analysed",
+                severity=Severity.WARNING))
+    return report, builds

@@ -1,0 +1,258 @@
+"""Parse Dockerfile text into the model, once, on top of dockerfile-parse.
+
+dockerfile-parse handles continuations, the escape directive and comments; this module adds
+what it lacks (tooling.md §5): heredoc bodies, an instruction left open at end of file, line
+spans in original lines, stages, ARG/ENV scoping and variable expansion.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import replace
+
+from dockerfile_parse import DockerfileParser
+
+from tutor.analysis.images import parse_image_ref
+from tutor.analysis.model import (
+    EXPANDED_INSTRUCTIONS,
+    KNOWN_INSTRUCTIONS,
+    Comment,
+    Dockerfile,
+    Heredoc,
+    Instruction,
+    ParseProblem,
+    Severity,
+    Stage,
+)
+from tutor.analysis.variables import parse_assignments, substitute
+
+# dockerfile-parse logs to the root logger on odd input; the analyzer reports problems itself.
+logging.getLogger("dockerfile_parse").setLevel(logging.CRITICAL)
+
+_HEREDOC = re.compile(r"(?<![<\w])<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
+_DIRECTIVE = re.compile(r"^\s*#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$")
+# BuildKit predefines these for FROM lines; their values depend on the build machine.
+_PLATFORM_ARGS = (
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+)
+
+
+def parse(text: str) -> Dockerfile:
+    """Parse Dockerfile text; problems become ``ParseProblem`` entries, never exceptions."""
+    lines = text.splitlines()
+    directives, escape = _directives(lines)
+    entries = DockerfileParser(fileobj=io.StringIO(text)).structure
+    entries.sort(key=lambda e: (e["startline"], e["endline"]))
+    problems: list[ParseProblem] = []
+    comments: list[Comment] = []
+    raw_instructions: list[Instruction] = []
+    skip_until = -1  # 0-based last line of the heredoc bodies consumed so far
+    covered_to = -1
+    for entry in entries:
+        start, end = entry["startline"], entry["endline"]
+        covered_to = max(covered_to, end)
+        if start <= skip_until:
+            continue
+        keyword = entry["instruction"]
+        if keyword == "COMMENT":
+            comments.append(Comment(start + 1, lines[start].strip() if start < len(lines) else ""))
+            continue
+        value = entry["value"]
+        heredocs: tuple[Heredoc, ...] = ()
+        if keyword in _HEREDOC_KEYWORDS and "<<" in value:
+            heredocs, last = _read_heredocs(value, lines, end + 1, problems, start + 1)
+            if heredocs:
+                skip_until = last
+                end = max(end, last)
+        raw_instructions.append(
+            Instruction(keyword=keyword, value=value, line=start + 1, end_line=end + 1,
+                        raw="\n".join(lines[start : end + 1]), stage=-1, heredocs=heredocs)
+        )
+    leftover = _unclosed_tail(lines, max(covered_to, skip_until) + 1, escape)
+    if leftover:
+        raw_instructions.append(leftover)
+        problems.append(ParseProblem(
+            leftover.line, leftover.end_line,
+            f"the file ends inside a line continuation: line {leftover.end_line} ends with "
+            f"'{escape}' and nothing follows", Severity.WARNING))
+    if not raw_instructions:
+        problems.append(ParseProblem(1, 1, "the file has no instructions: a Dockerfile must "
+                                     "start with FROM (after optional ARG lines)"))
+    instructions, stages, global_args = _build_stages(raw_instructions, escape, problems)
+    return Dockerfile(text=text, instructions=instructions, comments=comments,
+                      directives=directives, global_args=global_args, stages=stages,
+                      problems=sorted(problems, key=lambda p: p.line))
+
+
+def _directives(lines: list[str]) -> tuple[dict[str, str], str]:
+    """Parser directives (``# syntax=``, ``# escape=``, ``# check=``) at the top of the file."""
+    directives: dict[str, str] = {}
+    for line in lines:
+        match = _DIRECTIVE.match(line)
+        if not match:
+            break
+        key = match.group(1).lower()
+        if key in directives:
+            break
+        directives[key] = match.group(2)
+    escape = directives.get("escape", "\\")
+    return directives, escape if escape in ("\\", "`") else "\\"
+
+
+def _read_heredocs(
+    value: str, lines: list[str], body_start: int, problems: list[ParseProblem], opener: int
+) -> tuple[tuple[Heredoc, ...], int]:
+    """Consume the bodies of every ``<<WORD`` in the instruction, in order."""
+    heredocs: list[Heredoc] = []
+    cursor = body_start
+    for match in _HEREDOC.finditer(value):
+        strip_tabs, quote, delimiter = match.group(1) == "-", match.group(2), match.group(3)
+        end = cursor
+        while end < len(lines):
+            candidate = lines[end].rstrip("\r")
+            if (candidate.lstrip("\t") if strip_tabs else candidate) == delimiter:
+                break
+            end += 1
+        terminated = end < len(lines)
+        body_lines = lines[cursor:end]
+        if strip_tabs:
+            body_lines = [b.lstrip("\t") for b in body_lines]
+        heredocs.append(Heredoc(delimiter=delimiter, body="\n".join(body_lines) + "\n",
+                                line=cursor + 1, end_line=min(end, len(lines) - 1) + 1,
+                                expands=not quote, terminated=terminated))
+        if not terminated:
+            problems.append(ParseProblem(
+                opener, len(lines),
+                f"the here-document <<{delimiter} opened on line {opener} is never closed: "
+                f"add a line containing only {delimiter}"))
+            return tuple(heredocs), len(lines) - 1
+        cursor = end + 1
+    return tuple(heredocs), cursor - 1
+
+
+def _unclosed_tail(lines: list[str], first: int, escape: str) -> Instruction | None:
+    """Recover an instruction dockerfile-parse drops when the file ends inside a continuation."""
+    body = [(i, ln) for i, ln in enumerate(lines[first:], first) if ln.strip()
+            and not ln.lstrip().startswith("#")]
+    if not body or not lines[body[-1][0]].rstrip().endswith(escape):
+        return None
+    start, end = body[0][0], body[-1][0]
+    joined = " ".join(ln.strip().rstrip(escape).strip() for _, ln in body)
+    keyword, _, value = joined.partition(" ")
+    return Instruction(keyword=keyword.upper(), value=value.strip(), line=start + 1,
+                       end_line=end + 1, raw="\n".join(lines[start : end + 1]), stage=-1)
+
+
+def _build_stages(
+    raw: list[Instruction], escape: str, problems: list[ParseProblem]
+) -> tuple[list[Instruction], list[Stage], dict[str, str | None]]:
+    """Assign instructions to stages and expand variables with Docker's scoping rules."""
+    global_args: dict[str, str | None] = {}
+    global_scope: dict[str, str | None] = dict.fromkeys(_PLATFORM_ARGS)
+    stages: list[Stage] = []
+    stage_env: list[dict[str, str | None]] = []
+    scope: dict[str, str | None] = {}
+    out: list[Instruction] = []
+    for inst in raw:
+        keyword = inst.keyword
+        if keyword not in KNOWN_INSTRUCTIONS:
+            problems.append(ParseProblem(inst.line, inst.end_line,
+                                         f"unknown instruction '{_clip(keyword)}'"))
+            out.append(replace(inst, stage=len(stages) - 1))
+            continue
+        if keyword == "FROM":
+            stage, expanded = _open_stage(inst, len(stages), stages, global_scope, escape,
+                                          problems)
+            inst = replace(inst, stage=stage.index, expanded=expanded,
+                           unresolved=stage.base_unresolved)
+            stage.from_instruction = inst
+            stages.append(stage)
+            # ENV is inherited from a parent stage; ARGs never cross a FROM.
+            scope = dict(stage_env[stage.parent]) if stage.parent is not None else {}
+            stage_env.append({})
+            stage.instructions.append(inst)
+            out.append(inst)
+            continue
+        if not stages:
+            if keyword == "ARG":
+                for name, default in parse_assignments("ARG", inst.value, escape):
+                    value = substitute(default, global_scope, escape)[0] if default else default
+                    global_args[name] = value
+                    global_scope[name] = value
+            else:
+                problems.append(ParseProblem(
+                    inst.line, inst.end_line,
+                    f"{keyword} before the first FROM: only ARG may come before FROM"))
+            out.append(inst)
+            continue
+        expanded, unresolved = None, ()
+        if keyword in EXPANDED_INSTRUCTIONS:
+            expanded, unresolved = substitute(inst.value, scope, escape)
+        inst = replace(inst, stage=len(stages) - 1, expanded=expanded, unresolved=unresolved)
+        if keyword == "ARG":
+            for name, default in parse_assignments("ARG", inst.value, escape):
+                if default is not None:
+                    scope[name] = substitute(default, scope, escape)[0]
+                elif name not in scope or name in global_args:
+                    # A bare ARG imports the global default, if there is one.
+                    scope[name] = global_args.get(name)
+        elif keyword == "ENV":
+            for name, value in parse_assignments("ENV", expanded or "", escape):
+                scope[name] = value
+                stage_env[-1][name] = value
+        stages[-1].instructions.append(inst)
+        out.append(inst)
+    if raw and not stages:
+        problems.append(ParseProblem(raw[0].line, raw[-1].end_line,
+                                     "the file has no FROM instruction, so it builds no image"))
+    return out, stages, global_args
+
+
+def _open_stage(
+    inst: Instruction,
+    index: int,
+    stages: list[Stage],
+    global_scope: dict[str, str | None],
+    escape: str,
+    problems: list[ParseProblem],
+) -> tuple[Stage, str]:
+    """Read a FROM line: flags, base (expanded with global ARGs) and ``AS name``."""
+    words = inst.value.split()
+    platform = None
+    while words and words[0].startswith("--"):
+        flag = words.pop(0)
+        if flag.lower().startswith("--platform="):
+            platform = flag.split("=", 1)[1]
+    name = None
+    if len(words) >= 3 and words[-2].lower() == "as":
+        name = words[-1]
+        words = words[:-2]
+    base_text = words[0] if words else ""
+    if not words:
+        problems.append(ParseProblem(inst.line, inst.end_line, "FROM names no image"))
+    elif len(words) > 1:
+        problems.append(ParseProblem(inst.line, inst.end_line,
+                                     f"unexpected text after the image in FROM: "
+                                     f"'{_clip(' '.join(words[1:]))}'"))
+    base, unresolved = substitute(base_text, global_scope, escape)
+    parent = None
+    wanted = base.lower()
+    for earlier in stages:
+        if earlier.name and earlier.name.lower() == wanted:
+            parent = earlier.index
+    is_scratch = wanted == "scratch"
+    image = None
+    if parent is None and not is_scratch and base and not unresolved:
+        image = parse_image_ref(base)
+    stage = Stage(index=index, name=name, from_instruction=inst, base=base, platform=platform,
+                  image=image, parent=parent, is_scratch=is_scratch, base_unresolved=unresolved)
+    return stage, base
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """Shorten untrusted text quoted in a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,58 @@
+"""The rule registry: an explicit dict from rule id to rule instance."""
+
+from __future__ import annotations
+
+from tutor.analysis.rules.add_remote import AddRemoteUrl
+from tutor.analysis.rules.base import Rule
+from tutor.analysis.rules.base_eol import BaseImageEndOfLife
+from tutor.analysis.rules.base_no_digest import BaseImageNoDigest
+from tutor.analysis.rules.base_unpinned import BaseImageUnpinned
+from tutor.analysis.rules.curl_pipe_shell import CurlPipeShell
+from tutor.analysis.rules.expose_ssh import ExposeSsh
+from tutor.analysis.rules.final_user_root import FinalUserRoot
+from tutor.analysis.rules.setcap import FileCapabilities
+from tutor.analysis.rules.setuid import SetuidBit
+from tutor.analysis.rules.sudo import SudoInImage
+from tutor.analysis.rules.syntax import SyntaxProblem
+from tutor.analysis.rules.user_by_name import UserByName
+from tutor.analysis.rules.user_in_other_stage import UserInOtherStage
+from tutor.analysis.rules.user_unknown import UserUnknown
+from tutor.analysis.rules.user_without_uid import UserWithoutUid
+from tutor.analysis.rules.world_writable import WorldWritable
+
+_ALL: tuple[type[Rule], ...] = (
+    SyntaxProblem,
+    FinalUserRoot,
+    UserInOtherStage,
+    UserUnknown,
+    UserByName,
+    UserWithoutUid,
+    SudoInImage,
+    WorldWritable,
+    SetuidBit,
+    FileCapabilities,
+    BaseImageUnpinned,
+    BaseImageNoDigest,
+    BaseImageEndOfLife,
+    AddRemoteUrl,
+    CurlPipeShell,
+    ExposeSsh,
+)
+
+RULES: dict[str, Rule] = {cls.id: cls() for cls in _ALL}
+if len(RULES) != len(_ALL):
+    raise RuntimeError("two rules share an id")
+
+
+def rule_for(rule_id: str) -> Rule | None:
+    """The rule with this id or alias (hadolint, Trivy, Checkov, BuildKit), if any."""
+    wanted = rule_id.strip().upper()
+    if wanted in RULES:
+        return RULES[wanted]
+    return next((r for r in RULES.values() if wanted in (a.upper() for a in r.aliases)), None)
+
+
+def rules_for_alias(alias: str) -> list[Rule]:
+    """Every rule that claims this peer id (or is it)."""
+    wanted = alias.strip().upper()
+    return [r for r in RULES.values() if r.id == wanted or wanted in (a.upper() for a in r.aliases)]

@@ -1,0 +1,82 @@
+"""Shared helpers for rules that read RUN commands and file modes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tutor.analysis.model import Instruction
+from tutor.analysis.rules.base import DockerfileContext
+from tutor.analysis.shell import Command, pipelines, program, run_scripts
+
+
+@dataclass(frozen=True, slots=True)
+class RunCommand:
+    """A simple command inside a RUN, with the instruction it belongs to."""
+
+    inst: Instruction
+    words: Command
+
+    @property
+    def program(self) -> str:
+        """The program name, without its directory."""
+        return program(self.words)
+
+
+def run_commands(ctx: DockerfileContext, final_only: bool = False) -> Iterator[RunCommand]:
+    """Every simple command of every RUN (optionally only in the final image's stages)."""
+    for inst in ctx.instructions("RUN"):
+        if final_only and inst.stage not in ctx.final_chain:
+            continue
+        for script in run_scripts(inst):
+            for pipeline in pipelines(script.text):
+                for words in pipeline:
+                    yield RunCommand(inst, words)
+
+
+_OCTAL = re.compile(r"^[0-7]{3,4}$")
+_SYMBOLIC = re.compile(r"^([ugoa]*)([-+=])([rwxXst]*)$")
+
+
+def mode_grants(mode: str, who: str, perm: str) -> bool:
+    """Whether a chmod mode (octal or symbolic, comma-separated) adds ``perm`` for ``who``.
+
+    ``who`` is one of u/g/o; ``perm`` is ``w`` or ``s`` (setuid for u, setgid for g).
+    """
+    if _OCTAL.match(mode):
+        digits = mode.zfill(4)
+        if perm == "s":
+            return bool(int(digits[0]) & (4 if who == "u" else 2))
+        bit = {"r": 4, "w": 2, "x": 1}[perm]
+        return bool(int(digits["ugo".index(who) + 1]) & bit)
+    for clause in mode.split(","):
+        match = _SYMBOLIC.match(clause)
+        if not match or match.group(2) == "-":
+            continue
+        targets, perms = match.group(1), match.group(3)
+        if perm not in perms:
+            continue
+        if perm == "s":
+            # ``+s`` with no target sets both setuid and setgid.
+            if who in targets or "a" in targets or not targets:
+                return True
+        elif who in targets or "a" in targets:
+            return True
+    return False
+
+
+def chmod_modes(words: Command) -> list[str]:
+    """The mode arguments of a chmod command (skipping its flags)."""
+    args = [w for w in words[1:] if not (w.startswith("-") and not _SYMBOLIC.match(w))]
+    return args[:1]
+
+
+def copy_chmod(inst: Instruction) -> str | None:
+    """The ``--chmod=`` value of a COPY or ADD, if any."""
+    for word in inst.value.split():
+        if word.startswith("--chmod="):
+            return word.split("=", 1)[1]
+        if not word.startswith("--"):
+            break
+    return None

@@ -1,0 +1,117 @@
+"""The rule API: typed metadata, a docstring that is the documentation, and ``check()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Dockerfile, Instruction, Severity, Stage, Topic
+from tutor.analysis.profile import ImageProfile
+
+# The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
+LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
+
+_DOCS: dict[type, RuleDoc] = {}
+_SECTION = re.compile(r"^(Why|Failing|Passing|Fix):\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """A rule's documentation, parsed from its docstring's fixed sections."""
+
+    summary: str
+    why: str
+    failing: str
+    passing: str
+    fix: str
+
+
+@dataclass(slots=True)
+class DockerfileContext:
+    """Everything a Dockerfile rule may look at; built once per analysis."""
+
+    dockerfile: Dockerfile
+    profile: ImageProfile
+    today: dt.date
+    trusted_nonroot: tuple[str, ...] = ()
+    _final_chain: frozenset[int] | None = field(default=None, repr=False)
+
+    @property
+    def escape(self) -> str:
+        """The file's escape character."""
+        return self.dockerfile.directives.get("escape", "\\") if self.dockerfile else "\\"
+
+    @property
+    def final_chain(self) -> frozenset[int]:
+        """Indexes of the final stage and every stage it is built FROM."""
+        if self._final_chain is None:
+            chain: set[int] = set()
+            stage = self.profile.final_stage
+            while stage is not None:
+                chain.add(stage.index)
+                stage = (self.dockerfile.stages[stage.parent]
+                         if stage.parent is not None else None)
+            self._final_chain = frozenset(chain)
+        return self._final_chain
+
+    def instructions(self, *keywords: str) -> Iterator[Instruction]:
+        """Instructions with one of these keywords, in file order."""
+        for inst in self.dockerfile.instructions:
+            if inst.keyword in keywords:
+                yield inst
+
+    def stage_of(self, inst: Instruction) -> Stage | None:
+        """The stage an instruction belongs to (None before the first FROM)."""
+        return self.dockerfile.stages[inst.stage] if inst.stage >= 0 else None
+
+
+class Rule:
+    """Base class: subclasses set the metadata and implement ``check``."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    topic: ClassVar[Topic]
+    severity: ClassVar[Severity]
+    lesson: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # Which kind of file the rule reads: "dockerfile" or "compose".
+    applies_to: ClassVar[str] = "dockerfile"
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Yield the findings for one file."""
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> RuleDoc:
+        """The docstring's sections, parsed once per rule."""
+        cached = _DOCS.get(cls)
+        if cached is None:
+            cached = _DOCS[cls] = cls._parse_doc()
+        return cached
+
+    @classmethod
+    def _parse_doc(cls) -> RuleDoc:
+        """Parse the docstring into its sections."""
+        text = inspect.cleandoc(cls.__doc__ or "")
+        parts = _SECTION.split(text)
+        summary = parts[0].strip()
+        sections = {parts[i]: inspect.cleandoc(parts[i + 1]) for i in range(1, len(parts) - 1, 2)}
+        return RuleDoc(summary=summary, why=sections.get("Why", ""),
+                       failing=sections.get("Failing", ""), passing=sections.get("Passing", ""),
+                       fix=sections.get("Fix", ""))
+
+    def finding(self, line: int, message: str, end_line: int | None = None,
+                fix: str | None = None, severity: Severity | None = None) -> Finding:
+        """A finding of this rule; the fix defaults to the documented one."""
+        return Finding(rule=self.id, line=line, end_line=end_line or line, message=message,
+                       fix=fix or " ".join(self.doc().fix.split()),
+                       severity=severity or self.severity)
+
+    def at(self, inst: Instruction, message: str, fix: str | None = None) -> Finding:
+        """A finding spanning one instruction."""
+        return self.finding(inst.line, message, inst.end_line, fix)

@@ -1,0 +1,69 @@
+"""HT301: file capabilities granted with setcap."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity, Topic
+from tutor.analysis.rules._run import run_commands
+from tutor.analysis.rules.base import DockerfileContext, Rule
+
+_CAP = re.compile(r"cap_[a-z_]+", re.IGNORECASE)
+# Binding ports below 1024 is the one capability commonly granted this way on purpose.
+_LOW_RISK = frozenset({"cap_net_bind_service"})
+
+
+class FileCapabilities(Rule):
+    """A RUN grants Linux capabilities to a program file with setcap.
+
+    Why:
+        File capabilities travel with the binary: every user who runs it gets them,
+        including an attacker with an unprivileged shell. `cap_sys_admin`,
+        `cap_net_raw`, `cap_dac_override` and friends are most of root's power, and they
+        are invisible in `docker run` flags, so reviewers of the runtime configuration
+        never see them. The container also needs those capabilities in its bounding set,
+        which pushes operators to run it with fewer restrictions.
+
+    Failing:
+        FROM debian:13-slim
+        RUN apt-get update && apt-get install -y libcap2-bin \
+            && setcap cap_net_raw+ep /usr/bin/ping
+        USER 10001
+
+    Passing:
+        FROM debian:13-slim
+        RUN apt-get update && apt-get install -y iputils-ping
+        USER 10001
+
+    Fix:
+        Drop the setcap step. If the program truly needs a capability, grant it at run
+        time (`--cap-add` or compose `cap_add`, after `cap_drop: [ALL]`) where it is
+        visible and reviewable; to listen on a low port, use a port above 1024 instead.
+    """
+
+    id = "HT301"
+    name = "file-capabilities"
+    topic = Topic.CAPABILITIES
+    severity = Severity.WARNING
+    lesson = "capabilities"
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Flag setcap calls that add capabilities (``setcap -r`` removes them)."""
+        for cmd in run_commands(ctx):
+            if cmd.program != "setcap" or "-r" in cmd.words:
+                continue
+            caps = sorted({c.lower() for w in cmd.words[1:] for c in _CAP.findall(w)})
+            if not caps:
+                continue
+            shown = ", ".join(caps)
+            if set(caps) <= _LOW_RISK:
+                yield self.finding(cmd.inst.line,
+                                   f"setcap grants {shown} to a program file; ports above 1024 "
+                                   f"need no capability at all.", cmd.inst.end_line,
+                                   severity=Severity.INFO)
+            else:
+                yield self.at(cmd.inst, f"setcap grants {shown} to a program file: anyone who "
+                                        f"runs it, including an attacker with an unprivileged "
+                                        f"shell, gets that part of root's power.")

@@ -1,0 +1,58 @@
+"""HT108: a setuid bit is added to a file in the image."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity, Topic
+from tutor.analysis.rules._run import chmod_modes, copy_chmod, mode_grants, run_commands
+from tutor.analysis.rules.base import DockerfileContext, Rule
+
+
+class SetuidBit(Rule):
+    """A chmod or `--chmod` sets the setuid bit (u+s, 4755).
+
+    Why:
+        A setuid-root program runs as root no matter who starts it. Inside a container
+        that undoes a non-root USER: an attacker who can run the program, or exploit a
+        bug in it, gets root. Containers started with `no-new-privileges` ignore the
+        bit, but most are not.
+
+    Failing:
+        FROM debian:13-slim
+        COPY tool /usr/local/bin/tool
+        RUN chmod u+s /usr/local/bin/tool
+        USER 10001
+
+    Passing:
+        FROM debian:13-slim
+        COPY tool /usr/local/bin/tool
+        RUN chmod 0755 /usr/local/bin/tool
+        USER 10001
+
+    Fix:
+        Remove the setuid bit; give the process the narrow permission it needs instead
+        (file ownership, a port above 1024, or one capability granted at run time).
+    """
+
+    id = "HT108"
+    name = "setuid-bit"
+    topic = Topic.ROOT
+    severity = Severity.WARNING
+    lesson = "root-risks"
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Flag chmod modes and --chmod values with the setuid bit."""
+        for cmd in run_commands(ctx):
+            if cmd.program != "chmod":
+                continue
+            for mode in chmod_modes(cmd.words):
+                if mode_grants(mode, "u", "s"):
+                    yield self.at(cmd.inst, f"chmod {mode} sets the setuid bit: the program "
+                                            f"then runs as its owner (usually root) for "
+                                            f"whoever starts it, undoing the non-root USER.")
+        for inst in ctx.instructions("COPY", "ADD"):
+            mode = copy_chmod(inst)
+            if mode and mode_grants(mode, "u", "s"):
+                yield self.at(inst, f"--chmod={mode} sets the setuid bit on the copied files.")

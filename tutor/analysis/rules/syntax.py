@@ -1,0 +1,50 @@
+"""HT001: the file is not valid Dockerfile syntax."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity, Topic
+from tutor.analysis.rules.base import DockerfileContext, Rule
+
+
+class SyntaxProblem(Rule):
+    """The Dockerfile does not parse the way Docker would parse it.
+
+    Why:
+        A file Docker rejects builds nothing, and a file Docker reads differently from
+        what you meant (an unclosed here-document, an instruction swallowed by a trailing
+        backslash) builds something nobody reviewed. Every other check is only as good as
+        the parse underneath it.
+
+    Failing:
+        FROM alpine:3.20
+        RUN <<EOF
+        apk add --no-cache curl
+
+    Passing:
+        FROM alpine:3.20
+        RUN <<EOF
+        apk add --no-cache curl
+        EOF
+        USER 10001
+
+    Fix:
+        Correct the syntax at the reported line: close every here-document with its
+        delimiter alone on a line, start the file with FROM (only ARG may come first),
+        and spell instructions as Docker knows them.
+    """
+
+    id = "HT001"
+    name = "dockerfile-syntax"
+    topic = Topic.GENERAL
+    severity = Severity.ERROR
+    lesson = "non-root-user"
+    aliases = ("DL1000",)
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """One finding per parse problem, at the line where parsing went wrong."""
+        for problem in ctx.dockerfile.problems:
+            yield self.finding(problem.line, problem.message, problem.end_line,
+                               severity=problem.severity)

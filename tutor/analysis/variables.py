@@ -1,0 +1,167 @@
+"""Docker's variable substitution and its key=value word syntax (ARG, ENV, LABEL)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# A scope maps a variable to its build-time value, or to None when it is declared but its
+# value is only known at build time (``ARG X`` with no default).  A name missing from the
+# scope may still be set by the base image's ENV, so it is unknown too.
+Scope = Mapping[str, "str | None"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def substitute(text: str, scope: Scope, escape: str = "\\") -> tuple[str, tuple[str, ...]]:
+    """Expand ``$VAR``, ``${VAR}``, ``${VAR:-d}``, ``${VAR:+a}`` (and ``-``/``+``/``?`` forms).
+
+    Returns the expanded text and the names whose value could not be known; an unknown
+    variable expands to the empty string, as it would in a build with no ``--build-arg``.
+    """
+    if "$" not in text:
+        return text, ()
+    out: list[str] = []
+    unresolved: list[str] = []
+    i, n = 0, len(text)
+    in_single = False
+    while i < n:
+        ch = text[i]
+        if ch == escape and i + 1 < n and text[i + 1] == "$":
+            out.append("$")
+            i += 2
+            continue
+        if ch == "'":
+            in_single = not in_single
+        if ch != "$" or in_single or i + 1 >= n:
+            out.append(ch)
+            i += 1
+            continue
+        if text[i + 1] == "{":
+            close = _matching_brace(text, i + 1)
+            if close < 0:
+                out.append(text[i:])
+                break
+            out.append(_expand_braced(text[i + 2 : close], scope, escape, unresolved))
+            i = close + 1
+            continue
+        match = _NAME.match(text, i + 1)
+        if not match:
+            out.append(ch)
+            i += 1
+            continue
+        name = match.group(0)
+        value = scope.get(name)
+        if value is None:
+            unresolved.append(name)
+        out.append(value or "")
+        i = match.end()
+    return "".join(out), tuple(dict.fromkeys(unresolved))
+
+
+def _matching_brace(text: str, open_at: int) -> int:
+    """Index of the ``}`` closing the ``{`` at ``open_at``, or -1."""
+    depth = 0
+    for j in range(open_at, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _expand_braced(inner: str, scope: Scope, escape: str, unresolved: list[str]) -> str:
+    """Expand the inside of ``${...}``."""
+    match = _NAME.match(inner)
+    if not match:
+        return ""
+    name = match.group(0)
+    rest = inner[match.end() :]
+    known = name in scope and scope[name] is not None
+    value = scope.get(name) or ""
+    if not rest:
+        if not known:
+            unresolved.append(name)
+        return value
+    colon = rest.startswith(":")
+    op = rest[1:2] if colon else rest[:1]
+    word = rest[2:] if colon else rest[1:]
+    # ':' variants treat an empty value like an unset one.
+    is_set = known and (bool(value) or not colon)
+    if op == "-":
+        if is_set:
+            return value
+        expanded, more = substitute(word, scope, escape)
+        unresolved.extend(more)
+        return expanded
+    if op == "+":
+        if not known:
+            unresolved.append(name)
+            return ""
+        if not is_set:
+            return ""
+        expanded, more = substitute(word, scope, escape)
+        unresolved.extend(more)
+        return expanded
+    if op == "?":
+        if not known:
+            unresolved.append(name)
+        return value
+    return value
+
+
+def split_words(text: str, escape: str = "\\") -> list[str]:
+    """Split on unquoted whitespace, removing quotes and escapes (Docker's word rules)."""
+    words: list[str] = []
+    current: list[str] = []
+    has_word = False
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+            elif ch == escape and quote == '"' and i + 1 < n and text[i + 1] in '"$' + escape:
+                i += 1
+                current.append(text[i])
+            else:
+                current.append(ch)
+        elif ch in "\"'":
+            quote = ch
+            has_word = True
+        elif ch == escape and i + 1 < n:
+            i += 1
+            current.append(text[i])
+            has_word = True
+        elif ch.isspace():
+            if has_word or current:
+                words.append("".join(current))
+            current, has_word = [], False
+        else:
+            current.append(ch)
+            has_word = True
+        i += 1
+    if has_word or current:
+        words.append("".join(current))
+    return words
+
+
+def parse_assignments(
+    keyword: str, value: str, escape: str = "\\"
+) -> list[tuple[str, str | None]]:
+    """The ``(name, value)`` pairs of an ARG, ENV or LABEL; value None means no default."""
+    words = split_words(value, escape)
+    if not words:
+        return []
+    if keyword != "ARG" and "=" not in words[0]:
+        # Legacy ``ENV KEY some value``: the rest of the line is the value.
+        rest = value.strip()[len(value.strip().split(None, 1)[0]) :].strip()
+        return [(words[0], " ".join(split_words(rest, escape)) if rest else "")]
+    pairs: list[tuple[str, str | None]] = []
+    for word in words:
+        name, sep, val = word.partition("=")
+        pairs.append((name, val if sep else None))
+    return pairs

@@ -1,0 +1,193 @@
+"""The ``hardening-tutor`` command line; the headless commands never import Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tutor import __version__
+from tutor.errors import TutorError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif")
+
+_DESCRIPTION = """\
+Learn to harden containers, and lint Dockerfiles and compose files for it.
+
+Commands:
+  check PATH...   analyse Dockerfiles, compose files or directories (for CI)
+  rules           list every rule with its topic, severity, lesson and peer ids
+  explain ID      explain one rule, with a failing and a passing Dockerfile
+"""
+
+_CHECK_EPILOG = """\
+exit status: 0 when nothing is at or above the failure threshold, 1 when something
+is, 2 when a path or file cannot be used (missing, binary, unreadable, too large).
+
+configuration: .hardening-tutor.toml, or [tool.hardening-tutor] in pyproject.toml,
+found from the current directory upwards (stopping at the repository root):
+  ignore = ["HT402", "DL3007"]          # our ids or hadolint/Trivy/Checkov ids
+  failure-threshold = "error"
+  trusted-nonroot-images = ["registry.example.com/base/*"]
+  [severity]
+  HT104 = "warning"
+
+inline: '# hardening-tutor ignore=HT101' above an instruction; hadolint's
+'# hadolint ignore=DL3002' and Checkov's '# checkov:skip=CKV_DOCKER_3' work too.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command."""
+    parser = argparse.ArgumentParser(
+        prog="hardening-tutor", description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"hardening-tutor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="analyse Dockerfiles, compose files or directories",
+        description="Analyse Dockerfiles, compose files or directories and report findings.",
+        epilog=_CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("paths", nargs="+", metavar="PATH", type=Path,
+                       help="a Dockerfile (any name), a compose file, or a directory")
+    check.add_argument("--format", "-f", choices=FORMATS, default="text",
+                       help="output format (default: text); json and sarif go to stdout only")
+    check.add_argument("--failure-threshold", "-t", choices=("error", "warning", "info", "none"),
+                       help="lowest severity that makes the exit status 1 (default: warning, "
+                            "or the config file's)")
+    check.add_argument("--target", metavar="STAGE",
+                       help="the build stage to judge as the final image (default: the last)")
+    check.add_argument("--config", type=Path, metavar="FILE",
+                       help="read this config file instead of searching for one")
+    check.add_argument("--no-config", action="store_true", help="ignore any config file")
+
+    rules = commands.add_parser("rules", help="list every rule",
+                                description="List every rule: id, name, topic, severity, "
+                                            "lesson and the equivalent peer ids.")
+    rules.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+
+    explain = commands.add_parser("explain", help="explain one rule with examples",
+                                  description="Explain a rule: why it matters, how to fix it, "
+                                              "and a failing and a passing Dockerfile.")
+    explain.add_argument("rule", metavar="ID",
+                         help="a rule id such as HT101, or a peer id such as DL3002")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args.format, sys.stdout)
+        if args.command == "explain":
+            return _explain(args.rule, sys.stdout)
+        parser.print_help()
+        return EXIT_OK
+    except TutorError as exc:
+        print(f"hardening-tutor: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (``| head``); don't print a traceback about it.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The ``check`` command."""
+    from tutor.analysis.config import find_config, load_config, parse_threshold
+    from tutor.analysis.files import analyze_targets, discover
+
+    if args.no_config:
+        config = load_config(None)
+    else:
+        config = load_config(args.config or find_config(Path.cwd()))
+    targets = discover(args.paths)
+    reports = analyze_targets(targets, config, stage=args.target)
+    threshold = (parse_threshold(args.failure_threshold) if args.failure_threshold
+                 else config.failure_threshold)
+    if args.format == "json":
+        from tutor.report import json as report
+    elif args.format == "sarif":
+        from tutor.report import sarif as report  # type: ignore[no-redef]
+    else:
+        from tutor.report import text as report  # type: ignore[no-redef]
+    report.write(reports, sys.stdout)
+    sys.stdout.flush()
+    if any(r.error for r in reports):
+        if args.format != "text":
+            for r in reports:
+                if r.error:
+                    print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
+        return EXIT_USAGE
+    failing = threshold is not None and any(
+        f.severity.rank >= threshold.rank for r in reports for f in r.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _rules(fmt: str, out: TextIO) -> int:
+    """The ``rules`` command."""
+    from tutor.analysis.rules import RULES
+
+    if fmt == "json":
+        json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
+                    "severity": r.severity.value, "lesson": r.lesson,
+                    "aliases": list(r.aliases), "summary": r.doc().summary}
+                   for r in RULES.values()], out, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    from rich.table import Table
+    from rich.text import Text
+
+    from tutor.report.text import make_console
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "name", "topic", "severity", "lesson"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("aliases", overflow="fold")
+    for rule in RULES.values():
+        table.add_row(*(Text(cell) for cell in (
+            rule.id, rule.name, rule.topic.value, rule.severity.value, rule.lesson,
+            ", ".join(rule.aliases) or "-")))
+    make_console(out).print(table)
+    return EXIT_OK
+
+
+def _explain(rule_id: str, out: TextIO) -> int:
+    """The ``explain`` command."""
+    from rich.text import Text
+
+    from tutor.analysis.rules import rule_for
+    from tutor.report.text import make_console
+
+    rule = rule_for(rule_id)
+    if rule is None:
+        raise TutorError(f"no rule '{rule_id}': run 'hardening-tutor rules' to list them")
+    doc = rule.doc()
+    console = make_console(out)
+    console.print(Text(f"{rule.id} {rule.name}", style="bold"))
+    console.print(Text(doc.summary))
+    console.print(Text(f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
+                       f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
+                       style="dim"))
+    for title, body in (("Why", doc.why), ("Fix", doc.fix)):
+        console.print()
+        console.print(Text(title, style="bold"))
+        console.print(Text(" ".join(body.split())))
+    for title, body in (("Failing example", doc.failing), ("Passing example", doc.passing)):
+        console.print()
+        console.print(Text(title, style="bold"))
+        for line in body.splitlines():
+            console.print(Text(f"    {line}"))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Output formats for analysis results: text, json and sarif, one module each."""

@@ -1,0 +1,93 @@
+"""The SARIF 2.1.0 report, for code-scanning dashboards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from tutor import __version__
+from tutor.analysis.files import FileReport
+from tutor.analysis.model import Severity
+from tutor.analysis.rules import RULES
+from tutor.analysis.rules.base import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def write(reports: Sequence[FileReport], out: TextIO) -> None:
+    """Write one SARIF log with one run."""
+    json.dump(to_dict(reports), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def to_dict(reports: Sequence[FileReport]) -> dict[str, Any]:
+    """The SARIF log as plain data."""
+    rule_ids = list(RULES)
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for report in reports:
+        location = {"physicalLocation": {"artifactLocation": {"uri": _uri(report.path)}}}
+        if report.error:
+            notifications.append({"level": "error", "message": {"text": report.error},
+                                  "locations": [location]})
+        for finding in report.findings:
+            results.append({
+                "ruleId": finding.rule,
+                "ruleIndex": rule_ids.index(finding.rule),
+                "level": _LEVELS[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": _uri(report.path)},
+                    "region": {"startLine": finding.line, "endLine": finding.end_line},
+                }}],
+                "properties": {"fix": finding.fix},
+            })
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "hardening-tutor",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/hardening-tutor/",
+                "rules": [_descriptor(rule) for rule in RULES.values()],
+            }},
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    """A reportingDescriptor whose help is the rule's documentation."""
+    doc = rule.doc()
+    help_text = (f"{doc.summary}\n\nWhy: {_flat(doc.why)}\n\nFix: {_flat(doc.fix)}\n\n"
+                 f"Failing:\n{doc.failing}\n\nPassing:\n{doc.passing}\n")
+    help_markdown = (f"{doc.summary}\n\n**Why.** {_flat(doc.why)}\n\n**Fix.** {_flat(doc.fix)}"
+                     f"\n\nFailing:\n```dockerfile\n{doc.failing}\n```\n\nPassing:\n"
+                     f"```dockerfile\n{doc.passing}\n```\n")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": _flat(doc.why)},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {"tags": ["security", rule.topic.value], "lesson": rule.lesson,
+                       "aliases": list(rule.aliases)},
+    }
+
+
+def _flat(text: str) -> str:
+    """Documentation paragraphs re-flowed onto one line."""
+    return " ".join(text.split())
+
+
+def _uri(path: str) -> str:
+    """A relative URI for relative paths, a file URI for absolute ones."""
+    candidate = Path(path)
+    return candidate.as_uri() if candidate.is_absolute() else candidate.as_posix()
