@@ -39,10 +39,14 @@ def select_final_stage(dockerfile: Dockerfile, target: str | None) -> Stage | No
     return stage
 
 
+# Windows containers' administrator account plays root's part.
+_ROOT_NAMES = frozenset({"root", "containeradministrator"})
+
+
 def is_root_user(user: str) -> bool:
     """True for ``root``, ``0`` and either with a group (``root:root``, ``0:0``, ``0:1000``)."""
     name = user.split(":", 1)[0].strip()
-    return name.lower() == "root" or (name.isdigit() and int(name) == 0)
+    return name.lower() in _ROOT_NAMES or (name.isdigit() and int(name) == 0)
 
 
 def compute_profile(

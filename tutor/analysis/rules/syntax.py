@@ -19,12 +19,13 @@ class SyntaxProblem(Rule):
         the parse underneath it.
 
     Failing:
-        FROM alpine:3.20
+        FROM alpine:3.22
+        USER 10001
         RUN <<EOF
-        apk add --no-cache curl
+        echo "no closing line, so the rest of the file is swallowed"
 
     Passing:
-        FROM alpine:3.20
+        FROM alpine:3.22
         RUN <<EOF
         apk add --no-cache curl
         EOF

@@ -20,7 +20,7 @@ class UserInOtherStage(Rule):
         in the whole file are fooled by exactly this layout.
 
     Failing:
-        FROM golang:1.25 AS build
+        FROM golang:1.26 AS build
         RUN useradd --uid 10001 builder
         USER 10001
         RUN go build -o /tmp/app .
@@ -30,7 +30,7 @@ class UserInOtherStage(Rule):
         CMD ["app"]
 
     Passing:
-        FROM golang:1.25 AS build
+        FROM golang:1.26 AS build
         RUN go build -o /tmp/app .
 
         FROM debian:13-slim

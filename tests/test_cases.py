@@ -1,0 +1,57 @@
+"""Edge cases as data: each tests/cases file marks the instruction that must fail."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY
+from tutor.analysis.engine import analyze_dockerfile
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.Dockerfile"))
+_EXPECT = re.compile(r"^#\s*expect:\s*(.+)$")
+_HEADER = re.compile(r"^#\s*(profile|target):\s*(\S+)\s*$")
+# Digest pinning (info) fires on nearly every FROM; cases assert it only where they expect it.
+_NOISE = {"HT402"}
+
+
+def expectations(text: str) -> tuple[set[tuple[int, str]], dict[str, str]]:
+    """(line, rule) pairs from `# expect:` markers, and the case's header settings."""
+    expected: set[tuple[int, str]] = set()
+    header: dict[str, str] = {}
+    pending: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if match := _EXPECT.match(stripped):
+            pending += [r.strip() for r in match.group(1).split(",")]
+        elif match := _HEADER.match(stripped):
+            header[match.group(1)] = match.group(2)
+        elif stripped and not stripped.startswith("#") and pending:
+            expected |= {(number, rule) for rule in pending}
+            pending = []
+    return expected, header
+
+
+@pytest.mark.parametrize("line_ending", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_case(case: Path, line_ending: str) -> None:
+    """The findings and the runs-as-root verdict are exactly what the case file marks."""
+    text = case.read_text(encoding="utf-8")
+    expected, header = expectations(text)
+    analysis = analyze_dockerfile(text.replace("\n", line_ending), target=header.get("target"),
+                                  today=TODAY)
+    expected_rules = {rule for _, rule in expected}
+    actual = {(f.line, f.rule) for f in analysis.findings
+              if f.rule not in _NOISE or f.rule in expected_rules}
+    assert actual == expected, analysis.profile.reason
+    verdict = {True: "root", False: "non-root", None: "unknown"}[analysis.profile.runs_as_root]
+    assert verdict == header["profile"], analysis.profile.reason
+
+
+def test_every_case_declares_a_profile() -> None:
+    """A case without a profile header would silently skip the verdict check."""
+    assert CASES
+    for case in CASES:
+        assert "profile" in expectations(case.read_text(encoding="utf-8"))[1], case.name
