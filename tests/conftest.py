@@ -20,3 +20,18 @@ def corpus() -> Path:
     if not (CORPUS / "MANIFEST.jsonl").is_file():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how often we agree with hadolint, Trivy and Checkov on their own test cases."""
+    from tests.test_corpus import AGREEMENT
+
+    if not AGREEMENT:
+        return
+    terminalreporter.section("agreement with peers' labelled cases")
+    checks = sorted({(tool, check) for tool, check, _ in AGREEMENT})
+    for tool, check in checks:
+        agree = AGREEMENT[(tool, check, "agree")]
+        differ = AGREEMENT[(tool, check, "differ")]
+        note = "" if not differ else "  (intended; see INTENDED_DISAGREEMENTS)"
+        terminalreporter.write_line(f"{tool:9} {check:14} {agree}/{agree + differ}{note}")

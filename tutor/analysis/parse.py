@@ -34,18 +34,21 @@ logging.getLogger("dockerfile_parse").setLevel(logging.CRITICAL)
 _HEREDOC = re.compile(r"(?<![<\w])<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _DIRECTIVE = re.compile(r"^\s*#\s*([a-zA-Z]+)\s*=\s*(.*?)\s*$")
-# BuildKit predefines these for FROM lines; their values depend on the build machine.
-_PLATFORM_ARGS = (
-    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
-)
+# BuildKit predefines these for FROM lines from the build machine; we read the file as the
+# common linux/amd64 build, so `FROM base-${TARGETOS}` names a stage we can follow.
+_PLATFORM_ARGS = {
+    "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": "",
+    "TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64",
+    "TARGETVARIANT": "",
+}
 
 
 def parse(text: str) -> Dockerfile:
     """Parse Dockerfile text; problems become ``ParseProblem`` entries, never exceptions."""
     lines = text.splitlines()
     directives, escape = _directives(lines)
-    entries = DockerfileParser(fileobj=io.StringIO(text)).structure
+    tokenizer_input = _join_blank_continuations(lines, escape, text)
+    entries = DockerfileParser(fileobj=io.StringIO(tokenizer_input)).structure
     entries.sort(key=lambda e: (e["startline"], e["endline"]))
     problems: list[ParseProblem] = []
     comments: list[Comment] = []
@@ -86,6 +89,27 @@ def parse(text: str) -> Dockerfile:
     return Dockerfile(text=text, instructions=instructions, comments=comments,
                       directives=directives, global_args=global_args, stages=stages,
                       problems=sorted(problems, key=lambda p: p.line))
+
+
+def _join_blank_continuations(lines: list[str], escape: str, text: str) -> str:
+    """Turn blank lines inside a continuation into comments, which keep line numbers.
+
+    Docker skips blank lines inside a continued instruction (BuildKit only warns), while
+    dockerfile-parse ends the instruction there and reads the next line as a new one.
+    Heredoc bodies are read later from the original lines, so they are unaffected.
+    """
+    continued = False
+    changed = False
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if continued:
+                line, changed = "#", True
+        elif not stripped.startswith("#"):
+            continued = stripped.endswith(escape)
+        out.append(line)
+    return "\n".join(out) + "\n" if changed else text
 
 
 def _directives(lines: list[str]) -> tuple[dict[str, str], str]:
@@ -152,7 +176,7 @@ def _build_stages(
 ) -> tuple[list[Instruction], list[Stage], dict[str, str | None]]:
     """Assign instructions to stages and expand variables with Docker's scoping rules."""
     global_args: dict[str, str | None] = {}
-    global_scope: dict[str, str | None] = dict.fromkeys(_PLATFORM_ARGS)
+    global_scope: dict[str, str | None] = dict(_PLATFORM_ARGS)
     stages: list[Stage] = []
     stage_env: list[dict[str, str | None]] = []
     scope: dict[str, str | None] = {}

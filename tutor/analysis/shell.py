@@ -11,7 +11,6 @@ from tutor.analysis.model import Instruction
 Command = list[str]
 Pipeline = list[Command]
 
-_OPERATORS = ("&&", "||", ";;", "|&", ";", "|", "&", "\n", "(", ")")
 _SEPARATORS = frozenset({"&&", "||", ";;", ";", "&", "\n", "(", ")"})
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
 _RUN_FLAG = re.compile(r"^--[a-z-]+(=\S*)?$")
@@ -130,85 +129,60 @@ def _shell_c_argument(command: Command) -> str | None:
     return None
 
 
+_TOKEN = re.compile(
+    r"""
+     (?P<cont>\\\n)
+    |(?P<ws>[\ \t\r]+)
+    |(?P<op>&&|\|\||;;|\|&|[;|&\n()])
+    |(?P<sq>'[^']*'?)
+    |(?P<dq>"(?:\\.|[^"\\])*"?)
+    |(?P<sub>\$\((?:[^()]|\([^()]*\))*\)?)
+    |(?P<esc>\\.)
+    |(?P<hash>\#[^\n]*)
+    |(?P<word>[^\s'"\\;|&()$\#]+|[$\#\\])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_DQ_ESCAPE = re.compile(r'\\([\\"$`])')
+
+
 def _tokens(script: str) -> list[tuple[str, bool]]:
     """Words (quotes removed) and operators; comments and line continuations are skipped."""
     tokens: list[tuple[str, bool]] = []
     word: list[str] = []
     in_word = False
-    i, n = 0, len(script)
-
-    def flush() -> None:
-        nonlocal word, in_word
-        if in_word:
-            tokens.append(("".join(word), False))
-        word, in_word = [], False
-
-    while i < n:
-        ch = script[i]
-        if ch == "\\" and i + 1 < n:
-            if script[i + 1] == "\n":
-                i += 2
-                continue
-            word.append(script[i + 1])
+    pos, end = 0, len(script)
+    while pos < end:
+        match = _TOKEN.match(script, pos)
+        if match is None:  # a lone character no branch takes: keep it as text
+            word.append(script[pos])
             in_word = True
-            i += 2
+            pos += 1
             continue
-        if ch in "'\"":
-            end = _closing_quote(script, i)
-            word.append(script[i + 1 : end].replace('\\"', '"') if ch == '"'
-                        else script[i + 1 : end])
-            in_word = True
-            i = end + 1
+        kind, text = match.lastgroup, match.group()
+        pos = match.end()
+        if kind == "cont":
             continue
-        if ch == "$" and script.startswith("$(", i):
-            end = _closing_paren(script, i + 1)
-            word.append(script[i:end + 1])
-            in_word = True
-            i = end + 1
+        if kind == "hash" and in_word:
+            word.append("#")
+            pos = match.start() + 1
             continue
-        if ch == "#" and not in_word:
-            newline = script.find("\n", i)
-            i = n if newline < 0 else newline
+        if kind in ("ws", "hash") or (kind == "op" and not (text in "()" and in_word)):
+            if in_word:
+                tokens.append(("".join(word), False))
+                word, in_word = [], False
+            if kind == "op":
+                tokens.append((text, True))
             continue
-        if ch in " \t\r":
-            flush()
-            i += 1
-            continue
-        operator = next((op for op in _OPERATORS if script.startswith(op, i)), None)
-        if operator and not (operator in "()" and in_word):
-            flush()
-            tokens.append((operator, True))
-            i += len(operator)
-            continue
-        word.append(ch)
+        if kind == "sq":
+            text = text[1:-1] if len(text) > 1 and text.endswith("'") else text[1:]
+        elif kind == "dq":
+            inner = text[1:-1] if len(text) > 1 and text.endswith('"') else text[1:]
+            text = _DQ_ESCAPE.sub(r"\1", inner)
+        elif kind == "esc":
+            text = text[1]
+        word.append(text)
         in_word = True
-        i += 1
-    flush()
+    if in_word:
+        tokens.append(("".join(word), False))
     return tokens
-
-
-def _closing_quote(script: str, start: int) -> int:
-    """Index of the quote closing the one at ``start`` (or the end of the text)."""
-    quote = script[start]
-    i = start + 1
-    while i < len(script):
-        if quote == '"' and script[i] == "\\":
-            i += 2
-            continue
-        if script[i] == quote:
-            return i
-        i += 1
-    return len(script)
-
-
-def _closing_paren(script: str, start: int) -> int:
-    """Index of the ``)`` closing the ``(`` at ``start``."""
-    depth = 0
-    for i in range(start, len(script)):
-        if script[i] == "(":
-            depth += 1
-        elif script[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return len(script) - 1

@@ -97,7 +97,8 @@ def _expand_braced(inner: str, scope: Scope, escape: str, unresolved: list[str])
         unresolved.extend(more)
         return expanded
     if op == "+":
-        if not known:
+        if name not in scope:
+            # Possibly set by the base image's ENV: unknowable here.
             unresolved.append(name)
             return ""
         if not is_set:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import DockerfileContext
-from tutor.analysis.shell import Command, pipelines, program, run_scripts
+from tutor.analysis.shell import Command, program
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +29,8 @@ def run_commands(ctx: DockerfileContext, final_only: bool = False) -> Iterator[R
     for inst in ctx.instructions("RUN"):
         if final_only and inst.stage not in ctx.final_chain:
             continue
-        for script in run_scripts(inst):
-            for pipeline in pipelines(script.text):
+        for _, script_pipelines in ctx.shell(inst):
+            for pipeline in script_pipelines:
                 for words in pipeline:
                     yield RunCommand(inst, words)
 

@@ -12,6 +12,7 @@ from typing import ClassVar
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Stage, Topic
 from tutor.analysis.profile import ImageProfile
+from tutor.analysis.shell import Pipeline, Script, pipelines, run_scripts
 
 # The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
 LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
@@ -40,6 +41,8 @@ class DockerfileContext:
     today: dt.date
     trusted_nonroot: tuple[str, ...] = ()
     _final_chain: frozenset[int] | None = field(default=None, repr=False)
+    _shell: dict[int, list[tuple[Script, list[Pipeline]]]] = field(default_factory=dict,
+                                                                  repr=False)
 
     @property
     def escape(self) -> str:
@@ -64,6 +67,13 @@ class DockerfileContext:
         for inst in self.dockerfile.instructions:
             if inst.keyword in keywords:
                 yield inst
+
+    def shell(self, inst: Instruction) -> list[tuple[Script, list[Pipeline]]]:
+        """A RUN's scripts and their pipelines, tokenized once for all rules."""
+        cached = self._shell.get(inst.line)
+        if cached is None:
+            cached = self._shell[inst.line] = [(s, pipelines(s.text)) for s in run_scripts(inst)]
+        return cached
 
     def stage_of(self, inst: Instruction) -> Stage | None:
         """The stage an instruction belongs to (None before the first FROM)."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules.base import DockerfileContext, Rule
-from tutor.analysis.shell import SHELLS, pipelines, program, run_scripts
+from tutor.analysis.shell import SHELLS, Pipeline, program
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "perl", "ruby", "node", "php", "sudo"}
@@ -51,16 +51,16 @@ class CurlPipeShell(Rule):
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag pipelines from a downloader into an interpreter, and substituted downloads."""
         for inst in ctx.instructions("RUN"):
-            for script in run_scripts(inst):
-                message = _piped(script.text)
+            for script, script_pipelines in ctx.shell(inst):
+                message = _piped(script.text, script_pipelines)
                 if message:
                     yield self.at(inst, message)
                     break
 
 
-def _piped(script: str) -> str | None:
+def _piped(script: str, script_pipelines: list[Pipeline]) -> str | None:
     """A message when the script runs downloaded code unchecked, else None."""
-    for pipeline in pipelines(script):
+    for pipeline in script_pipelines:
         names = [program(c) for c in pipeline]
         for i, name in enumerate(names):
             if name in _DOWNLOADERS:
