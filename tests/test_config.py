@@ -60,7 +60,7 @@ def test_bad_config_names_the_problem(data: dict, message: str) -> None:
 
 
 def test_config_file_discovery(tmp_path: Path) -> None:
-    """.hardening-tutor.toml wins; pyproject.toml counts only with our table; search stops at .git."""
+    """.hardening-tutor.toml wins; pyproject.toml needs our table; the search stops at .git."""
     (tmp_path / ".git").mkdir()
     sub = tmp_path / "svc" / "api"
     sub.mkdir(parents=True)

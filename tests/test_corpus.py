@@ -6,8 +6,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import TODAY
 from tutor.analysis.compose import parse_compose
 from tutor.analysis.engine import analyze_dockerfile

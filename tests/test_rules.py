@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import TODAY
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules import RULES, _ALL, rule_for
+from tutor.analysis.rules import _ALL, RULES, rule_for
 from tutor.analysis.rules.base import LESSONS
 
 # Rules a failing example may trigger beside its own, because the mistake implies them:

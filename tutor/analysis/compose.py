@@ -47,7 +47,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 def parse_compose(text: str) -> ComposeModel:
     """Parse compose YAML; a syntax error or a wrong shape is a problem, not an exception."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -77,7 +77,7 @@ def parse_compose(text: str) -> ComposeModel:
             target = build.get("target")
             builds.append(ServiceBuild(str(name), context, dockerfile,
                                        str(target) if target else None,
-                                       build.get("__line__", line)))
+                                       int(build.get("__line__") or line)))
     return ComposeModel(data, tuple(builds), ())
 
 

@@ -62,7 +62,8 @@ class EndOfLife:
 
 def _load(name: str) -> Any:
     """Read one JSON table shipped in ``tutor/analysis/data``."""
-    text = resources.files("tutor.analysis").joinpath("data", name).read_text(encoding="utf-8")
+    table = resources.files("tutor.analysis").joinpath("data").joinpath(name)
+    text = table.read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -139,9 +140,9 @@ def end_of_life(image: ImageRef) -> EndOfLife | None:
     for version in versions:
         best: tuple[str, dt.date] | None = None
         for listed, date in product.versions:
-            if version == listed or version.startswith(listed + "."):
-                if best is None or len(listed) > len(best[0]):
-                    best = (listed, date)
+            matches = version == listed or version.startswith(listed + ".")
+            if matches and (best is None or len(listed) > len(best[0])):
+                best = (listed, date)
         if best:
             return EndOfLife(product.product, best[0], best[1], product.schedule, product.note)
     return None
@@ -160,10 +161,8 @@ def distro_end_of_life(image: ImageRef) -> EndOfLife | None:
             continue
         for word in words:
             version = product.codenames.get(word)
-            if version is None:
-                continue
             for listed, date in product.versions:
-                if version == listed:
+                if version is not None and version == listed:
                     return EndOfLife(product.product, f"{listed} ({word})", date,
                                      product.schedule, product.note)
     return None

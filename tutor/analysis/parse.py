@@ -189,9 +189,9 @@ def _build_stages(
             out.append(replace(inst, stage=len(stages) - 1))
             continue
         if keyword == "FROM":
-            stage, expanded = _open_stage(inst, len(stages), stages, global_scope, escape,
-                                          problems)
-            inst = replace(inst, stage=stage.index, expanded=expanded,
+            stage, base = _open_stage(inst, len(stages), stages, global_scope, escape,
+                                      problems)
+            inst = replace(inst, stage=stage.index, expanded=base,
                            unresolved=stage.base_unresolved)
             stage.from_instruction = inst
             stages.append(stage)
@@ -213,7 +213,8 @@ def _build_stages(
                     f"{keyword} before the first FROM: only ARG may come before FROM"))
             out.append(inst)
             continue
-        expanded, unresolved = None, ()
+        expanded: str | None = None
+        unresolved: tuple[str, ...] = ()
         if keyword in EXPANDED_INSTRUCTIONS:
             expanded, unresolved = substitute(inst.value, scope, escape)
         inst = replace(inst, stage=len(stages) - 1, expanded=expanded, unresolved=unresolved)

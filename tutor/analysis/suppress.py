@@ -64,11 +64,11 @@ def collect(dockerfile: Dockerfile) -> Suppressions:
     if pending:
         comment_lines = sorted(pending)
         for inst in dockerfile.instructions:
-            ids: set[str] = set()
+            above: set[str] = set()
             while comment_lines and comment_lines[0] < inst.line:
-                ids |= pending[comment_lines.pop(0)]
-            if ids:
-                spans.append((inst.line, inst.end_line, frozenset(ids)))
+                above |= pending[comment_lines.pop(0)]
+            if above:
+                spans.append((inst.line, inst.end_line, frozenset(above)))
     return Suppressions(frozenset(file_wide), tuple(spans))
 
 

@@ -53,6 +53,6 @@ class SetuidBit(Rule):
                                             f"then runs as its owner (usually root) for "
                                             f"whoever starts it, undoing the non-root USER.")
         for inst in ctx.instructions("COPY", "ADD"):
-            mode = copy_chmod(inst)
-            if mode and mode_grants(mode, "u", "s"):
-                yield self.at(inst, f"--chmod={mode} sets the setuid bit on the copied files.")
+            copy_mode = copy_chmod(inst)
+            if copy_mode and mode_grants(copy_mode, "u", "s"):
+                yield self.at(inst, f"--chmod={copy_mode} sets the setuid bit on the copied files.")

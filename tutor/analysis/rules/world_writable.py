@@ -53,9 +53,9 @@ class WorldWritable(Rule):
                                             f"rewrite these files, so a low-privilege foothold "
                                             f"can replace what root or the app later runs.")
         for inst in ctx.instructions("COPY", "ADD"):
-            mode = copy_chmod(inst)
-            if mode and _world_writable(mode):
-                yield self.at(inst, f"--chmod={mode} makes the copied files writable by every "
+            copy_mode = copy_chmod(inst)
+            if copy_mode and _world_writable(copy_mode):
+                yield self.at(inst, f"--chmod={copy_mode} makes the copied files writable by every "
                                     f"user in the container.")
 
 
