@@ -6,5 +6,8 @@ FROM python:3.8-slim AS a
 FROM node:20-bookworm AS b
 # expect: HT403
 FROM ruby:3.3-buster AS c
+# expect: HT403
+FROM golang:1.26-alpine3.16 AS d
+FROM golang:1.26-alpine3.22 AS e
 FROM python:3.13-slim
 USER 10001

@@ -148,13 +148,20 @@ def end_of_life(image: ImageRef) -> EndOfLife | None:
     return None
 
 
-# Debian and Ubuntu codenames that image tags carry for the OS underneath (python:3.12-buster).
 def distro_end_of_life(image: ImageRef) -> EndOfLife | None:
-    """The end of life of the distribution named in the tag's suffix, if the table has it."""
+    """The end of life of the OS named in the tag's suffix (``-buster``, ``-alpine3.16``)."""
     if not image.tag:
         return None
     words = set(re.split(r"[-_]", image.tag.lower()))
     table = _eol_table()
+    alpine = table.get("alpine")
+    for word in words:
+        # `node:20-alpine3.16`: the Alpine release under the runtime.
+        match = re.fullmatch(r"alpine(\d+\.\d+)", word)
+        if alpine is not None and match:
+            for listed, date in alpine.versions:
+                if listed == match.group(1):
+                    return EndOfLife(alpine.product, listed, date, alpine.schedule, alpine.note)
     for distro in ("debian", "ubuntu"):
         product = table.get(distro)
         if product is None:
