@@ -72,6 +72,18 @@ def chmod_modes(words: Command) -> list[str]:
     return args[:1]
 
 
+def file_modes(ctx: DockerfileContext) -> Iterator[tuple[Instruction, str, str]]:
+    """Every mode the build sets: ``(instruction, mode, how)`` for chmod and --chmod."""
+    for cmd in run_commands(ctx):
+        if cmd.program == "chmod":
+            for mode in chmod_modes(cmd.words):
+                yield cmd.inst, mode, f"chmod {mode}"
+    for inst in ctx.instructions("COPY", "ADD"):
+        mode = copy_chmod(inst)
+        if mode:
+            yield inst, mode, f"--chmod={mode}"
+
+
 def copy_chmod(inst: Instruction) -> str | None:
     """The ``--chmod=`` value of a COPY or ADD, if any."""
     for word in inst.value.split():

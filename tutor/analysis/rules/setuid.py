@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._run import chmod_modes, copy_chmod, mode_grants, run_commands
+from tutor.analysis.rules._run import file_modes, mode_grants
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 
@@ -44,15 +44,8 @@ class SetuidBit(Rule):
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag chmod modes and --chmod values with the setuid bit."""
-        for cmd in run_commands(ctx):
-            if cmd.program != "chmod":
-                continue
-            for mode in chmod_modes(cmd.words):
-                if mode_grants(mode, "u", "s"):
-                    yield self.at(cmd.inst, f"chmod {mode} sets the setuid bit: the program "
-                                            f"then runs as its owner (usually root) for "
-                                            f"whoever starts it, undoing the non-root USER.")
-        for inst in ctx.instructions("COPY", "ADD"):
-            copy_mode = copy_chmod(inst)
-            if copy_mode and mode_grants(copy_mode, "u", "s"):
-                yield self.at(inst, f"--chmod={copy_mode} sets the setuid bit on the copied files.")
+        for inst, mode, how in file_modes(ctx):
+            if mode_grants(mode, "u", "s"):
+                yield self.at(inst, f"{how} sets the setuid bit: the program then runs as its "
+                                    f"owner (usually root) for whoever starts it, undoing the "
+                                    f"non-root USER.")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._run import chmod_modes, copy_chmod, mode_grants, run_commands
+from tutor.analysis.rules._run import file_modes, mode_grants
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 
@@ -44,19 +44,11 @@ class WorldWritable(Rule):
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag chmod modes that give write access to others without the sticky bit."""
-        for cmd in run_commands(ctx):
-            if cmd.program != "chmod":
-                continue
-            for mode in chmod_modes(cmd.words):
-                if _world_writable(mode):
-                    yield self.at(cmd.inst, f"chmod {mode} lets every user in the container "
-                                            f"rewrite these files, so a low-privilege foothold "
-                                            f"can replace what root or the app later runs.")
-        for inst in ctx.instructions("COPY", "ADD"):
-            copy_mode = copy_chmod(inst)
-            if copy_mode and _world_writable(copy_mode):
-                yield self.at(inst, f"--chmod={copy_mode} makes the copied files writable by every "
-                                    f"user in the container.")
+        for inst, mode, how in file_modes(ctx):
+            if _world_writable(mode):
+                yield self.at(inst, f"{how} lets every user in the container rewrite these "
+                                    f"files, so a low-privilege foothold can replace what root "
+                                    f"or the app later runs.")
 
 
 def _world_writable(mode: str) -> bool:
