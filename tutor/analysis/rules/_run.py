@@ -79,9 +79,9 @@ def file_modes(ctx: DockerfileContext) -> Iterator[tuple[Instruction, str, str]]
             for mode in chmod_modes(cmd.words):
                 yield cmd.inst, mode, f"chmod {mode}"
     for inst in ctx.instructions("COPY", "ADD"):
-        mode = copy_chmod(inst)
-        if mode:
-            yield inst, mode, f"--chmod={mode}"
+        copy_mode = copy_chmod(inst)
+        if copy_mode:
+            yield inst, copy_mode, f"--chmod={copy_mode}"
 
 
 def copy_chmod(inst: Instruction) -> str | None:
