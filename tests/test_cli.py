@@ -234,10 +234,15 @@ def test_directory_finds_dockerfiles_and_compose(workdir: Path, capsys) -> None:
         "      dockerfile: Containerfile\n")
     (workdir / "web").mkdir()
     (workdir / "web" / "Dockerfile").write_text(ROOT_FILE)
+    (workdir / ".devcontainer").mkdir()
+    (workdir / ".devcontainer" / "Dockerfile").write_text(ROOT_FILE)
+    (workdir / "node_modules" / "pkg").mkdir(parents=True)
+    (workdir / "node_modules" / "pkg" / "Dockerfile").write_text(ROOT_FILE)
     code, out, _ = run(capsys, "check", "--format", "json", ".")
     paths = {f["path"]: f["kind"] for f in json.loads(out)["files"]}
     assert paths == {"Dockerfile": "dockerfile", "api/Containerfile": "dockerfile",
-                     "compose.yaml": "compose", "web/Dockerfile": "dockerfile"}
+                     "compose.yaml": "compose", "web/Dockerfile": "dockerfile",
+                     ".devcontainer/Dockerfile": "dockerfile"}
 
 
 def test_compose_syntax_error_is_a_finding(workdir: Path, capsys) -> None:

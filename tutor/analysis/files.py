@@ -25,8 +25,10 @@ _COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
 _DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
                         "Containerfile", "Containerfile.*", "dockerfile")
 # Directories that hold other people's code or tooling, never the project's Dockerfiles.
-_SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "venv", "__pycache__",
-                        ".tox", "site-packages"})
+# Hidden folders are scanned otherwise: .devcontainer/Dockerfile is the project's own.
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv",
+                        "__pycache__", ".tox", ".nox", "site-packages", ".mypy_cache",
+                        ".pytest_cache", ".ruff_cache", ".cache"})
 
 
 @dataclass(slots=True)
@@ -85,7 +87,7 @@ def discover(paths: list[Path]) -> list[Target]:
 def _scan_directory(root: Path) -> Iterator[Target]:
     """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder."""
     for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith("."))
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         for name in sorted(names):
             path = Path(directory) / name
             if any(fnmatch.fnmatch(name, p) for p in _DOCKERFILE_PATTERNS):
