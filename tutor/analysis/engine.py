@@ -44,8 +44,7 @@ def analyze_dockerfile(
                                      key=lambda p: p.line)
     profile = compute_profile(dockerfile, target, config.trusted_nonroot)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
-                            today=today or dt.date.today(),
-                            trusted_nonroot=config.trusted_nonroot)
+                            today=today or dt.date.today())
     suppressions = collect(dockerfile)
     findings: list[Finding] = []
     suppressed = 0

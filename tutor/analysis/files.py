@@ -55,12 +55,17 @@ class Target:
     stage: str | None = None
 
 
+def _is_compose_name(name: str) -> bool:
+    """compose.yaml, docker-compose.override.yml and the other names Compose looks for."""
+    name = name.lower()
+    return name in COMPOSE_NAMES or any(fnmatch.fnmatch(name, p) for p in _COMPOSE_PATTERNS)
+
+
 def kind_of(path: Path) -> str:
     """"compose" for compose-like names and YAML files, else "dockerfile"."""
-    name = path.name.lower()
-    if name in COMPOSE_NAMES or any(fnmatch.fnmatch(name, p) for p in _COMPOSE_PATTERNS):
+    if _is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml"):
         return "compose"
-    return "compose" if path.suffix.lower() in (".yml", ".yaml") else "dockerfile"
+    return "dockerfile"
 
 
 def discover(paths: list[Path]) -> list[Target]:
@@ -92,8 +97,7 @@ def _scan_directory(root: Path) -> Iterator[Target]:
             path = Path(directory) / name
             if any(fnmatch.fnmatch(name, p) for p in _DOCKERFILE_PATTERNS):
                 yield Target(path, "dockerfile", context=Path(directory))
-            elif kind_of(path) == "compose" and (name.lower() in COMPOSE_NAMES or any(
-                    fnmatch.fnmatch(name.lower(), p) for p in _COMPOSE_PATTERNS)):
+            elif _is_compose_name(name):
                 yield Target(path, "compose", context=Path(directory))
 
 

@@ -157,11 +157,6 @@ class Dockerfile:
     stages: list[Stage]
     problems: list[ParseProblem]
 
-    @property
-    def line_count(self) -> int:
-        """Number of lines in the original text."""
-        return self.text.count("\n") + (0 if self.text.endswith("\n") or not self.text else 1)
-
     def stage_named(self, name: str) -> Stage | None:
         """The stage with this alias (Docker compares aliases case-insensitively)."""
         wanted = name.lower()

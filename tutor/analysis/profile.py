@@ -20,8 +20,6 @@ class ImageProfile:
     reason: str
     # The line a finding about the result belongs on: the deciding USER, else the final FROM.
     deciding_line: int
-    # The stage whose USER (or base image) decided it, when not the final stage itself.
-    inherited_from: Stage | None = None
     # Every stage of the file, for listing base images.
     stages: tuple[Stage, ...] = ()
 
@@ -92,7 +90,6 @@ def _where(final: Stage, stage: Stage) -> str:
 
 def _from_user(final: Stage, stage: Stage, inst: Instruction) -> ImageProfile:
     """The profile when a USER instruction decides it."""
-    inherited = None if stage is final else stage
     user = inst.text.strip()
     where = _where(final, stage)
     if inst.unresolved:
@@ -102,41 +99,39 @@ def _from_user(final: Stage, stage: Stage, inst: Instruction) -> ImageProfile:
             f"USER {inst.value.strip()} on line {inst.line} {where} depends on {names}, "
             f"which has no value in the Dockerfile (a build argument or the base image's "
             f"environment sets it)",
-            inst.line, inherited)
+            inst.line)
     if not user:
         return ImageProfile(final, None, inst, None,
-                            f"USER on line {inst.line} {where} names no user", inst.line,
-                            inherited)
+                            f"USER on line {inst.line} {where} names no user", inst.line)
     root = is_root_user(user)
     shown = user if user == inst.value.strip() else f"{user} (from {inst.value.strip()})"
     verdict = "is root" if root else "is a non-root user"
     return ImageProfile(final, user, inst, root,
                         f"USER {shown} on line {inst.line} {where} {verdict}",
-                        inst.line, inherited)
+                        inst.line)
 
 
 def _from_base(final: Stage, stage: Stage, trusted: tuple[str, ...]) -> ImageProfile:
     """The profile when no USER is set anywhere in the chain: the base image decides."""
-    inherited = None if stage is final else stage
     no_user = (f"no USER in final stage {final.label}" if stage is final else
                f"no USER in final stage {final.label} or the stages it builds on")
     line = final.from_instruction.line
     if stage.is_scratch:
         return ImageProfile(final, None, None, True,
                             f"{no_user}; it starts FROM scratch, where processes run as uid 0",
-                            line, inherited)
+                            line)
     if stage.image is None:
         names = ", ".join(stage.base_unresolved) or stage.base
         return ImageProfile(
             final, None, None, None,
             f"{no_user}; the base image comes from {names}, which has no default value, so "
-            f"its default user is unknown", line, inherited)
+            f"its default user is unknown", line)
     entry = default_user(stage.image, trusted)
     ref = stage.image.ref
     if entry is not None:
         known_user = entry.user if entry.source != "configuration" else None
         return ImageProfile(final, known_user, None, False,
                             f"{no_user}; base image {ref} runs as non-root user {entry.user} "
-                            f"by default", line, inherited)
+                            f"by default", line)
     return ImageProfile(final, None, None, True,
-                        f"{no_user}; base image {ref} runs as root by default", line, inherited)
+                        f"{no_user}; base image {ref} runs as root by default", line)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from tutor.analysis.model import Instruction
 
@@ -19,15 +18,7 @@ _WRAPPERS = frozenset({"exec", "nohup", "time", "command", "builtin", "eval", "x
                        "do", "else", "!", "{"})
 
 
-@dataclass(frozen=True, slots=True)
-class Script:
-    """The shell text a RUN executes, with the line of the file it starts on."""
-
-    text: str
-    line: int
-
-
-def run_scripts(inst: Instruction) -> list[Script]:
+def run_scripts(inst: Instruction) -> list[str]:
     """The shell scripts a RUN executes: its command line and any heredoc run by a shell."""
     value = inst.value.strip()
     words = value.split()
@@ -39,8 +30,8 @@ def run_scripts(inst: Instruction) -> list[Script]:
         except ValueError:
             argv = None
         if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
-            return [Script(_exec_form_script(argv), inst.line)]
-    scripts = [Script(value, inst.line)]
+            return [_exec_form_script(argv)]
+    scripts = [value]
     head = value.split("<<", 1)[0].split()
     feeds_shell = not head or (head[0].rsplit("/", 1)[-1] in SHELLS)
     for heredoc in inst.heredocs:
@@ -48,7 +39,7 @@ def run_scripts(inst: Instruction) -> list[Script]:
         is_shell_body = feeds_shell and not (
             body.startswith("#!") and not any(s in body.split("\n", 1)[0] for s in SHELLS))
         if is_shell_body:
-            scripts.append(Script(body, heredoc.line))
+            scripts.append(body)
     return scripts
 
 
@@ -94,11 +85,6 @@ def pipelines(script: str) -> list[Pipeline]:
             if inner is not None:
                 cleaned.extend(pipelines(inner))
     return cleaned
-
-
-def commands(script: str) -> list[Command]:
-    """Every simple command in the script, flattened."""
-    return [c for p in pipelines(script) for c in p]
 
 
 def strip_prefix(command: Command) -> Command:

@@ -46,10 +46,8 @@ if len(RULES) != len(_ALL):
 
 def rule_for(rule_id: str) -> Rule | None:
     """The rule with this id or alias (hadolint, Trivy, Checkov, BuildKit), if any."""
-    wanted = rule_id.strip().upper()
-    if wanted in RULES:
-        return RULES[wanted]
-    return next((r for r in RULES.values() if wanted in (a.upper() for a in r.aliases)), None)
+    matches = rules_for_alias(rule_id)
+    return matches[0] if matches else None
 
 
 def rules_for_alias(alias: str) -> list[Rule]:

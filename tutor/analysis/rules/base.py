@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from tutor.analysis.findings import Finding
-from tutor.analysis.model import Dockerfile, Instruction, Severity, Stage, Topic
+from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
-from tutor.analysis.shell import Pipeline, Script, pipelines, run_scripts
+from tutor.analysis.shell import Pipeline, pipelines, run_scripts
 
 # The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
 LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
@@ -39,15 +39,14 @@ class DockerfileContext:
     dockerfile: Dockerfile
     profile: ImageProfile
     today: dt.date
-    trusted_nonroot: tuple[str, ...] = ()
     _final_chain: frozenset[int] | None = field(default=None, repr=False)
-    _shell: dict[int, list[tuple[Script, list[Pipeline]]]] = field(default_factory=dict,
-                                                                  repr=False)
+    _shell: dict[int, list[tuple[str, list[Pipeline]]]] = field(default_factory=dict,
+                                                               repr=False)
 
     @property
     def escape(self) -> str:
         """The file's escape character."""
-        return self.dockerfile.directives.get("escape", "\\") if self.dockerfile else "\\"
+        return self.dockerfile.directives.get("escape", "\\")
 
     @property
     def final_chain(self) -> frozenset[int]:
@@ -68,16 +67,12 @@ class DockerfileContext:
             if inst.keyword in keywords:
                 yield inst
 
-    def shell(self, inst: Instruction) -> list[tuple[Script, list[Pipeline]]]:
+    def shell(self, inst: Instruction) -> list[tuple[str, list[Pipeline]]]:
         """A RUN's scripts and their pipelines, tokenized once for all rules."""
         cached = self._shell.get(inst.line)
         if cached is None:
-            cached = self._shell[inst.line] = [(s, pipelines(s.text)) for s in run_scripts(inst)]
+            cached = self._shell[inst.line] = [(s, pipelines(s)) for s in run_scripts(inst)]
         return cached
-
-    def stage_of(self, inst: Instruction) -> Stage | None:
-        """The stage an instruction belongs to (None before the first FROM)."""
-        return self.dockerfile.stages[inst.stage] if inst.stage >= 0 else None
 
 
 class Rule:

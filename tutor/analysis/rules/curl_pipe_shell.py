@@ -52,7 +52,7 @@ class CurlPipeShell(Rule):
         """Flag pipelines from a downloader into an interpreter, and substituted downloads."""
         for inst in ctx.instructions("RUN"):
             for script, script_pipelines in ctx.shell(inst):
-                message = _piped(script.text, script_pipelines)
+                message = _piped(script, script_pipelines)
                 if message:
                     yield self.at(inst, message)
                     break
