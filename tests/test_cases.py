@@ -1,4 +1,4 @@
-"""Edge cases as data: each tests/cases file marks the instruction that must fail."""
+"""Edge cases as data: each tests/cases file marks the instruction or YAML line that must fail."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
-from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.Dockerfile"))
+COMPOSE_CASES = sorted((Path(__file__).parent / "cases").glob("*.compose.yaml"))
 _EXPECT = re.compile(r"^#\s*expect:\s*(.+)$")
+_TRAILING = re.compile(r"\s#\s*expect:\s*(.+)$")
 _HEADER = re.compile(r"^#\s*(profile|target):\s*(\S+)\s*$")
 # Digest pinning (info) fires on nearly every FROM; cases assert it only where they expect it.
 _NOISE = {"HT402"}
@@ -24,6 +26,10 @@ def expectations(text: str) -> tuple[set[tuple[int, str]], dict[str, str]]:
     pending: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
+        if (match := _TRAILING.search(line)) and not stripped.startswith("#"):
+            # A trailing marker (YAML cases) names findings on its own line.
+            expected |= {(number, r.strip()) for r in match.group(1).split(",")}
+            stripped = line[:match.start()].strip()
         if match := _EXPECT.match(stripped):
             pending += [r.strip() for r in match.group(1).split(",")]
         elif match := _HEADER.match(stripped):
@@ -55,3 +61,13 @@ def test_every_case_declares_a_profile() -> None:
     assert CASES
     for case in CASES:
         assert "profile" in expectations(case.read_text(encoding="utf-8"))[1], case.name
+
+
+@pytest.mark.parametrize("line_ending", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=[c.stem for c in COMPOSE_CASES])
+def test_compose_case(case: Path, line_ending: str) -> None:
+    """Compose findings land on exactly the YAML lines the case marks."""
+    text = case.read_text(encoding="utf-8")
+    expected, _ = expectations(text)
+    analysis = analyze_compose(text.replace("\n", line_ending))
+    assert {(f.line, f.rule) for f in analysis.findings} == expected, analysis.findings

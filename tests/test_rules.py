@@ -7,16 +7,31 @@ import re
 import pytest
 
 from tests.conftest import TODAY
-from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.context import BuildContext, SecretFile
+from tutor.analysis.engine import analyze_compose, analyze_dockerfile
+from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules import _ALL, RULES, rule_for
-from tutor.analysis.rules.base import LESSONS
+from tutor.analysis.rules.base import LESSONS, Rule
 
 # Rules a failing example may trigger beside its own, because the mistake implies them:
 # a USER left in the builder means the final image runs as root.
-COMPANIONS = {"HT102": {"HT101"}, "HT103": set()}
+COMPANIONS = {"HT102": {"HT101"}, "HT103": set(), "HT204": {"HT203"}}
 # Digest pinning is informational and fires on every tagged FROM; examples stay readable.
 ALWAYS_ALLOWED = {"HT402"}
+
+
+# The build context an example describes in its comments (rules that read the context).
+EXAMPLE_CONTEXTS = {
+    "HT205": BuildContext(".", (SecretFile(".env", "environment file"),)),
+}
+
+
+def run_example(rule: Rule, text: str) -> list[Finding]:
+    """Analyse a documented example as the kind of file the rule reads."""
+    if rule.applies_to == "compose":
+        return analyze_compose(text).findings
+    return analyze_dockerfile(text, today=TODAY, context=EXAMPLE_CONTEXTS.get(rule.id)).findings
 
 
 def test_ids_are_unique_and_well_formed() -> None:
@@ -42,7 +57,7 @@ def test_metadata(rule_id: str) -> None:
 def test_failing_example_triggers_the_rule(rule_id: str) -> None:
     """The documented failing Dockerfile triggers this rule and nothing unrelated."""
     rule = RULES[rule_id]
-    findings = analyze_dockerfile(rule.doc().failing, today=TODAY).findings
+    findings = run_example(rule, rule.doc().failing)
     fired = {f.rule for f in findings}
     assert rule_id in fired
     assert fired - {rule_id} <= COMPANIONS.get(rule_id, set()) | ALWAYS_ALLOWED, findings
@@ -50,8 +65,8 @@ def test_failing_example_triggers_the_rule(rule_id: str) -> None:
 
 @pytest.mark.parametrize("rule_id", list(RULES))
 def test_passing_example_triggers_nothing(rule_id: str) -> None:
-    """The documented passing Dockerfile is clean."""
-    findings = analyze_dockerfile(RULES[rule_id].doc().passing, today=TODAY).findings
+    """The documented passing Dockerfile (or compose file) is clean."""
+    findings = run_example(RULES[rule_id], RULES[rule_id].doc().passing)
     assert {f.rule for f in findings} <= ALWAYS_ALLOWED - {rule_id}, findings
 
 

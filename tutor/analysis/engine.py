@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from tutor.analysis.compose import ComposeModel, parse_compose
 from tutor.analysis.config import Config
+from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Dockerfile, ParseProblem
 from tutor.analysis.parse import parse
-from tutor.analysis.profile import ImageProfile, compute_profile
+from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
 from tutor.analysis.rules import RULES
-from tutor.analysis.rules.base import DockerfileContext
-from tutor.analysis.suppress import collect
+from tutor.analysis.rules._secrets import compose_secret_values, dockerfile_secret_values
+from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, Rule
+from tutor.analysis.secrets import redact
+from tutor.analysis.suppress import Suppressions, collect, collect_yaml
 
 
 @dataclass(slots=True)
@@ -25,6 +30,15 @@ class Analysis:
     suppressed: int = 0
 
 
+@dataclass(slots=True)
+class ComposeAnalysis:
+    """The result for one compose file."""
+
+    model: ComposeModel
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: int = 0
+
+
 def analyze_dockerfile(
     text: str,
     config: Config | None = None,
@@ -32,30 +46,85 @@ def analyze_dockerfile(
     target: str | None = None,
     today: dt.date | None = None,
     extra_problems: tuple[ParseProblem, ...] = (),
+    context: BuildContext | None = None,
+    user_override: UserOverride | None = None,
 ) -> Analysis:
     """Parse once and run every Dockerfile rule; does no I/O.
 
-    Raises ``InputError`` only when ``target`` names no stage.
+    ``context`` is the already-scanned build context, ``user_override`` a compose service's
+    ``user:``. Raises ``InputError`` only when ``target`` names no stage.
     """
     config = config or Config()
     dockerfile = parse(text)
     if extra_problems:
         dockerfile.problems = sorted([*extra_problems, *dockerfile.problems],
                                      key=lambda p: p.line)
-    profile = compute_profile(dockerfile, target, config.trusted_nonroot)
+    profile = apply_override(compute_profile(dockerfile, target, config.trusted_nonroot),
+                             user_override)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
-                            today=today or dt.date.today())
-    suppressions = collect(dockerfile)
+                            today=today or dt.date.today(), build_context=context)
+    rules = [r for r in RULES.values() if r.applies_to == "dockerfile"]
+    findings, suppressed = _run(rules, lambda rule: rule.check(ctx), collect(dockerfile), config)
+    secrets = dockerfile_secret_values(ctx)
+    return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed)
+
+
+def analyze_compose(
+    text: str,
+    config: Config | None = None,
+    *,
+    extra_problems: tuple[ParseProblem, ...] = (),
+) -> ComposeAnalysis:
+    """Parse a compose file once and run every compose rule; does no I/O."""
+    config = config or Config()
+    model = parse_compose(text)
+    ctx = ComposeContext(model, config.trusted_nonroot)
+    syntax = RULES["HT001"]
+    problems = [syntax.finding(p.line, p.message, p.end_line, severity=p.severity)
+                for p in (*extra_problems, *model.problems)]
+    rules = [r for r in RULES.values() if isinstance(r, ComposeRule)]
+    findings, suppressed = _run(rules, lambda rule: _compose_check(rule, ctx),
+                                collect_yaml(text), config)
+    if "HT001" not in config.ignore:
+        findings = sorted([*problems, *findings], key=lambda f: (f.line, -f.severity.rank,
+                                                                 f.rule))
+    return ComposeAnalysis(model, _scrubbed(findings, compose_secret_values(ctx)), suppressed)
+
+
+def _compose_check(rule: Rule, ctx: ComposeContext) -> Iterable[Finding]:
+    return rule.check_compose(ctx) if isinstance(rule, ComposeRule) else ()
+
+
+def _run(rules: Sequence[Rule], check: Callable[[Rule], Iterable[Finding]],
+         suppressions: Suppressions, config: Config) -> tuple[list[Finding], int]:
+    """Run rules, drop suppressed findings, apply severity overrides, sort by line."""
     findings: list[Finding] = []
     suppressed = 0
-    for rule_id, rule in RULES.items():
-        if rule.applies_to != "dockerfile" or rule_id in config.ignore:
+    for rule in rules:
+        if rule.id in config.ignore:
             continue
-        for finding in rule.check(ctx):
+        for finding in check(rule):
             if suppressions.hides(finding, rule.aliases):
                 suppressed += 1
                 continue
-            override = config.severity.get(rule_id)
+            override = config.severity.get(rule.id)
             findings.append(replace(finding, severity=override) if override else finding)
     findings.sort(key=lambda f: (f.line, -f.severity.rank, f.rule))
-    return Analysis(dockerfile, profile, findings, suppressed)
+    return findings, suppressed
+
+
+def _scrubbed(findings: list[Finding], secrets: Iterable[str]) -> list[Finding]:
+    """A last guard: no finding's text may carry a secret value whole, whatever a rule wrote."""
+    values = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+    if not values:
+        return findings
+    cleaned: list[Finding] = []
+    for finding in findings:
+        message, fix = finding.message, finding.fix
+        for value in values:
+            if value in message or value in fix:
+                message = message.replace(value, redact(value))
+                fix = fix.replace(value, redact(value))
+        cleaned.append(finding if (message, fix) == (finding.message, finding.fix)
+                       else replace(finding, message=message, fix=fix))
+    return cleaned

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.analysis.compose import is_remote_context, parse_compose
+from tutor.analysis.compose import interpolated, is_remote_context
 from tutor.analysis.config import Config
-from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.context import BuildContext, scan_context
+from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 from tutor.analysis.findings import Finding
-from tutor.analysis.model import Severity
-from tutor.analysis.profile import ImageProfile
+from tutor.analysis.model import ParseProblem, Severity
+from tutor.analysis.profile import ImageProfile, UserOverride
 from tutor.analysis.rules import RULES
 from tutor.analysis.source import read_source
 from tutor.errors import InputError, TutorError
@@ -43,6 +44,8 @@ class FileReport:
     # The build context directory, when the file has one (a directory argument, compose build).
     context: str | None = None
     suppressed: int = 0
+    # The compose service that builds this Dockerfile ("web in compose.yaml"), if any.
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class Target:
     kind: str
     context: Path | None = None
     stage: str | None = None
+    # For a Dockerfile a compose service builds: the service and its run-time user.
+    service: str | None = None
+    user: UserOverride | None = None
 
 
 def _is_compose_name(name: str) -> bool:
@@ -69,7 +75,10 @@ def kind_of(path: Path) -> str:
 
 
 def discover(paths: list[Path]) -> list[Target]:
-    """Expand arguments into targets; a missing path or an empty directory is an error."""
+    """Expand arguments into targets; a missing path or an empty directory is an error.
+
+    A Dockerfile's build context is its own directory unless a compose file says otherwise.
+    """
     targets: list[Target] = []
     for path in paths:
         if not path.exists():
@@ -82,7 +91,9 @@ def discover(paths: list[Path]) -> list[Target]:
                                  f"compose.yaml, docker-compose.yml)")
             targets.extend(found)
         else:
-            targets.append(Target(path, kind_of(path)))
+            kind = kind_of(path)
+            targets.append(Target(path, kind, context=path.parent if kind == "dockerfile"
+                                  else None))
     unique: dict[Path, Target] = {}
     for target in targets:
         unique.setdefault(target.path.resolve(), target)
@@ -105,22 +116,42 @@ def analyze_targets(
     targets: list[Target], config: Config, stage: str | None = None,
     today: dt.date | None = None,
 ) -> list[FileReport]:
-    """Analyse each target (and the Dockerfiles compose files build) into reports."""
+    """Analyse each target, and the Dockerfiles compose files build, into reports.
+
+    Compose files go first, so a Dockerfile a service builds is judged with that service's
+    context and ``user:``; the same Dockerfile found on its own is then not repeated.
+    """
     reports: list[FileReport] = []
-    seen: set[Path] = set()
-    queue = list(targets)
+    done: set[tuple[Path, str | None, str | None]] = set()
+    built: set[Path] = set()
+    contexts: dict[tuple[Path, Path], BuildContext] = {}
+    queue = sorted(targets, key=lambda t: t.kind != "compose")
     while queue:
         target = queue.pop(0)
-        key = target.path.resolve()
-        if key in seen:
-            continue
-        seen.add(key)
+        path = target.path.resolve()
         if target.kind == "compose":
-            report, builds = _analyze_compose(target)
+            if (path, None, None) in done:
+                continue
+            done.add((path, None, None))
+            report, builds = _analyze_compose(target, config)
             reports.append(report)
-            queue.extend(b for b in builds if b.path.resolve() not in seen)
-        else:
-            reports.append(_analyze_dockerfile(target, config, target.stage or stage, today))
+            queue[0:0] = builds
+            continue
+        user = target.user.user if target.user else None
+        key = (path, target.stage or stage, user)
+        if key in done or (target.service is None and path in built):
+            continue
+        done.add(key)
+        if target.service is not None:
+            built.add(path)
+        context = None
+        if target.context is not None and target.context.is_dir():
+            cache_key = (target.context.resolve(), path)
+            context = contexts.get(cache_key)
+            if context is None:
+                context = contexts[cache_key] = scan_context(target.context, target.path)
+        reports.append(_analyze_dockerfile(target, config, target.stage or stage, today,
+                                           context))
     return reports
 
 
@@ -133,13 +164,16 @@ def _display(path: Path) -> str:
 
 
 def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
-                        today: dt.date | None) -> FileReport:
+                        today: dt.date | None, context: BuildContext | None) -> FileReport:
     report = FileReport(_display(target.path), "dockerfile",
-                        context=_display(target.context) if target.context else None)
+                        context=_display(target.context) if target.context else None,
+                        service=target.service)
     try:
         source = read_source(target.path)
+        problems = source.problems + _ignore_problems(context)
         analysis = analyze_dockerfile(source.text, config, target=stage, today=today,
-                                      extra_problems=source.problems)
+                                      extra_problems=problems, context=context,
+                                      user_override=target.user)
     except TutorError as exc:
         report.error = str(exc)
         return report
@@ -149,29 +183,44 @@ def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
     return report
 
 
-def _analyze_compose(target: Target) -> tuple[FileReport, list[Target]]:
+def _ignore_problems(context: BuildContext | None) -> tuple[ParseProblem, ...]:
+    """A broken .dockerignore pattern makes Docker refuse the build; say so on line 1."""
+    if context is None or context.ignore is None:
+        return ()
+    return tuple(ParseProblem(1, 1, f"{context.ignore_name} line {p.line}: {p.message}",
+                              Severity.WARNING) for p in context.ignore.problems)
+
+
+def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[Target]]:
     report = FileReport(_display(target.path), "compose")
     try:
         source = read_source(target.path)
     except TutorError as exc:
         report.error = str(exc)
         return report, []
-    model = parse_compose(source.text)
-    syntax = RULES["HT001"]
-    report.findings = [syntax.finding(p.line, p.message, p.end_line, severity=p.severity)
-                       for p in (*source.problems, *model.problems)]
+    analysis = analyze_compose(source.text, config, extra_problems=source.problems)
+    report.findings = analysis.findings
+    report.suppressed = analysis.suppressed
     base = target.path.parent
     builds: list[Target] = []
-    for build in model.builds:
+    syntax = RULES["HT001"]
+    for build in analysis.model.builds:
         if is_remote_context(build.context):
             continue
-        context = (base / build.context)
+        context = base / build.context
         dockerfile = context / build.dockerfile
+        where = f"service '{build.service}' in {target.path.name}"
+        user = None
+        if build.user is not None:
+            value, unresolved = interpolated(build.user)
+            user = UserOverride(value, f"{where} (line {build.user_line})", unresolved)
         if dockerfile.is_file():
-            builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target))
-        else:
+            builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target,
+                                 service=f"{build.service} in {report.path}", user=user))
+        elif "HT001" not in config.ignore:
             report.findings.append(syntax.finding(
                 build.line, f"service '{build.service}' builds from {build.dockerfile} in "
                             f"{build.context}, which does not exist, so it was not analysed",
                 severity=Severity.WARNING))
+    report.findings.sort(key=lambda f: (f.line, -f.severity.rank, f.rule))
     return report, builds

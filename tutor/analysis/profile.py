@@ -22,6 +22,17 @@ class ImageProfile:
     deciding_line: int
     # Every stage of the file, for listing base images.
     stages: tuple[Stage, ...] = ()
+    # Who overrode the image's user at run time (a compose service's ``user:``), if anyone.
+    override: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserOverride:
+    """A run-time ``user:`` that replaces the image's USER, and where it is written."""
+
+    user: str
+    source: str
+    unresolved: bool = False
 
 
 def select_final_stage(dockerfile: Dockerfile, target: str | None) -> Stage | None:
@@ -135,3 +146,18 @@ def _from_base(final: Stage, stage: Stage, trusted: tuple[str, ...]) -> ImagePro
                             f"by default", line)
     return ImageProfile(final, None, None, True,
                         f"{no_user}; base image {ref} runs as root by default", line)
+
+
+def apply_override(profile: ImageProfile, override: UserOverride | None) -> ImageProfile:
+    """The profile as the container really runs: a compose ``user:`` beats the image's USER."""
+    if override is None:
+        return profile
+    if override.unresolved or not override.user.strip():
+        return replace(profile, user=None, runs_as_root=None, override=override.source,
+                       reason=f"{override.source} sets user: {override.user}, which depends on "
+                              f"a variable with no default, so the user is unknown")
+    root = is_root_user(override.user)
+    verdict = "root" if root else "a non-root user"
+    return replace(profile, user=override.user, runs_as_root=root, override=override.source,
+                   reason=f"{override.source} sets user: {override.user}, {verdict}, which "
+                          f"overrides the image's own user ({profile.reason})")

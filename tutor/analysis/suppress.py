@@ -32,11 +32,23 @@ class Suppressions:
 
     def hides(self, finding: Finding, aliases: Iterable[str]) -> bool:
         """True when the finding's rule, or one of its aliases, is ignored at its line."""
-        names = {finding.rule.upper(), *(a.upper() for a in aliases)}
-        if names & self.file_wide:
+        names = [finding.rule.upper(), *(a.upper() for a in aliases)]
+        if _any_match(names, self.file_wide):
             return True
-        return any(start <= finding.line <= end and names & ids
+        return any(start <= finding.line <= end and _any_match(names, ids)
                    for start, end, ids in self.spans)
+
+
+def alias_matches(alias: str, wanted: str) -> bool:
+    """Whether a rule alias names this id; an alias ending in ``*`` names a family by prefix."""
+    alias, wanted = alias.upper(), wanted.upper()
+    if alias.endswith("*"):
+        return wanted == alias or wanted.startswith(alias[:-1])
+    return wanted == alias
+
+
+def _any_match(names: list[str], ids: frozenset[str]) -> bool:
+    return any(alias_matches(name, wanted) for name in names for wanted in ids)
 
 
 def collect(dockerfile: Dockerfile) -> Suppressions:
@@ -76,10 +88,59 @@ def _split(ids: str) -> set[str]:
     return {i.strip().upper() for i in ids.split(",") if i.strip()}
 
 
+# BuildKit's own check names; `skip=all` turns off exactly these, so it hides our rules
+# that claim one of them as an alias.
+_BUILDKIT_CHECKS = frozenset({
+    "SECRETSUSEDINARGORENV", "COPYIGNOREDFILE", "STAGENAMECASING", "FROMASCASING",
+    "NOEMPTYCONTINUATION", "CONSISTENTINSTRUCTIONCASING", "DUPLICATESTAGENAME",
+    "RESERVEDSTAGENAME", "JSONARGSRECOMMENDED", "MAINTAINERDEPRECATED", "UNDEFINEDARGINFROM",
+    "WORKDIRRELATIVEPATH", "UNDEFINEDVAR", "MULTIPLEINSTRUCTIONSDISALLOWED",
+    "LEGACYKEYVALUEFORMAT", "INVALIDBASEIMAGEPLATFORM", "REDUNDANTTARGETPLATFORM",
+    "INVALIDDEFAULTARGINFROM", "FROMPLATFORMFLAGCONSTDISALLOWED",
+    "INVALIDDEFINITIONDESCRIPTION", "EXPOSEPROTOCASING", "EXPOSEINVALIDFORMAT",
+})
+
+
 def _buildkit_skips(options: str) -> set[str]:
-    """The rule names in a BuildKit ``check=skip=A,B;error=true`` directive."""
+    """The rule names in a BuildKit ``check=skip=A,B;error=true`` directive.
+
+    Text after ``//`` is a comment, as in BuildKit's own tests.
+    """
+    options = options.split("//", 1)[0]
     for option in options.split(";"):
         key, _, value = option.partition("=")
         if key.strip() == "skip":
-            return _split(value)
+            skipped = _split(value)
+            if "ALL" in skipped:
+                skipped = (skipped - {"ALL"}) | _BUILDKIT_CHECKS
+            return skipped
     return set()
+
+
+_YAML_PRAGMA = re.compile(r"#\s*hardening-tutor\s+(ignore|ignore-file)=" + _IDS +
+                          r"\s*(?:#.*)?$")
+
+
+def collect_yaml(text: str) -> Suppressions:
+    """Our pragma in a YAML file: on its own line it covers the next line, trailing its own."""
+    file_wide: set[str] = set()
+    spans: list[tuple[int, int, frozenset[str]]] = []
+    pending: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _YAML_PRAGMA.search(line)
+        # A '#' only starts a YAML comment at the line start or after whitespace.
+        if match and match.start() > 0 and not line[match.start() - 1].isspace():
+            match = None
+        code = line[:match.start()] if match else line
+        ids = _split(match.group(2)) if match else set()
+        if match and match.group(1) == "ignore-file":
+            file_wide |= ids
+            ids = set()
+        if not code.strip() or code.lstrip().startswith("#"):
+            pending |= ids
+            continue
+        covered = pending | ids
+        pending = set()
+        if covered:
+            spans.append((number, number, frozenset(covered)))
+    return Suppressions(frozenset(file_wide), tuple(spans))

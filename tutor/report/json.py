@@ -40,6 +40,7 @@ def file_dict(report: FileReport) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in report.findings],
         "context": report.context,
         "suppressed": report.suppressed,
+        "service": report.service,
     }
 
 
@@ -53,6 +54,7 @@ def profile_dict(profile: ImageProfile) -> dict[str, Any]:
         "user_line": profile.user_instruction.line if profile.user_instruction else None,
         "runs_as_root": profile.runs_as_root,
         "reason": profile.reason,
+        "user_override": profile.override,
         "base_images": [
             {"stage": stage.index, "line": stage.from_instruction.line, "ref": image.ref,
              "name": image.name, "tag": image.tag, "digest": image.digest,

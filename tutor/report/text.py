@@ -30,6 +30,8 @@ def write(reports: Sequence[FileReport], out: TextIO) -> None:
         header = Text(report.path, style="bold underline")
         if report.kind == "compose":
             header.append("  (compose)", style="dim")
+        elif report.service:
+            header.append(f"  (built by service {report.service})", style="dim")
         console.print(header)
         if report.error:
             console.print(Text.assemble("  ", _badge(Severity.ERROR, unicode),

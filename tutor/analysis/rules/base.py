@@ -7,8 +7,10 @@ import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from tutor.analysis.compose import ComposeModel, Service
+from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
@@ -39,9 +41,13 @@ class DockerfileContext:
     dockerfile: Dockerfile
     profile: ImageProfile
     today: dt.date
+    # The directory a build would send, when the file has one (scanned before analysis).
+    build_context: BuildContext | None = None
     _final_chain: frozenset[int] | None = field(default=None, repr=False)
     _shell: dict[int, list[tuple[str, list[Pipeline]]]] = field(default_factory=dict,
                                                                repr=False)
+    # Work several rules share (such as the secret scan), computed once by whoever asks first.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def escape(self) -> str:
@@ -120,3 +126,28 @@ class Rule:
     def at(self, inst: Instruction, message: str, fix: str | None = None) -> Finding:
         """A finding spanning one instruction."""
         return self.finding(inst.line, message, inst.end_line, fix)
+
+
+@dataclass(slots=True)
+class ComposeContext:
+    """Everything a compose rule may look at: the parsed file and its services."""
+
+    model: ComposeModel
+    # Extra non-root image patterns from the project's configuration.
+    trusted_nonroot: tuple[str, ...] = ()
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """The file's services, in file order."""
+        return self.model.services
+
+
+class ComposeRule(Rule):
+    """A rule over compose files; findings sit on the exact YAML line."""
+
+    applies_to: ClassVar[str] = "compose"
+
+    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Yield the findings for one compose file."""
+        raise NotImplementedError

@@ -56,7 +56,8 @@ class FinalUserRoot(Rule):
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag the line that decides a root final image."""
         profile = ctx.profile
-        if profile.runs_as_root is True:
+        # A compose service's user: root is reported on the compose line (HT109).
+        if profile.runs_as_root is True and profile.override is None:
             yield self.finding(profile.deciding_line,
                                f"The final image runs as root: {profile.reason}. "
                                f"{ATTACKER_GAINS}")

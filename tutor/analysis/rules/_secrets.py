@@ -1,0 +1,307 @@
+"""The secret scan the secret rules share: run once per file, cached on the context."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tutor.analysis.compose import YamlMap, interpolated
+from tutor.analysis.context import SecretFile
+from tutor.analysis.model import Instruction
+from tutor.analysis.rules.base import ComposeContext, DockerfileContext
+from tutor.analysis.secret_names import is_secret_name
+from tutor.analysis.secrets import (
+    SecretMatch,
+    find_command_secrets,
+    find_secret_values,
+    is_placeholder,
+    secret_file_kind,
+)
+from tutor.analysis.variables import parse_assignments, split_words
+
+# Instructions whose text is a command line, where `--password x` is a secret too.
+_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD"})
+_ASSIGNMENTS = frozenset({"ENV", "ARG"})
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSecret:
+    """An ENV or ARG whose name says it holds a secret."""
+
+    inst: Instruction
+    name: str
+    value: str | None
+    # A known credential format found in the value, if any.
+    match: SecretMatch | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSecret:
+    """A secret value found in an instruction whose variable name gave nothing away."""
+
+    inst: Instruction
+    match: SecretMatch
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """One source of a COPY or ADD."""
+
+    inst: Instruction
+    source: str
+    from_stage: str | None
+    destination: str
+
+
+def article(kind: str) -> str:
+    """'an AWS access key ID', 'a GitHub token': the kind with its indefinite article."""
+    return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
+
+
+def named_secrets(ctx: DockerfileContext) -> list[NamedSecret]:
+    """Every secret-named ENV/ARG assignment in the file."""
+    _scan(ctx)
+    found: list[NamedSecret] = ctx.memo["named_secrets"]
+    return found
+
+
+def value_secrets(ctx: DockerfileContext) -> list[ValueSecret]:
+    """Every secret value in an instruction, except those already under a secret name."""
+    _scan(ctx)
+    found: list[ValueSecret] = ctx.memo["value_secrets"]
+    return found
+
+
+def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
+    """The raw secret strings of a file, for the engine's last redaction pass."""
+    values = [s.match.value for s in value_secrets(ctx)]
+    for named in named_secrets(ctx):
+        if named.match is not None:
+            values.append(named.match.value)
+        elif named.value and len(named.value) >= 6 and not is_placeholder(named.value):
+            values.append(named.value)
+    return values
+
+
+def _scan(ctx: DockerfileContext) -> None:
+    if "named_secrets" in ctx.memo:
+        return
+    named: list[NamedSecret] = []
+    values: list[ValueSecret] = []
+    escape = ctx.escape
+    for inst in ctx.dockerfile.instructions:
+        if inst.keyword in _ASSIGNMENTS:
+            for name, value in parse_assignments(inst.keyword, inst.value, escape):
+                matches = find_secret_values(value) if value else []
+                if is_secret_name(name):
+                    named.append(NamedSecret(inst, name, value, matches[0] if matches else None))
+                else:
+                    where = f"the value of {inst.keyword} {name}"
+                    values.extend(ValueSecret(inst, m, where) for m in matches)
+        elif inst.keyword in _COMMANDS:
+            scripts = ([s for s, _ in ctx.shell(inst)] if inst.keyword == "RUN"
+                       else [inst.value])
+            for script in scripts:
+                values.extend(ValueSecret(inst, m, f"the {inst.keyword} command line")
+                              for m in find_command_secrets(script))
+        else:
+            values.extend(ValueSecret(inst, m, f"the {inst.keyword} instruction")
+                          for m in find_secret_values(inst.value))
+        if inst.keyword != "RUN":
+            for heredoc in inst.heredocs:
+                values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
+                              for m in find_secret_values(heredoc.body))
+    ctx.memo["named_secrets"] = named
+    ctx.memo["value_secrets"] = values
+
+
+def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
+    """The sources of every COPY and ADD, with their ``--from`` and destination."""
+    cached = ctx.memo.get("copy_sources")
+    if cached is None:
+        cached = ctx.memo["copy_sources"] = list(_copy_sources(ctx))
+    sources: list[CopySource] = cached
+    return sources
+
+
+def _copy_sources(ctx: DockerfileContext) -> Iterator[CopySource]:
+    for inst in ctx.instructions("COPY", "ADD"):
+        if inst.heredocs:
+            continue
+        words = split_words(inst.text, ctx.escape)
+        from_stage: str | None = None
+        args: list[str] = []
+        for word in words:
+            if word.startswith("--"):
+                if word.startswith("--from="):
+                    from_stage = word[len("--from="):]
+                continue
+            args.append(word)
+        if len(args) < 2:
+            continue
+        for source in args[:-1]:
+            if "://" in source or source.startswith("git@"):
+                continue
+            yield CopySource(inst, source, from_stage, args[-1])
+
+
+def clean_source(source: str) -> str:
+    """A context-relative source path: ``./a/`` and ``/a`` are ``a``; the root is ``.``."""
+    cleaned = posixpath.normpath("/" + source.strip()).lstrip("/")
+    return cleaned or "."
+
+
+def compose_secret_values(ctx: ComposeContext) -> list[str]:
+    """Literal secret strings in a compose file's environment and build args."""
+    cached = ctx.memo.get("secret_values")
+    if cached is None:
+        cached = ctx.memo["secret_values"] = [
+            s.match.value if s.match else s.value for s in compose_env_secrets(ctx)]
+    values: list[str] = cached
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class EnvSecret:
+    """A literal secret in a compose service's environment or build args."""
+
+    service: str
+    section: str
+    name: str
+    value: str
+    line: int
+    match: SecretMatch | None
+    defaulted: bool
+
+
+def compose_env_secrets(ctx: ComposeContext) -> list[EnvSecret]:
+    """Secret-named variables with literal values, and secret values under any name."""
+    cached = ctx.memo.get("env_secrets")
+    if cached is None:
+        cached = ctx.memo["env_secrets"] = list(_compose_env_secrets(ctx))
+    found: list[EnvSecret] = cached
+    return found
+
+
+def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
+    for service in ctx.services:
+        sections = [("environment", service.spec.get("environment"))]
+        build = service.spec.get("build")
+        if isinstance(build, YamlMap):
+            sections.append(("build args", build.get("args")))
+        for section, block in sections:
+            for name, raw, line in _variables(block):
+                value, unresolved = interpolated(raw)
+                defaulted = value != raw
+                if unresolved and not defaulted:
+                    continue
+                if not value:
+                    continue
+                matches = find_secret_values(value)
+                if matches or (is_secret_name(name) and not is_placeholder(value)):
+                    yield EnvSecret(service.name, section, name, value, line,
+                                    matches[0] if matches else None, defaulted)
+
+
+def _variables(block: object) -> Iterator[tuple[str, str, int]]:
+    """(name, literal value, line) from a map or a ``NAME=value`` list; bare names skipped."""
+    if isinstance(block, YamlMap):
+        for name, value in block.items():
+            if value is None or isinstance(value, YamlMap | list):
+                continue
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            yield str(name), text, block.line_of(name)
+    elif isinstance(block, list):
+        lines = getattr(block, "item_lines", [])
+        for index, item in enumerate(block):
+            if isinstance(item, str) and "=" in item:
+                name, _, value = item.partition("=")
+                yield name.strip(), value, lines[index] if index < len(lines) else 1
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedSecret:
+    """A secret file a COPY/ADD puts into a layer, and where it lands in the image."""
+
+    source: CopySource
+    kind: str
+    path_in_image: str
+    # True when the file came in with a whole directory (``COPY . .``), not by name.
+    swept: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SweptSecrets:
+    """The secret-looking context files one directory or glob source carries in."""
+
+    source: CopySource
+    files: tuple[SecretFile, ...]
+
+
+def copied_secrets(ctx: DockerfileContext) -> list[CopiedSecret]:
+    """Secrets named as sources, then secret files swept in with directories."""
+    cached = ctx.memo.get("copied_secrets")
+    if cached is None:
+        found = [CopiedSecret(src, kind, _landing(src, posixpath.basename(
+                     clean_source(src.source))))
+                 for src in copy_sources(ctx)
+                 if (kind := secret_file_kind(src.source)) is not None]
+        for swept in swept_secrets(ctx):
+            root = clean_source(swept.source.source)
+            for file in swept.files:
+                inside = file.path if root == "." else file.path[len(root) + 1:]
+                found.append(CopiedSecret(swept.source, file.kind,
+                                          _landing(swept.source, inside), swept=True))
+        cached = ctx.memo["copied_secrets"] = found
+    copied: list[CopiedSecret] = cached
+    return copied
+
+
+def swept_secrets(ctx: DockerfileContext) -> list[SweptSecrets]:
+    """For each context source that is a directory or glob, the secret files it sends."""
+    cached = ctx.memo.get("swept_secrets")
+    if cached is None:
+        cached = ctx.memo["swept_secrets"] = list(_swept(ctx))
+    swept: list[SweptSecrets] = cached
+    return swept
+
+
+def _swept(ctx: DockerfileContext) -> Iterator[SweptSecrets]:
+    build = ctx.build_context
+    if build is None:
+        return
+    sent = build.sent()
+    if not sent:
+        return
+    for src in copy_sources(ctx):
+        if src.from_stage is not None or secret_file_kind(src.source) is not None:
+            continue
+        root = clean_source(src.source)
+        files = tuple(f for f in sent if f.path != root and _under(f.path, root))
+        if files:
+            yield SweptSecrets(src, files)
+
+
+def _under(path: str, root: str) -> bool:
+    """Whether a COPY of ``root`` (a directory or a glob) carries ``path``."""
+    if root == ".":
+        return True
+    if path.startswith(root + "/"):
+        return True
+    if any(ch in root for ch in "*?["):
+        parts = path.split("/")
+        return any(fnmatch.fnmatchcase("/".join(parts[:i]), root)
+                   for i in range(1, len(parts) + 1))
+    return False
+
+
+def _landing(src: CopySource, inside: str) -> str:
+    """Where a copied file ends up: under the destination folder, or the destination itself."""
+    dest = src.destination
+    if dest.endswith("/") or dest in (".", "./") or inside.count("/") or \
+            clean_source(src.source) == "." or any(c in src.source for c in "*?["):
+        return posixpath.normpath(posixpath.join(dest, inside))
+    return posixpath.normpath(dest)

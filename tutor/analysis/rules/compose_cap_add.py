@@ -1,0 +1,112 @@
+"""HT303: a compose service adds Linux capabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity, Topic
+from tutor.analysis.rules._compose import items, text
+from tutor.analysis.rules.base import ComposeContext, ComposeRule
+
+# What each dangerous capability hands an attacker, in a phrase.
+_HIGH = {
+    "ALL": "every capability at once, most of root's power over the kernel",
+    "SYS_ADMIN": "mount, namespaces and dozens of admin calls; the classic escape route",
+    "NET_ADMIN": "control of network interfaces, routes and firewall rules",
+    "SYS_PTRACE": "reading and changing the memory of other processes",
+    "SYS_MODULE": "loading kernel modules, which is the host kernel",
+    "DAC_READ_SEARCH": "reading any file, past permissions (the 'shocker' escape)",
+    "SYS_RAWIO": "raw access to I/O ports and devices",
+    "SYS_BOOT": "rebooting the host",
+    "SYS_TIME": "changing the host's clock",
+    "MAC_ADMIN": "changing AppArmor or SELinux policy",
+    "MAC_OVERRIDE": "bypassing AppArmor or SELinux policy",
+    "BPF": "loading eBPF programs into the kernel",
+    "PERFMON": "kernel performance monitoring, a side channel into other processes",
+    "SYSLOG": "reading kernel logs, which leak kernel addresses",
+    "LINUX_IMMUTABLE": "changing immutable and append-only file flags",
+    "SYS_TTY_CONFIG": "reconfiguring terminals",
+    "WAKE_ALARM": "setting wake-up alarms on the host",
+    "BLOCK_SUSPEND": "stopping the host from suspending",
+}
+_KNOWN = frozenset(_HIGH) | {
+    "AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "CHECKPOINT_RESTORE", "CHOWN",
+    "DAC_OVERRIDE", "FOWNER", "FSETID", "IPC_LOCK", "IPC_OWNER", "KILL", "LEASE", "MKNOD",
+    "NET_BIND_SERVICE", "NET_BROADCAST", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID",
+    "SYS_CHROOT", "SYS_NICE", "SYS_PACCT", "SYS_RESOURCE",
+}
+
+
+def capability_name(value: str) -> str:
+    """``cap_net_admin`` and ``NET_ADMIN`` are the same capability to Docker."""
+    name = value.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+class ComposeCapAdd(ComposeRule):
+    """A service adds Linux capabilities with `cap_add`.
+
+    Why:
+        Capabilities split root's power into pieces; every piece you add back is a
+        piece an attacker in the container can use. `SYS_ADMIN` alone is enough to
+        escape to the host, `NET_ADMIN` rewrites the network, `SYS_PTRACE` reads other
+        processes' memory. Severity follows the capability: the dangerous ones are
+        errors, ordinary ones warnings, and `NET_BIND_SERVICE` is information only.
+
+    Failing:
+        services:
+          vpn:
+            image: registry.example.com/vpn:2.1.0
+            user: "10001"
+            read_only: true
+            cap_drop: [ALL]
+            cap_add: [NET_ADMIN]
+            security_opt: ["no-new-privileges:true"]
+
+    Passing:
+        services:
+          vpn:
+            image: registry.example.com/vpn:2.1.0
+            user: "10001"
+            read_only: true
+            cap_drop: [ALL]
+            security_opt: ["no-new-privileges:true"]
+
+    Fix:
+        Remove the capability, or keep only the one the program needs, after
+        `cap_drop: [ALL]`, with a comment saying why. To listen on a low port, listen
+        on a port above 1024 and map it (`ports: ["80:8080"]`); that needs no capability.
+    """
+
+    id = "HT303"
+    name = "compose-cap-add"
+    topic = Topic.CAPABILITIES
+    severity = Severity.ERROR
+    lesson = "capabilities"
+
+    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """One finding per added capability, graded by what it grants."""
+        for service in ctx.services:
+            for value, line in items(service, "cap_add"):
+                name = capability_name(text(value))
+                if name in _HIGH:
+                    yield self.finding(line, f"service '{service.name}' adds {name}: "
+                                             f"{_HIGH[name]}.")
+                elif name == "NET_BIND_SERVICE":
+                    yield self.finding(
+                        line, f"service '{service.name}' adds NET_BIND_SERVICE to listen "
+                              f"below port 1024; ports above 1024 need no capability.",
+                        fix="Listen on a port above 1024 inside the container and map it "
+                            "with `ports:` (for example \"80:8080\"); then drop this line.",
+                        severity=Severity.INFO)
+                elif name in _KNOWN:
+                    yield self.finding(line, f"service '{service.name}' adds {name}, a piece "
+                                             f"of root's power an attacker could use.",
+                                       severity=Severity.WARNING)
+                else:
+                    yield self.finding(line, f"service '{service.name}' adds '{text(value)}', "
+                                             f"which is not a Linux capability name.",
+                                       fix="Use a name from capabilities(7) without the "
+                                           "CAP_ prefix, such as CHOWN, or remove the line.",
+                                       severity=Severity.WARNING)

@@ -1,0 +1,72 @@
+"""HT201: an ENV or ARG whose name says it holds a secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Severity, Topic
+from tutor.analysis.rules._secrets import article, named_secrets
+from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.secrets import is_placeholder, redact
+
+
+class SecretInEnvOrArg(Rule):
+    """An `ENV` or `ARG` is named like a secret (`DB_PASSWORD`, `API_TOKEN`, `AWS_SECRET_ACCESS_KEY`).
+
+    Why:
+        An `ENV` value is written into the image's configuration: `docker inspect` shows
+        it to anyone who can pull the image, and every container started from it has it
+        in its environment. A build argument is no better: its value is recorded in
+        `docker history` for every RUN that uses it, and cached layers keep it. Either
+        way the secret outlives the build and travels wherever the image goes.
+
+    Failing:
+        FROM python:3.13-slim
+        ENV DB_PASSWORD=s3cr3t-Passw0rd
+        USER 10001
+
+    Passing:
+        FROM python:3.13-slim
+        ENV DB_PASSWORD_FILE=/run/secrets/db_password
+        USER 10001
+
+    Fix:
+        Give secrets to the container at run time: `docker run -e`, compose
+        `environment:` taken from the host, or better compose/Swarm `secrets:` mounted
+        under /run/secrets and read through a `*_FILE` variable. If the build itself
+        needs the secret, use `RUN --mount=type=secret,id=NAME`, which never stores it.
+    """
+
+    id = "HT201"
+    name = "secret-in-env-or-arg"
+    topic = Topic.SECRETS
+    severity = Severity.ERROR
+    lesson = "secrets"
+    aliases = ("DL3064", "DS-0031", "SecretsUsedInArgOrEnv", "CKV_SECRET_*")
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """One finding per secret-named assignment; a literal in the final image is an error."""
+        for found in named_secrets(ctx):
+            inst, name, value = found.inst, found.name, found.value
+            shipped = inst.stage in ctx.final_chain
+            if found.match is not None:
+                what = f"what looks like {article(found.match.kind)} ({found.match.masked})"
+            elif value and not is_placeholder(value):
+                what = f"a value ({redact(value)})"
+            else:
+                what = None
+            if inst.keyword == "ENV":
+                held = f"holds {what}" if what else "is declared"
+                message = (f"ENV {name} {held} in the image's configuration: `docker inspect` "
+                           f"and every container's environment reveal it to anyone who can "
+                           f"pull the image.")
+                literal = what is not None and "$" not in (value or "")
+                severity = Severity.ERROR if literal and shipped else Severity.WARNING
+            else:
+                given = f" with a default of {what}" if what else ""
+                message = (f"ARG {name}{given} is a build argument: its value is recorded in "
+                           f"`docker history` for every RUN that uses it and kept in cached "
+                           f"layers.")
+                severity = Severity.ERROR if found.match is not None else Severity.WARNING
+            yield self.finding(inst.line, message, inst.end_line, severity=severity)
