@@ -143,7 +143,8 @@ def _rules(fmt: str, out: TextIO) -> int:
     if fmt == "json":
         json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
                     "severity": r.severity.value, "lesson": r.lesson,
-                    "aliases": list(r.aliases), "summary": r.doc().summary}
+                    "applies_to": r.applies_to, "aliases": list(r.aliases),
+                    "summary": r.doc().summary}
                    for r in RULES.values()], out, indent=2)
         out.write("\n")
         return EXIT_OK
@@ -160,7 +161,11 @@ def _rules(fmt: str, out: TextIO) -> int:
         table.add_row(*(Text(cell) for cell in (
             rule.id, rule.name, rule.topic.value, rule.severity.value, rule.lesson,
             ", ".join(rule.aliases) or "-")))
-    make_console(out).print(table)
+    console = make_console(out)
+    if not console.is_terminal:
+        # Piped into a file or a pager: no screen edge to wrap at, keep one rule per line.
+        console.width = max(console.width, 130)
+    console.print(table)
     return EXIT_OK
 
 
@@ -178,7 +183,8 @@ def _explain(rule_id: str, out: TextIO) -> int:
     console = make_console(out)
     console.print(Text(f"{rule.id} {rule.name}", style="bold"))
     console.print(Text(doc.summary))
-    console.print(Text(f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
+    console.print(Text(f"checks: {rule.applies_to} files   "
+                       f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
                        f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
                        style="dim"))
     for title, body in (("Why", doc.why), ("Fix", doc.fix)):

@@ -115,7 +115,7 @@ def _run(rules: Sequence[Rule], check: Callable[[Rule], Iterable[Finding]],
 
 def _scrubbed(findings: list[Finding], secrets: Iterable[str]) -> list[Finding]:
     """A last guard: no finding's text may carry a secret value whole, whatever a rule wrote."""
-    values = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+    values = sorted(set(secrets), key=len, reverse=True)
     if not values:
         return findings
     cleaned: list[Finding] = []

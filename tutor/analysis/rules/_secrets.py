@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -56,9 +57,47 @@ class CopySource:
     destination: str
 
 
+# Initials read with a vowel sound: "an SSH key", "an HMAC secret", "an RSA key".
+_VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
+# Values that switch a feature on or off (MYSQL_RANDOM_ROOT_PASSWORD=yes) are not secrets.
+SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
+                           "null", "enabled", "disabled"})
+
+
+_PATH = re.compile(r"^(?:/|\./|~/)[\w.@~/-]*$")
+
+
+def is_pointer(value: str) -> bool:
+    """A file path (``/run/secrets/db``) names where a secret is, not the secret itself."""
+    return bool(_PATH.match(value.strip()))
+
+
 def article(kind: str) -> str:
-    """'an AWS access key ID', 'a GitHub token': the kind with its indefinite article."""
-    return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
+    """'an AWS access key ID', 'a GitHub token', 'an SSH private key': kind with its article."""
+    first = kind.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:
+        vowel = first[0] in _VOWEL_SOUND_INITIALS
+    else:
+        vowel = kind[:1].lower() in "aeiou"
+    return ("an " if vowel else "a ") + kind
+
+
+def shown(masked: str) -> str:
+    """" (ghp_…A5)" for a masked value, or nothing when the mask shows no character."""
+    return "" if masked == "…" else f" ({masked})"
+
+
+def worth_scrubbing(value: str) -> bool:
+    """Whether a secret string is distinctive enough to search for in other text.
+
+    Rules mask what they print; this last guard must not mangle ordinary words, so a
+    value like "password" or "default" is left alone.
+    """
+    if len(value) >= 16:
+        return True
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value), any(not c.isalnum() for c in value)))
+    return len(value) >= 8 and classes >= 2
 
 
 def named_secrets(ctx: DockerfileContext) -> list[NamedSecret]:
@@ -81,9 +120,9 @@ def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
     for named in named_secrets(ctx):
         if named.match is not None:
             values.append(named.match.value)
-        elif named.value and len(named.value) >= 6 and not is_placeholder(named.value):
+        elif named.value and not is_placeholder(named.value):
             values.append(named.value)
-    return values
+    return [v for v in values if worth_scrubbing(v)]
 
 
 def _scan(ctx: DockerfileContext) -> None:
@@ -96,7 +135,7 @@ def _scan(ctx: DockerfileContext) -> None:
         if inst.keyword in _ASSIGNMENTS:
             for name, value in parse_assignments(inst.keyword, inst.value, escape):
                 matches = find_secret_values(value) if value else []
-                if is_secret_name(name):
+                if is_secret_name(name) and not (value and not matches and is_pointer(value)):
                     named.append(NamedSecret(inst, name, value, matches[0] if matches else None))
                 else:
                     where = f"the value of {inst.keyword} {name}"
@@ -159,7 +198,8 @@ def compose_secret_values(ctx: ComposeContext) -> list[str]:
     cached = ctx.memo.get("secret_values")
     if cached is None:
         cached = ctx.memo["secret_values"] = [
-            s.match.value if s.match else s.value for s in compose_env_secrets(ctx)]
+            v for s in compose_env_secrets(ctx)
+            if worth_scrubbing(v := s.match.value if s.match else s.value)]
     values: list[str] = cached
     return values
 
@@ -201,7 +241,9 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                 if not value:
                     continue
                 matches = find_secret_values(value)
-                if matches or (is_secret_name(name) and not is_placeholder(value)):
+                if matches or (is_secret_name(name) and not is_placeholder(value)
+                               and not is_pointer(value)
+                               and value.strip().lower() not in SWITCH_VALUES):
                     yield EnvSecret(service.name, section, name, value, line,
                                     matches[0] if matches else None, defaulted)
 

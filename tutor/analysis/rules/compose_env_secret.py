@@ -1,4 +1,4 @@
-"""HT207: a compose service has a secret written into its environment or build args."""
+"""HT206: a compose service has a secret written into its environment or build args."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, compose_env_secrets
+from tutor.analysis.rules._secrets import article, compose_env_secrets, shown
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 from tutor.analysis.secrets import redact
 
@@ -55,8 +55,8 @@ class ComposeEnvironmentSecret(ComposeRule):
         least, use `${VAR}` so the value comes from the environment or an untracked .env.
     """
 
-    id = "HT207"
-    name = "compose-environment-secret"
+    id = "HT206"
+    name = "compose-env-secret"
     topic = Topic.SECRETS
     severity = Severity.WARNING
     lesson = "secrets"
@@ -65,9 +65,9 @@ class ComposeEnvironmentSecret(ComposeRule):
         """One finding per literal secret; known credential formats are errors."""
         for found in compose_env_secrets(ctx):
             if found.match is not None:
-                what = f"{article(found.match.kind)} ({found.match.masked})"
+                what = f"{article(found.match.kind)}{shown(found.match.masked)}"
             else:
-                what = f"a literal value ({redact(found.value)})"
+                what = f"a literal value{shown(redact(found.value))}"
             how = " as the default of its ${…} reference" if found.defaulted else ""
             leak = ("the image history" if found.section == "build args"
                     else "`docker inspect` and the container's environment")

@@ -56,7 +56,7 @@ class ComposeSecurityProfileDisabled(ComposeRule):
     """
 
     id = "HT310"
-    name = "compose-security-profile-disabled"
+    name = "compose-unconfined"
     topic = Topic.CAPABILITIES
     severity = Severity.ERROR
     lesson = "capabilities"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, named_secrets
+from tutor.analysis.rules._secrets import SWITCH_VALUES, article, named_secrets, shown
 from tutor.analysis.rules.base import DockerfileContext, Rule
 from tutor.analysis.secrets import is_placeholder, redact
 
@@ -49,20 +49,28 @@ class SecretInEnvOrArg(Rule):
         """One finding per secret-named assignment; a literal in the final image is an error."""
         for found in named_secrets(ctx):
             inst, name, value = found.inst, found.name, found.value
+            if value is not None and value.strip().lower() in SWITCH_VALUES:
+                continue
             shipped = inst.stage in ctx.final_chain
+            reference = value is not None and "$" in value
             if found.match is not None:
-                what = f"what looks like {article(found.match.kind)} ({found.match.masked})"
-            elif value and not is_placeholder(value):
-                what = f"a value ({redact(value)})"
+                what = f"what looks like {article(found.match.kind)}{shown(found.match.masked)}"
+            elif value and not reference and not is_placeholder(value):
+                what = f"a literal value{shown(redact(value))}"
             else:
                 what = None
             if inst.keyword == "ENV":
-                held = f"holds {what}" if what else "is declared"
+                if what:
+                    held = f"holds {what}"
+                elif reference:
+                    held = f"copies {value.strip()} at build time"
+                else:
+                    held = "is declared for a secret"
                 message = (f"ENV {name} {held} in the image's configuration: `docker inspect` "
                            f"and every container's environment reveal it to anyone who can "
                            f"pull the image.")
-                literal = what is not None and "$" not in (value or "")
-                severity = Severity.ERROR if literal and shipped else Severity.WARNING
+                severity = (Severity.ERROR if what is not None and not reference and shipped
+                            else Severity.WARNING)
             else:
                 given = f" with a default of {what}" if what else ""
                 message = (f"ARG {name}{given} is a build argument: its value is recorded in "

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, value_secrets
+from tutor.analysis.rules._secrets import article, shown, value_secrets
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 
@@ -48,5 +48,5 @@ class SecretValue(Rule):
         """One finding per secret value, showing only its masked form."""
         for found in value_secrets(ctx):
             yield self.at(found.inst, f"{found.where} contains what looks like "
-                                      f"{article(found.match.kind)} ({found.match.masked}); it "
+                                      f"{article(found.match.kind)}{shown(found.match.masked)}; it "
                                       f"is stored in the image history and in version control.")
