@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from tutor.analysis.secret_files import secret_file_kind
 
-__all__ = ["SecretMatch", "find_command_secrets", "find_secret_values", "is_placeholder",
-           "redact", "secret_file_kind"]
+__all__ = ["SecretMatch", "find_secret_values", "is_placeholder", "redact", "secret_file_kind",
+           "without_overlaps"]
 
 ELLIPSIS = "…"
 ENTROPY_KIND = "high-entropy string"
+URL_KIND = "password in URL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def is_placeholder(value: str) -> bool:
 _INDIRECT = re.compile(r"\$[{(A-Za-z_]|`|^@|/run/secrets/|^-$")
 
 
-def _usable(value: str) -> bool:
+def usable(value: str) -> bool:
     """Whether a literal value could be a real secret worth reporting."""
     return bool(value) and not _INDIRECT.search(value) and not is_placeholder(value)
 
@@ -144,7 +145,7 @@ _PRIVATE_KEY = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)
 # Certificates and public keys are public: their base64 bodies must not count as entropy.
 _PUBLIC_PEM = re.compile(r"-----BEGIN (?P<label>(?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+)-----")
 _URL_CREDENTIALS = re.compile(r"://[^\s:/?#@'\"`]*:(?P<v>[^\s/?#@'\"`]+)@")
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def _known_formats(text: str) -> list[SecretMatch]:
@@ -154,7 +155,7 @@ def _known_formats(text: str) -> list[SecretMatch]:
         for m in pattern.finditer(text):
             # Checked here rather than by a lookbehind, which would stop the engine
             # from jumping straight to each occurrence of the literal prefix.
-            if m.start() and text[m.start() - 1] in _TOKEN_CHARS:
+            if m.start() and text[m.start() - 1] in TOKEN_CHARS:
                 continue
             group = "v" if "v" in pattern.groupindex else 0
             if not is_placeholder(m.group(group)):
@@ -174,6 +175,9 @@ def _pem_blocks(text: str) -> tuple[list[SecretMatch], list[tuple[int, int]]]:
         end_marker = f"-----END {m.group('label')}-----"
         end = text.find(end_marker, m.end())
         stop = len(text) if end < 0 else end + len(end_marker)
+        body = text[m.end():stop].replace(end_marker, "")
+        if not re.sub(r"\\n|[\s'\"]", "", body):
+            continue  # a header with no key after it holds nothing secret
         keys.append(SecretMatch("private key", text[m.start():stop], m.start(), stop,
                                 m.end() - m.start()))
     for m in _PUBLIC_PEM.finditer(text):
@@ -186,8 +190,8 @@ def _url_passwords(text: str) -> list[SecretMatch]:
     """Literal passwords written into URLs as ``scheme://user:password@host``."""
     if "://" not in text or "@" not in text:
         return []
-    return [SecretMatch("password in URL", m.group("v"), m.start("v"), m.end("v"))
-            for m in _URL_CREDENTIALS.finditer(text) if _usable(m.group("v"))]
+    return [SecretMatch(URL_KIND, m.group("v"), m.start("v"), m.end("v"))
+            for m in _URL_CREDENTIALS.finditer(text) if usable(m.group("v"))]
 
 
 # --- high-entropy strings -------------------------------------------------------------------
@@ -240,36 +244,24 @@ def _high_entropy(text: str, skip: list[tuple[int, int]]) -> list[SecretMatch]:
     searched = 0
     # Splitting on white space in C first leaves few words for the slower regex to scan.
     for word in text.split():
-        if len(word) < 20:
+        if len(word) < 20 or not _has_classes(word):
             continue
         at = text.find(word, searched)
         searched = at + len(word)
-        if _has_classes(word):
-            found += _random_tokens(text, at, word, skip)
-    return found
-
-
-def _random_tokens(text: str, at: int, word: str, skip: list[tuple[int, int]]
-                   ) -> list[SecretMatch]:
-    """The random-looking tokens in one white-space-delimited word starting at ``at``."""
-    found: list[SecretMatch] = []
-    for m in _CANDIDATE.finditer(word):
-        start, token = at + m.start(), m.group()
-        if any(a <= start < b for a, b in skip) or _DIGEST_LEAD.match(token):
-            continue
-        before = text[max(0, start - 7):start]
-        if _DIGEST_BEFORE.search(before) or before.endswith(("$", "base64,")):
-            continue
-        if token.startswith("/") or before.endswith((".", "}", "~")):
-            # A path or URL tail: judge each segment alone, so words cannot dilute a key.
+        for m in _CANDIDATE.finditer(word):
+            start, token = at + m.start(), m.group()
+            before = text[max(0, start - 7):start]
+            if (any(a <= start < b for a, b in skip) or _DIGEST_LEAD.match(token)
+                    or _DIGEST_BEFORE.search(before) or before.endswith(("$", "base64,"))):
+                continue
+            # In a path or URL tail, judge each segment alone so words cannot dilute a key.
+            is_path = token.startswith("/") or before.endswith((".", "}", "~"))
             offset = start
-            for segment in token.split("/"):
+            for segment in token.split("/") if is_path else [token]:
                 if _looks_random(segment):
                     found.append(SecretMatch(ENTROPY_KIND, segment, offset,
                                              offset + len(segment)))
                 offset += len(segment) + 1
-        elif _looks_random(token):
-            found.append(SecretMatch(ENTROPY_KIND, token, start, start + len(token)))
     return found
 
 
@@ -279,225 +271,23 @@ def find_secret_values(text: str) -> list[SecretMatch]:
     found = _known_formats(text) + keys
     found += _url_passwords(text)
     found += _high_entropy(text, public + [(k.start, k.end) for k in keys])
-    return _without_overlaps(found)
+    return without_overlaps(found)
 
 
-def _rank(match: SecretMatch) -> int:
-    """How generic a match is: a named format beats a flag or URL, which beats entropy."""
-    if match.kind == ENTROPY_KIND:
-        return 2
-    return 1 if match.kind in _CONTEXT_KINDS else 0
+def without_overlaps(matches: list[SecretMatch],
+                     contextual: frozenset[str] = frozenset()) -> list[SecretMatch]:
+    """Keep the most specific match wherever matches overlap, ordered by position.
 
+    A named format beats a match found by its context (a URL's password, a ``--token``
+    flag: the ``contextual`` kinds), which beats a mere high-entropy string.
+    """
+    def rank(match: SecretMatch) -> int:
+        if match.kind == ENTROPY_KIND:
+            return 2
+        return 1 if match.kind == URL_KIND or match.kind in contextual else 0
 
-def _without_overlaps(matches: list[SecretMatch]) -> list[SecretMatch]:
-    """Keep the most specific match wherever matches overlap, ordered by position."""
     kept: list[SecretMatch] = []
-    for match in sorted(matches, key=lambda s: (_rank(s), s.start, -s.end)):
+    for match in sorted(matches, key=lambda s: (rank(s), s.start, -s.end)):
         if all(match.end <= k.start or match.start >= k.end for k in kept):
             kept.append(match)
     return sorted(kept, key=lambda s: s.start)
-
-
-# --- command lines --------------------------------------------------------------------------
-
-PASSWORD_FLAG = "password on the command line"
-_HEADER_KIND = "credential in an HTTP header"
-_NPM_KIND = "npm token on the command line"
-_AWS_KIND = "AWS secret on the command line"
-_OPTION_KINDS = {
-    "password": PASSWORD_FLAG, "passwd": PASSWORD_FLAG, "pass": PASSWORD_FLAG,
-    "http-password": PASSWORD_FLAG, "proxy-password": PASSWORD_FLAG, "ftp-password": PASSWORD_FLAG,
-    "token": "token on the command line", "access-token": "token on the command line",
-    "auth-token": "token on the command line", "oauth2-bearer": "token on the command line",
-    "api-key": "API key on the command line", "apikey": "API key on the command line",
-    "client-secret": "client secret on the command line", "secret": "secret on the command line",
-}
-_CONTEXT_KINDS = frozenset({*_OPTION_KINDS.values(), _HEADER_KIND, _NPM_KIND, _AWS_KIND,
-                            "password in URL"})
-
-_VALUE = r"""(?P<v>"[^"]*"|'[^']*'|[^\s;&|)'"`]+)"""
-# The left edge of "--" is checked in code: a literal first lets the regex engine skip ahead.
-_LONG_OPTION = re.compile(r"--(?P<o>" + "|".join(sorted(_OPTION_KINDS, key=len, reverse=True))
-                          + r")(?:=|[ \t]+)" + _VALUE)
-_BUILD_SECRET_SPEC = re.compile(r"(?:id|src|source|env|type|required)=")
-_HEADER = re.compile(
-    r"(?i)(?:(?:proxy-)?authorization\s*:\s*(?:bearer|basic|token|bot)\s+"
-    r"|(?:private-token|x-api-key|x-auth-token|x-access-token)\s*:\s*)(?P<v>[^\s'\"\\]+)")
-_NPM_AUTH = re.compile(r"(?:_authToken|_auth|_password|npmAuthToken)(?:\s*=\s*|[ \t]+)"
-                       r"[\"']?(?P<v>[^\s'\"`;|&)]+)")
-_OPENSSL_PASS = re.compile(r"-pass(?:in|out|word)?\s+[\"']?pass:(?P<v>[^\s'\"]+)")
-# Patterns run over the whole script, each behind literals its matches contain (lower-cased).
-_CONTEXT_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    (_HEADER, _HEADER_KIND, ("authorization", "-token", "api-key")),
-    (_NPM_AUTH, _NPM_KIND, ("_auth", "_password")),
-    (_OPENSSL_PASS, PASSWORD_FLAG, ("pass:",)),
-)
-_TOKEN = re.compile(r"""
-    (?P<comment>(?<![^\s;&|(])\#[^\n]*)
-  | (?P<op>&&|\|\||[;&|()\n])
-  | (?P<redirect>\d*(?:>>?|<<?-?)&?)
-  | (?P<word>(?:\$\((?:[^()]|\([^()]*\))*\)|[^\s'"`\\;&|()<>]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\.)*"
-               |`[^`]*`)+)""", re.X)
-_WRAPPERS = frozenset({"sudo", "env", "exec", "command", "nohup", "time", "then", "do", "!"})
-_LOGIN_TOOLS = r"docker|podman|nerdctl|buildah|skopeo|oras|helm|az|cf"
-_MYSQL_TOOLS = r"mysql|mariadb|mysqladmin|mysqldump|mysqlimport|mysqlcheck|mariadb-dump"
-# Programs whose own flags or stdin carry a secret: literals that must occur, then the
-# program name, looking ahead (within the command) for the flag that carries the secret.
-_IN_COMMAND = r"(?=\s[^;&|\n]*?"
-_PROGRAMS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
-    (("login",), re.compile(rf"(?:{_LOGIN_TOOLS}){_IN_COMMAND}\slogin\s)")),
-    (("sshpass",), re.compile(r"sshpass(?=\s)")),
-    (("mysql", "mariadb"), re.compile(rf"(?:{_MYSQL_TOOLS}){_IN_COMMAND}\s-p\S)")),
-    ((" -u", " -U", "--user", "--proxy-user"),
-     re.compile(rf"(?:curl|wget){_IN_COMMAND}\s(?:-[uU]|--user|--proxy-user))")),
-    (("htpasswd",), re.compile(r"htpasswd(?=\s)")),
-    (("configure set",), re.compile(r"aws(?=\s+configure\s)")),
-    (("chpasswd", "--stdin"), re.compile(r"(?:chpasswd|passwd)(?=\s|$)")),
-)
-
-
-def _starts_word(text: str, pos: int) -> bool:
-    """Whether ``pos`` begins a word: not inside a name, a longer option or a file name."""
-    return pos == 0 or (text[pos - 1] not in _TOKEN_CHARS and text[pos - 1] != ".")
-
-
-def _hit(kind: str, text: str, start: int) -> list[SecretMatch]:
-    """A one-item list for a usable literal, else nothing."""
-    return [SecretMatch(kind, text, start, start + len(text))] if _usable(text) else []
-
-
-def _unquote(raw: str, start: int) -> tuple[str, int]:
-    """A word with its quotes removed, and where the remaining text starts."""
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-        return raw[1:-1], start + 1
-    return raw.replace('"', "").replace("'", ""), start
-
-
-def _segment(flat: str, start: int) -> list[tuple[str, int]]:
-    """The words of the simple command that begins at ``start``, up to its end."""
-    words: list[tuple[str, int]] = []
-    skip_next = False
-    for m in _TOKEN.finditer(flat, start):
-        if m.lastgroup == "op":
-            break
-        if m.lastgroup == "word" and not skip_next:
-            words.append((m.group(), m.start()))
-        skip_next = m.lastgroup == "redirect"
-    return words
-
-
-def _command_start(flat: str, pos: int) -> int:
-    """Where the simple command around ``pos`` starts, judged by the nearest separator."""
-    return max(flat.rfind(sep, 0, pos) + len(sep) for sep in ("&&", "||", ";", "|", "\n", "("))
-
-
-def _option_flags(script: str, flat: str) -> list[SecretMatch]:
-    """Values given to ``--password``, ``--token``, ``--api-key`` and similar options."""
-    found: list[SecretMatch] = []
-    for m in _LONG_OPTION.finditer(script):
-        if not _starts_word(script, m.start()):
-            continue
-        raw = m.group("v")
-        if not raw.startswith("=") and script[m.end("o")] != "=":
-            # mysql prompts for a password given without "="; the next word is a database.
-            head = flat[_command_start(flat, m.start()):m.start()].split()
-            if head and re.fullmatch(_MYSQL_TOOLS, head[0].rsplit("/", 1)[-1]):
-                continue
-        value, start = _unquote(raw, m.start("v"))
-        if m.group("o") == "secret" and _BUILD_SECRET_SPEC.match(value):
-            continue
-        if not value.startswith("-"):
-            found += _hit(_OPTION_KINDS[m.group("o")], value, start)
-    return found
-
-
-def _after_flag(words: list[tuple[str, int]], i: int, flag: str) -> tuple[str, int] | None:
-    """The value of a short or long flag at ``words[i]``: attached, after ``=``, or next."""
-    raw, start = words[i]
-    if raw != flag and raw.startswith(flag):
-        skip = len(flag) + (raw[len(flag)] == "=")
-        return _unquote(raw[skip:], start + skip)
-    return _unquote(*words[i + 1]) if i + 1 < len(words) else None
-
-
-def _program_secrets(program: str, words: list[tuple[str, int]]) -> list[SecretMatch]:
-    """Secrets passed through one program's own flags or positional arguments."""
-    names = [_unquote(*w)[0] for w in words]
-    found: list[SecretMatch] = []
-    for i, name in enumerate(names):
-        given: tuple[str, int] | None = None
-        # mysql reads "-p X" as "prompt, then use database X"; only "-pX" holds a password.
-        if name.startswith("-p") and (program in ("login", "sshpass")
-                                      or (program == "mysql" and len(name) > 2)):
-            given = _after_flag(words, i, "-p")
-        elif program == "curl" and name.startswith(("-u", "-U", "--user", "--proxy-user")):
-            flag = name.split("=", 1)[0] if name.startswith("--") else name[:2]
-            given = _after_flag(words, i, flag) if flag in ("-u", "-U", "--user",
-                                                            "--proxy-user") else None
-            # Only "user:password" carries a secret; a bare user name makes curl prompt.
-            cut = given[0].find(":") + 1 if given else 0
-            given = (given[0][cut:], given[1] + cut) if given and cut else None
-        if given and not given[0].startswith("-"):
-            found += _hit(PASSWORD_FLAG, *given)
-    if program == "htpasswd" and any(n.startswith("-") and "b" in n for n in names):
-        positional = [w for w, n, prev in zip(words[1:], names[1:], names, strict=False)
-                      if not n.startswith("-") and prev != "-C"]
-        found += _hit(PASSWORD_FLAG, *_unquote(*positional[-1])) if len(positional) >= 2 else []
-    if program == "aws" and names[1:3] == ["configure", "set"]:
-        rest = [w for w, n, prev in zip(words[3:], names[3:], names[2:], strict=False)
-                if not n.startswith("-") and prev != "--profile"]
-        if len(rest) > 1 and _unquote(*rest[0])[0].endswith(("aws_secret_access_key",
-                                                              "aws_session_token")):
-            found += _hit(_AWS_KIND, *_unquote(*rest[1]))
-    return found
-
-
-def _piped_secrets(flat: str, start: int, words: list[tuple[str, int]]) -> list[SecretMatch]:
-    """Passwords echoed into ``docker login --password-stdin``, ``chpasswd`` or ``passwd``."""
-    names = {w for w, _ in words}
-    before = flat[:start].rstrip()
-    if not before.endswith("|") or before.endswith("||"):
-        return []
-    source = _segment(flat, _command_start(flat, len(before) - 1))
-    args = [w for w in source[1:] if not w[0].startswith("-")]
-    if not source or source[0][0].rsplit("/", 1)[-1] not in ("echo", "printf") or not args:
-        return []
-    text, at = _unquote(*args[-1])
-    text = text.removesuffix("\\n")
-    if "--password-stdin" in names or (words[0][0] == "passwd" and "--stdin" in names):
-        return _hit(PASSWORD_FLAG, text, at)
-    if words[0][0] == "chpasswd" and not {"-e", "--encrypted"} & names and ":" in text:
-        line = text.split("\\n", 1)[0]
-        return _hit(PASSWORD_FLAG, line.split(":", 1)[1], at + line.index(":") + 1)
-    return []
-
-
-def _command_line_secrets(script: str) -> list[SecretMatch]:
-    """Secrets handed to programs in a shell script through flags, pipes or arguments."""
-    # Same length as the script, so offsets agree, with line continuations flattened.
-    flat = script.replace("\\\n", "  ")
-    found = _option_flags(script, flat) if "--" in script else []
-    lowered = script.lower()
-    for pattern, kind, hints in _CONTEXT_PATTERNS:
-        if any(h in lowered for h in hints):
-            found += [s for m in pattern.finditer(script) if _starts_word(script, m.start())
-                      for s in _hit(kind, m.group("v"), m.start("v"))]
-    for hints, program in _PROGRAMS:
-        if not any(h in script for h in hints):
-            continue
-        for m in program.finditer(flat):
-            if not _starts_word(flat, m.start()):
-                continue
-            words = _segment(flat, m.start())
-            name = m.group()
-            family = ("login" if re.fullmatch(_LOGIN_TOOLS, name) else
-                      "mysql" if re.fullmatch(_MYSQL_TOOLS, name) else
-                      "curl" if name == "wget" else name)
-            if family != "login" or "login" in [w for w, _ in words[1:4]]:
-                found += _program_secrets(family, words) + _piped_secrets(flat, m.start(), words)
-    return found
-
-
-def find_command_secrets(script: str) -> list[SecretMatch]:
-    """Secrets in a RUN script: literal values plus passwords and tokens given to commands."""
-    return _without_overlaps(find_secret_values(script) + _command_line_secrets(script))

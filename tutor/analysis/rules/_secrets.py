@@ -12,10 +12,10 @@ from tutor.analysis.compose import YamlMap, interpolated
 from tutor.analysis.context import SecretFile
 from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import ComposeContext, DockerfileContext
+from tutor.analysis.secret_commands import find_command_secrets
 from tutor.analysis.secret_names import is_secret_name
 from tutor.analysis.secrets import (
     SecretMatch,
-    find_command_secrets,
     find_secret_values,
     is_placeholder,
     secret_file_kind,

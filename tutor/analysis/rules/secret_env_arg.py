@@ -63,7 +63,7 @@ class SecretInEnvOrArg(Rule):
                 if what:
                     held = f"holds {what}"
                 elif reference:
-                    held = f"copies {value.strip()} at build time"
+                    held = f"copies {(value or '').strip()} at build time"
                 else:
                     held = "is declared for a secret"
                 message = (f"ENV {name} {held} in the image's configuration: `docker inspect` "
