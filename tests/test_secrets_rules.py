@@ -61,7 +61,7 @@ def test_dockerignore_keeps_files_out(project: Path, capsys) -> None:
     (project / ".dockerignore").write_text("# secrets\n.env\n**/*.key\n")
     (found,) = [f for f in findings(capsys, "Dockerfile") if f["rule"] == "HT205"]
     assert "id_rsa" in found["message"] and "master.key" not in found["message"]
-    assert ".dockerignore does not exclude them" in found["message"]
+    assert ".dockerignore does not exclude it." in found["message"]
     (project / ".dockerignore").write_text("*\n!src\n")
     assert not [f for f in findings(capsys, "Dockerfile") if f["rule"] == "HT205"]
 

@@ -12,13 +12,13 @@ GCP_KEY = "Google Cloud service account key"
 _NAMED = {
     ".env": ENV_FILE,
     ".envrc": ENV_FILE,
-    ".npmrc": "npm config (registry tokens)",
+    ".npmrc": "npm config with registry tokens",
     ".pypirc": "PyPI credentials",
     ".netrc": "netrc credentials",
     "_netrc": "netrc credentials",
     ".git-credentials": "Git credentials",
     ".pgpass": "PostgreSQL password file",
-    ".my.cnf": "MySQL client config (password)",
+    ".my.cnf": "MySQL client config with a password",
     ".htpasswd": "htpasswd password file",
     ".vault-token": "Vault token",
     ".boto": "Boto credentials",
@@ -109,8 +109,8 @@ def _pem_kind(stem: str) -> str | None:
     if "pub" in stem:
         return None
     if "key" in stem or "priv" in stem:
-        return "private key (PEM)"
+        return "PEM private key"
     words = [w for w in re.split(r"[^a-z0-9]+", stem) if w]
     if any(w in stem for w in _PUBLIC_PEM_WORDS) or any(w.endswith("ca") for w in words):
         return None
-    return "private key (PEM)"
+    return "PEM private key"

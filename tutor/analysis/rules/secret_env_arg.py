@@ -61,14 +61,14 @@ class SecretInEnvOrArg(Rule):
                 what = None
             if inst.keyword == "ENV":
                 if what:
-                    held = f"holds {what}"
+                    held = f"stores {what} in the image's configuration"
                 elif reference:
-                    held = f"copies {(value or '').strip()} at build time"
+                    held = (f"copies {(value or '').strip()} into the image's configuration "
+                            f"at build time")
                 else:
-                    held = "is declared for a secret"
-                message = (f"ENV {name} {held} in the image's configuration: `docker inspect` "
-                           f"and every container's environment reveal it to anyone who can "
-                           f"pull the image.")
+                    held = "declares a secret in the image's configuration"
+                message = (f"ENV {name} {held}: `docker inspect` and every container's "
+                           f"environment reveal it to anyone who can pull the image.")
                 severity = (Severity.ERROR if what is not None and not reference and shipped
                             else Severity.WARNING)
             else:

@@ -60,11 +60,11 @@ class SecretInBuildContext(Rule):
             more = len(swept.files) - _SHOWN
             if more > 0:
                 names += f" and {more} more"
-            guard = (f"{build.ignore_name} does not exclude them" if build.ignore_name
+            count = len(swept.files)
+            files, them = ("file", "it") if count == 1 else ("files", "them")
+            guard = (f"{build.ignore_name} does not exclude {them}" if build.ignore_name
                      else "there is no .dockerignore")
             shipped = inst.stage in ctx.final_chain
-            count = len(swept.files)
-            files = "file" if count == 1 else "files"
             yield self.finding(
                 inst.line,
                 f"{inst.keyword} {swept.source.source} copies {count} secret-looking {files} "
