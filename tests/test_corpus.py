@@ -7,8 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.conftest import TODAY
-from tutor.analysis.compose import parse_compose
-from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 from tutor.analysis.rules import rules_for_alias
 from tutor.analysis.source import decode
 
@@ -51,13 +50,27 @@ def test_every_real_dockerfile_is_analysed_with_a_profile(corpus: Path) -> None:
     assert verdicts[True] > verdicts[False] > 0 and verdicts[None] > 0
 
 
-def test_every_real_compose_file_parses(corpus: Path) -> None:
-    """Real compose files load without exceptions."""
+def test_every_real_compose_file_is_analysed(corpus: Path) -> None:
+    """Real compose files load and run through every compose rule without exceptions."""
     rows = [r for r in manifest(corpus) if r.get("file_type") == "compose"]
     assert rows
+    fired: Counter[str] = Counter()
     for row in rows:
-        model = parse_compose(decode((corpus / row["path"]).read_bytes()).text)
-        assert model.data is not None or model.problems, row["path"]
+        analysis = analyze_compose(decode((corpus / row["path"]).read_bytes()).text)
+        assert analysis.model.data is not None or analysis.model.problems, row["path"]
+        assert all(f.line >= 1 for f in analysis.findings)
+        fired.update(f.rule for f in analysis.findings)
+    # Public compose files are rarely hardened: the capability rules must have fired.
+    assert fired["HT304"] and fired["HT305"] and fired["HT307"]
+
+
+def test_buildkit_secret_names_line_for_line(corpus: Path) -> None:
+    """BuildKit's SecretsUsedInArgOrEnv case: our HT201 warns on exactly its lines."""
+    (row,) = [r for r in manifest(corpus) if r.get("check") == "SecretsUsedInArgOrEnv"]
+    text = decode((corpus / row["path"]).read_bytes()).text
+    ours = sorted(f.line for f in analyze_dockerfile(text, today=TODAY).findings
+                  if f.rule == "HT201")
+    assert ours == sorted(w["line"] for w in row["expected_warnings"])
 
 
 def test_labelled_cases_agree_with_peers(corpus: Path) -> None:
