@@ -311,3 +311,15 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=tmp_path)
     assert result.stdout.strip().endswith("CLEAN"), result.stderr
+
+
+def test_bundled_sample_shows_every_topic(capsys, monkeypatch) -> None:
+    """`check examples/` (the README's first command) shows root, secret, capability and
+    base-image findings, and which compose service builds the Dockerfile."""
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    code, out, _ = run(capsys, "check", "--format", "json", "--no-config", "examples")
+    assert code == 1
+    files = json.loads(out)["files"]
+    topics = {f["topic"] for file in files for f in file["findings"]}
+    assert {"root", "secrets", "capabilities", "scanning"} <= topics
+    assert any(file.get("service") == "app in examples/compose.yaml" for file in files)
