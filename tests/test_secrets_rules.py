@@ -212,3 +212,24 @@ def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch, cap
         schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
         if schema_path.is_file():
             jsonschema.validate(json.loads(out), json.loads(schema_path.read_text()))
+
+
+def test_broken_dockerignore_pattern_is_reported(project: Path, capsys) -> None:
+    """A pattern Docker rejects is a warning naming the ignore file's line."""
+    (project / "Dockerfile").write_text(CLEAN_BASE + "COPY src/ /app/\nUSER 10001\n")
+    (project / ".dockerignore").write_text(".git\n[unclosed\n")
+    (problem,) = [f for f in findings(capsys, "Dockerfile") if f["rule"] == "HT001"]
+    assert problem["severity"] == "warning" and ".dockerignore line 2" in problem["message"]
+
+
+def test_secrets_in_heredocs_and_exec_form_commands() -> None:
+    """A token in a COPY or python here-document, or a CMD's arguments, is found and masked."""
+    token = "glpat-" + "Qw3rTy7uIo9pAs2dFg4h"
+    text = (f"FROM alpine:3.22\nCOPY <<EOF /etc/app.conf\ntoken = {token}\nEOF\n"
+            f'CMD ["app", "--password", "Zx9-vL2m-Qp7w-Rt4y"]\n'
+            f"RUN <<EOF python3\nprint('{token}')\nEOF\nUSER 10001\n")
+    found = [f for f in analyze_dockerfile(text, today=TODAY).findings if f.rule == "HT202"]
+    assert [f.line for f in found] == [2, 5, 6]
+    assert all(token not in f.message and "Zx9-vL2m-Qp7w-Rt4y" not in f.message
+               for f in found)
+    assert "glpat-…" in found[0].message

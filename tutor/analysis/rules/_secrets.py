@@ -20,6 +20,7 @@ from tutor.analysis.secrets import (
     is_placeholder,
     secret_file_kind,
 )
+from tutor.analysis.shell import run_scripts
 from tutor.analysis.variables import parse_assignments, split_words
 
 # Instructions whose text is a command line, where `--password x` is a secret too.
@@ -140,17 +141,19 @@ def _scan(ctx: DockerfileContext) -> None:
                 else:
                     where = f"the value of {inst.keyword} {name}"
                     values.extend(ValueSecret(inst, m, where) for m in matches)
-        elif inst.keyword in _COMMANDS:
-            scripts = ([s for s, _ in ctx.shell(inst)] if inst.keyword == "RUN"
-                       else [inst.value])
+        scripts: list[str] = []
+        if inst.keyword in _COMMANDS:
+            # Exec form (`CMD ["app", "--password", "x"]`) becomes a command line first;
+            # heredocs a shell runs are scripts too.
+            scripts = run_scripts(inst)
             for script in scripts:
                 values.extend(ValueSecret(inst, m, f"the {inst.keyword} command line")
                               for m in find_command_secrets(script))
-        else:
+        elif inst.keyword not in _ASSIGNMENTS:
             values.extend(ValueSecret(inst, m, f"the {inst.keyword} instruction")
                           for m in find_secret_values(inst.value))
-        if inst.keyword != "RUN":
-            for heredoc in inst.heredocs:
+        for heredoc in inst.heredocs:
+            if heredoc.body not in scripts:
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
                               for m in find_secret_values(heredoc.body))
     ctx.memo["named_secrets"] = named
