@@ -67,8 +67,10 @@ class SecretInEnvOrArg(Rule):
                             f"at build time")
                 else:
                     held = "declares a secret in the image's configuration"
-                message = (f"ENV {name} {held}: `docker inspect` and every container's "
-                           f"environment reveal it to anyone who can pull the image.")
+                message = (f"ENV {name} {held}: `docker inspect`, `docker history` and "
+                           f"the environment of every container reveal it to anyone who can "
+                           f"pull the image, and every layer after line {inst.line} is built "
+                           f"with it.")
                 severity = (Severity.ERROR if what is not None and not reference and shipped
                             else Severity.WARNING)
             else:
