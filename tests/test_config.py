@@ -116,3 +116,9 @@ def test_suppressed_findings_are_counted() -> None:
     """The analysis reports how many findings comments hid."""
     text = "FROM debian:13-slim\n# hardening-tutor ignore=HT101\nUSER root\n"
     assert analyze_dockerfile(text, today=TODAY).suppressed == 1
+
+
+def test_a_peer_family_id_ignores_every_rule_that_claims_it() -> None:
+    """`ignore = ["CKV_SECRET_2"]` turns off both secret rules that stand for Checkov's."""
+    config = parse_config({"ignore": ["CKV_SECRET_2"]})
+    assert {"HT201", "HT202"} <= config.ignore

@@ -66,7 +66,7 @@ def load_config(path: Path | None) -> Config:
 def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     """Validate the settings table; every error names the file and the key."""
     # Imported here: the registry imports every rule, which config users may not need.
-    from tutor.analysis.rules import rule_for
+    from tutor.analysis.rules import rules_for_alias
 
     where = str(path) if path else "configuration"
     unknown = sorted(set(data) - set(_KEYS))
@@ -74,12 +74,13 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         known = ", ".join(_KEYS)
         raise ConfigError(f"{where}: unknown setting '{unknown[0]}' (known: {known})")
 
-    def rule_id(value: Any, key: str) -> str:
-        rule = rule_for(str(value)) if isinstance(value, str) else None
-        if rule is None:
+    def rule_ids(value: Any, key: str) -> list[str]:
+        # A peer id may be claimed by several rules (CKV_SECRET_* by HT201 and HT202).
+        rules = rules_for_alias(value) if isinstance(value, str) else []
+        if not rules:
             raise ConfigError(f"{where}: {key}: '{value}' is not a rule id or a peer id any "
                               f"rule claims; run 'hardening-tutor rules' for the list")
-        return rule.id
+        return [rule.id for rule in rules]
 
     ignore = data.get("ignore", [])
     if not isinstance(ignore, list):
@@ -92,7 +93,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         if level not in ("error", "warning", "info"):
             raise ConfigError(f"{where}: severity.{key} must be \"error\", \"warning\" or "
                               f"\"info\", not {level!r}")
-        severity[rule_id(key, "severity")] = Severity(level)
+        for rule in rule_ids(key, "severity"):
+            severity[rule] = Severity(level)
     threshold = data.get("failure-threshold", "warning")
     if threshold not in THRESHOLDS:
         raise ConfigError(f"{where}: failure-threshold must be {_KEYS['failure-threshold']}")
@@ -100,7 +102,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     if not isinstance(trusted, list) or not all(isinstance(t, str) for t in trusted):
         raise ConfigError(f"{where}: trusted-nonroot-images must be "
                           f"{_KEYS['trusted-nonroot-images']}")
-    return Config(ignore=frozenset(rule_id(i, "ignore") for i in ignore), severity=severity,
+    return Config(ignore=frozenset(r for i in ignore for r in rule_ids(i, "ignore")),
+                  severity=severity,
                   failure_threshold=parse_threshold(threshold), trusted_nonroot=tuple(trusted),
                   source=path)
 
