@@ -5,8 +5,9 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from tutor.analysis.compose import YamlMap, interpolated
 from tutor.analysis.context import SecretFile
@@ -23,6 +24,7 @@ from tutor.analysis.secrets import (
 from tutor.analysis.shell import run_scripts
 from tutor.analysis.variables import parse_assignments, split_words
 
+T = TypeVar("T")
 # Instructions whose text is a command line, where `--password x` is a secret too.
 _COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD"})
 _ASSIGNMENTS = frozenset({"ENV", "ARG"})
@@ -61,16 +63,29 @@ class CopySource:
 # Initials read with a vowel sound: "an SSH key", "an HMAC secret", "an RSA key".
 _VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
 # Values that switch a feature on or off (MYSQL_RANDOM_ROOT_PASSWORD=yes) are not secrets.
-SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
+_SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
                            "null", "enabled", "disabled"})
 
 
 _PATH = re.compile(r"^(?:/|\./|~/)[\w.@~/-]*$")
 
 
-def is_pointer(value: str) -> bool:
-    """A file path (``/run/secrets/db``) names where a secret is, not the secret itself."""
-    return bool(_PATH.match(value.strip()))
+def names_no_secret(value: str) -> bool:
+    """A path (``/run/secrets/db``) or a switch (``yes``) under a secret's name holds no secret.
+
+    The path says where the secret is; the switch turns a feature on
+    (``MYSQL_RANDOM_ROOT_PASSWORD=yes``).
+    """
+    value = value.strip()
+    return bool(_PATH.match(value)) or value.lower() in _SWITCH_VALUES
+
+
+def _memo(memo: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
+    """Compute a shared result once per file; later rules read the stored one."""
+    if key not in memo:
+        memo[key] = compute()
+    result: T = memo[key]
+    return result
 
 
 def article(kind: str) -> str:
@@ -103,16 +118,12 @@ def worth_scrubbing(value: str) -> bool:
 
 def named_secrets(ctx: DockerfileContext) -> list[NamedSecret]:
     """Every secret-named ENV/ARG assignment in the file."""
-    _scan(ctx)
-    found: list[NamedSecret] = ctx.memo["named_secrets"]
-    return found
+    return _memo(ctx.memo, "secrets", lambda: _scan(ctx))[0]
 
 
 def value_secrets(ctx: DockerfileContext) -> list[ValueSecret]:
     """Every secret value in an instruction, except those already under a secret name."""
-    _scan(ctx)
-    found: list[ValueSecret] = ctx.memo["value_secrets"]
-    return found
+    return _memo(ctx.memo, "secrets", lambda: _scan(ctx))[1]
 
 
 def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
@@ -126,9 +137,8 @@ def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
     return [v for v in values if worth_scrubbing(v)]
 
 
-def _scan(ctx: DockerfileContext) -> None:
-    if "named_secrets" in ctx.memo:
-        return
+def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]:
+    """One pass over the instructions for secret names and secret values."""
     named: list[NamedSecret] = []
     values: list[ValueSecret] = []
     escape = ctx.escape
@@ -136,7 +146,8 @@ def _scan(ctx: DockerfileContext) -> None:
         if inst.keyword in _ASSIGNMENTS:
             for name, value in parse_assignments(inst.keyword, inst.value, escape):
                 matches = find_secret_values(value) if value else []
-                if is_secret_name(name) and not (value and not matches and is_pointer(value)):
+                if is_secret_name(name) and not (value and not matches
+                                                 and names_no_secret(value)):
                     named.append(NamedSecret(inst, name, value, matches[0] if matches else None))
                 else:
                     where = f"the value of {inst.keyword} {name}"
@@ -156,17 +167,12 @@ def _scan(ctx: DockerfileContext) -> None:
             if heredoc.body not in scripts:
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
                               for m in find_secret_values(heredoc.body))
-    ctx.memo["named_secrets"] = named
-    ctx.memo["value_secrets"] = values
+    return named, values
 
 
 def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
     """The sources of every COPY and ADD, with their ``--from`` and destination."""
-    cached = ctx.memo.get("copy_sources")
-    if cached is None:
-        cached = ctx.memo["copy_sources"] = list(_copy_sources(ctx))
-    sources: list[CopySource] = cached
-    return sources
+    return _memo(ctx.memo, "copy_sources", lambda: list(_copy_sources(ctx)))
 
 
 def _copy_sources(ctx: DockerfileContext) -> Iterator[CopySource]:
@@ -198,13 +204,8 @@ def clean_source(source: str) -> str:
 
 def compose_secret_values(ctx: ComposeContext) -> list[str]:
     """Literal secret strings in a compose file's environment and build args."""
-    cached = ctx.memo.get("secret_values")
-    if cached is None:
-        cached = ctx.memo["secret_values"] = [
-            v for s in compose_env_secrets(ctx)
-            if worth_scrubbing(v := s.match.value if s.match else s.value)]
-    values: list[str] = cached
-    return values
+    values = [s.match.value if s.match else s.value for s in compose_env_secrets(ctx)]
+    return [v for v in values if worth_scrubbing(v)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,11 +223,7 @@ class EnvSecret:
 
 def compose_env_secrets(ctx: ComposeContext) -> list[EnvSecret]:
     """Secret-named variables with literal values, and secret values under any name."""
-    cached = ctx.memo.get("env_secrets")
-    if cached is None:
-        cached = ctx.memo["env_secrets"] = list(_compose_env_secrets(ctx))
-    found: list[EnvSecret] = cached
-    return found
+    return _memo(ctx.memo, "env_secrets", lambda: list(_compose_env_secrets(ctx)))
 
 
 def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
@@ -245,8 +242,7 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                     continue
                 matches = find_secret_values(value)
                 if matches or (is_secret_name(name) and not is_placeholder(value)
-                               and not is_pointer(value)
-                               and value.strip().lower() not in SWITCH_VALUES):
+                               and not names_no_secret(value)):
                     yield EnvSecret(service.name, section, name, value, line,
                                     matches[0] if matches else None, defaulted)
 
@@ -288,30 +284,24 @@ class SweptSecrets:
 
 def copied_secrets(ctx: DockerfileContext) -> list[CopiedSecret]:
     """Secrets named as sources, then secret files swept in with directories."""
-    cached = ctx.memo.get("copied_secrets")
-    if cached is None:
-        found = [CopiedSecret(src, kind, _landing(src, posixpath.basename(
-                     clean_source(src.source))))
-                 for src in copy_sources(ctx)
-                 if (kind := secret_file_kind(src.source)) is not None]
-        for swept in swept_secrets(ctx):
-            root = clean_source(swept.source.source)
-            for file in swept.files:
-                inside = file.path if root == "." else file.path[len(root) + 1:]
-                found.append(CopiedSecret(swept.source, file.kind,
-                                          _landing(swept.source, inside), swept=True))
-        cached = ctx.memo["copied_secrets"] = found
-    copied: list[CopiedSecret] = cached
-    return copied
+    return _memo(ctx.memo, "copied_secrets", lambda: _copied(ctx))
+
+
+def _copied(ctx: DockerfileContext) -> list[CopiedSecret]:
+    found = [CopiedSecret(src, kind, _landing(src, posixpath.basename(clean_source(src.source))))
+             for src in copy_sources(ctx) if (kind := secret_file_kind(src.source)) is not None]
+    for swept in swept_secrets(ctx):
+        root = clean_source(swept.source.source)
+        for file in swept.files:
+            inside = file.path if root == "." else file.path[len(root) + 1:]
+            found.append(CopiedSecret(swept.source, file.kind, _landing(swept.source, inside),
+                                      swept=True))
+    return found
 
 
 def swept_secrets(ctx: DockerfileContext) -> list[SweptSecrets]:
     """For each context source that is a directory or glob, the secret files it sends."""
-    cached = ctx.memo.get("swept_secrets")
-    if cached is None:
-        cached = ctx.memo["swept_secrets"] = list(_swept(ctx))
-    swept: list[SweptSecrets] = cached
-    return swept
+    return _memo(ctx.memo, "swept_secrets", lambda: list(_swept(ctx)))
 
 
 def _swept(ctx: DockerfileContext) -> Iterator[SweptSecrets]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import SWITCH_VALUES, article, named_secrets, shown
+from tutor.analysis.rules._secrets import article, named_secrets, shown
 from tutor.analysis.rules.base import DockerfileContext, Rule
 from tutor.analysis.secrets import is_placeholder, redact
 
@@ -49,8 +49,6 @@ class SecretInEnvOrArg(Rule):
         """One finding per secret-named assignment; a literal in the final image is an error."""
         for found in named_secrets(ctx):
             inst, name, value = found.inst, found.name, found.value
-            if value is not None and value.strip().lower() in SWITCH_VALUES:
-                continue
             shipped = inst.stage in ctx.final_chain
             reference = value is not None and "$" in value
             if found.match is not None:
