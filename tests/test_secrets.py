@@ -405,6 +405,9 @@ def test_masked_property_matches_redact() -> None:
 
 SECRET_FILES = [
     ("id_rsa", "SSH private key"),
+    ("deploy_key", "SSH private key"),
+    ("github-deploy-key", "SSH private key"),
+    ("keyboard_layout", None),
     ("id_dsa", "SSH private key"),
     ("id_ecdsa", "SSH private key"),
     ("id_ed25519", "SSH private key"),

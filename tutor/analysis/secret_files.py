@@ -54,7 +54,8 @@ _EXTENSIONS = {
     ".tfstate": "Terraform state",
     ".kubeconfig": "kubeconfig",
 }
-_SSH_KEY_NAME = re.compile(r"(?:id|.+_)(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|ssh_host_\w+_key")
+_SSH_KEY_NAME = re.compile(r"(?:id|.+_)(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|ssh_host_\w+_key|"
+                           r"(?:.+[_-])?(?:deploy|ssh|private)[_-]key")
 # Suffixes that mark a file as a template to fill in, not the real thing.
 _TEMPLATE_SUFFIXES = frozenset({"example", "sample", "template", "dist", "defaults", "default",
                                 "tpl", "tmpl"})
