@@ -122,3 +122,14 @@ def test_a_peer_family_id_ignores_every_rule_that_claims_it() -> None:
     """`ignore = ["CKV_SECRET_2"]` turns off both secret rules that stand for Checkov's."""
     config = parse_config({"ignore": ["CKV_SECRET_2"]})
     assert {"HT201", "HT202"} <= config.ignore
+
+
+def test_compose_syntax_problems_obey_severity_overrides() -> None:
+    """A YAML error in a compose file is HT001 and takes the configured severity."""
+    from tutor.analysis.engine import analyze_compose
+
+    config = parse_config({"severity": {"HT001": "warning"}})
+    (finding,) = analyze_compose("services:\n  web: [unclosed\n", config).findings
+    assert finding.rule == "HT001" and finding.severity == Severity.WARNING
+    assert analyze_compose("services:\n  web: [unclosed\n",
+                           parse_config({"ignore": ["HT001"]})).findings == []

@@ -82,12 +82,11 @@ def analyze_compose(
     syntax = RULES["HT001"]
     problems = [syntax.finding(p.line, p.message, p.end_line, severity=p.severity)
                 for p in (*extra_problems, *model.problems)]
-    rules = [r for r in RULES.values() if isinstance(r, ComposeRule)]
-    findings, suppressed = _run(rules, lambda rule: _compose_check(rule, ctx),
-                                collect_yaml(text), config)
-    if "HT001" not in config.ignore:
-        findings = sorted([*problems, *findings], key=lambda f: (f.line, -f.severity.rank,
-                                                                 f.rule))
+    rules = [syntax, *(r for r in RULES.values() if isinstance(r, ComposeRule))]
+    # YAML problems go through the same ignore, pragma and severity handling as any rule.
+    findings, suppressed = _run(
+        rules, lambda rule: problems if rule is syntax else _compose_check(rule, ctx),
+        collect_yaml(text), config)
     return ComposeAnalysis(model, _scrubbed(findings, compose_secret_values(ctx)), suppressed)
 
 
