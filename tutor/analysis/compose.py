@@ -5,33 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 import yaml
 
 from tutor.analysis.model import ParseProblem
-
-
-class YamlMap(dict[Any, Any]):
-    """A YAML mapping that remembers its own line and the line of each key."""
-
-    line: int = 1
-    key_lines: dict[Any, int]
-
-    def line_of(self, key: Any) -> int:
-        """The line a key is written on (the mapping's own line if the key is absent)."""
-        return self.key_lines.get(key, self.line)
-
-
-class YamlList(list[Any]):
-    """A YAML sequence that remembers its line and the line of each item."""
-
-    line: int = 1
-    item_lines: list[int]
-
-    def line_of(self, index: int) -> int:
-        """The line of one item."""
-        return self.item_lines[index] if index < len(self.item_lines) else self.line
+from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
+from tutor.yamllines import YamlMap as YamlMap
+from tutor.yamllines import error_line
+from tutor.yamllines import load as load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,47 +49,15 @@ class ComposeModel:
     text: str = ""
 
 
-# libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader whose mappings and sequences carry line numbers."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
-    loader.flatten_mapping(node)  # resolve `<<: *anchor` merges so merged keys have lines too
-    mapping = YamlMap(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, str | int | float | bool) and key not in mapping.key_lines:
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> YamlList:
-    items = YamlList(loader.construct_sequence(node, deep=True))
-    items.line = node.start_mark.line + 1
-    items.item_lines = [item.start_mark.line + 1 for item in node.value]
-    return items
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-
-
 def parse_compose(text: str) -> ComposeModel:
     """Parse compose YAML; a syntax error or a wrong shape is a problem, not an exception."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return ComposeModel(None, (), (), (ParseProblem(
-            line, line, f"not valid YAML: {exc.problem or exc.context}"),), text)
-    except (yaml.YAMLError, RecursionError) as exc:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        line, reason = error_line(exc)
+        return ComposeModel(None, (), (), (ParseProblem(line, line, f"not valid YAML: {reason}"),),
+                            text)
+    except RecursionError as exc:
         return ComposeModel(None, (), (), (ParseProblem(1, 1, f"not valid YAML: {exc}"),), text)
     if not isinstance(data, YamlMap):
         return ComposeModel(None, (), (), (ParseProblem(
