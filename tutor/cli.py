@@ -22,6 +22,8 @@ Commands:
   check PATH...   analyse Dockerfiles, compose files or directories (for CI)
   rules           list every rule with its topic, severity, lesson and peer ids
   explain ID      explain one rule, with a failing and a passing Dockerfile
+  content check   validate the course (or your own course pack)
+  content schema  print the JSON Schema for a kind of course file
 """
 
 _CHECK_EPILOG = """\
@@ -77,6 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
                                               "and a failing and a passing Dockerfile.")
     explain.add_argument("rule", metavar="ID",
                          help="a rule id such as HT101, or a peer id such as DL3002")
+
+    content = commands.add_parser(
+        "content", help="validate course content, or print its schemas",
+        description="Work with course content: the shipped course, or a course pack folder "
+                    "(lessons/ and quizzes/) for your own workshop.")
+    content_commands = content.add_subparsers(dest="content_command", metavar="COMMAND")
+    content_check = content_commands.add_parser(
+        "check", help="validate a course pack",
+        description="Validate every lesson, exercise and question: schema, ids, links, rule "
+                    "coverage, and that each exercise's starter fails its goal and its "
+                    "solution passes.",
+        epilog="exit status: 0 when the course is valid, 1 when it has errors, 2 when the "
+               "folder is not a course pack.")
+    content_check.add_argument("directory", nargs="?", type=Path, metavar="DIR",
+                               help="a course pack folder (default: the course that ships "
+                                    "with hardening-tutor)")
+    content_check.add_argument("--format", "-f", choices=("text", "json"), default="text",
+                               help="output format (default: text)")
+    content_schema = content_commands.add_parser(
+        "schema", help="print a JSON Schema for authors",
+        description="Print the JSON Schema of one kind of course file, for editors' YAML "
+                    "support.")
+    content_schema.add_argument("kind", choices=("course", "lesson", "exercise", "quiz"),
+                                help="course (lessons/course.yaml), lesson (front matter), "
+                                     "exercise (exercise.yaml) or quiz (quizzes/*.yaml)")
     return parser
 
 
@@ -91,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args.format, sys.stdout)
         if args.command == "explain":
             return _explain(args.rule, sys.stdout)
+        if args.command == "content":
+            from tutor.content.commands import run_content
+
+            return run_content(args, parser, sys.stdout)
         parser.print_help()
         return EXIT_OK
     except TutorError as exc:

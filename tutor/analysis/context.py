@@ -7,6 +7,7 @@ the resulting ``BuildContext`` without touching the disk, so live analysis stays
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +89,12 @@ def _read_ignore(root: Path, dockerfile: Path | None) -> tuple[IgnoreFile | None
             continue
         return IgnoreFile.parse(text), path.name
     return None, None
+
+
+def context_from_files(paths: Iterable[str], ignore_text: str | None,
+                       ignore_name: str = ".dockerignore", root: str = ".") -> BuildContext:
+    """A build context for files held in memory (an exercise), without touching the disk."""
+    found = tuple(SecretFile(path, kind) for path in sorted(paths)
+                  if (kind := secret_file_kind(path)) is not None)
+    ignore = IgnoreFile.parse(ignore_text) if ignore_text is not None else None
+    return BuildContext(root, found, ignore, ignore_name if ignore is not None else None)

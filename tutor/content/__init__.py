@@ -1,0 +1,1 @@
+"""The course as data: load lessons, exercises and question banks, and check them."""

@@ -1,0 +1,62 @@
+"""The ``content`` commands: check a course pack, print the authors' schemas."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TextIO
+
+from tutor.content.model import ContentError, Course
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def run_content(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> int:
+    """Dispatch ``content check`` and ``content schema``."""
+    if args.content_command == "schema":
+        from tutor.content.schema import published
+
+        json.dump(published(args.kind), out, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    if args.content_command == "check":
+        from tutor.content.check import check_course
+        from tutor.content.loader import load_course
+
+        course = load_course(args.directory)
+        errors = check_course(course)
+        if args.format == "json":
+            _write_json(course, errors, out)
+        else:
+            _write_text(course, errors, out)
+        return EXIT_ERRORS if errors else EXIT_OK
+    parser.parse_args(["content", "--help"])
+    return EXIT_USAGE
+
+
+def _write_json(course: Course, errors: list[ContentError], out: TextIO) -> None:
+    json.dump({"lessons": len(course.lessons), "exercises": len(course.exercises),
+               "questions": len(course.questions),
+               "errors": [{"file": e.file, "line": e.line, "message": e.message}
+                          for e in errors]}, out, indent=2)
+    out.write("\n")
+
+
+def _write_text(course: Course, errors: list[ContentError], out: TextIO) -> None:
+    from rich.text import Text
+
+    from tutor.report.text import make_console
+
+    console = make_console(out)
+    for error in errors:
+        line = Text()
+        line.append(f"{error.file}:{error.line}", style="bold")
+        line.append(f": {error.message}")
+        console.print(line, soft_wrap=True)
+    summary = (f"{course.title or 'course'}: {len(course.lessons)} lessons, "
+               f"{len(course.exercises)} exercises, {len(course.questions)} questions")
+    if errors:
+        console.print(Text(f"{summary}: {len(errors)} error{'s' * (len(errors) != 1)}",
+                           style="bold red"))
+    else:
+        console.print(Text(f"{summary}: no errors", style="bold green"))
