@@ -53,10 +53,14 @@ def _write_text(course: Course, errors: list[ContentError], out: TextIO) -> None
         line.append(f"{error.file}:{error.line}", style="bold")
         line.append(f": {error.message}")
         console.print(line, soft_wrap=True)
-    summary = (f"{course.title or 'course'}: {len(course.lessons)} lessons, "
-               f"{len(course.exercises)} exercises, {len(course.questions)} questions")
+    summary = (f"{course.title or 'course'}: {_count(len(course.lessons), 'lesson')}, "
+               f"{_count(len(course.exercises), 'exercise')}, "
+               f"{_count(len(course.questions), 'question')}")
     if errors:
-        console.print(Text(f"{summary}: {len(errors)} error{'s' * (len(errors) != 1)}",
-                           style="bold red"))
+        console.print(Text(f"{summary}: {_count(len(errors), 'error')}", style="bold red"))
     else:
         console.print(Text(f"{summary}: no errors", style="bold green"))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
