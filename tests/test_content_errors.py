@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tutor.content.check import check_course
 from tutor.content.loader import load_course
@@ -197,3 +200,46 @@ def test_the_fixture_pack_is_valid() -> None:
     course = load_course(FIXTURE)
     assert check_course(course) == []
     assert (len(course.lessons), len(course.exercises), len(course.questions)) == (1, 1, 5)
+
+
+_TEXT_FILES = sorted(str(p.relative_to(FIXTURE)) for p in FIXTURE.rglob("*") if p.is_file())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(file=st.sampled_from(_TEXT_FILES), data=st.data())
+def test_mangled_packs_never_crash_the_checker(file: str, data: st.DataObject) -> None:
+    """Any edit to any file of a pack gives errors with lines, never an exception."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "pack"
+        shutil.copytree(FIXTURE, root)
+        path = root / file
+        lines = path.read_text().split("\n")
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["delete", "duplicate", "replace", "insert"]))
+        if action == "delete":
+            del lines[index]
+        elif action == "duplicate":
+            lines.insert(index, lines[index])
+        else:
+            junk = data.draw(st.text(alphabet=" :-[]{}'\"#|>&*!%@`,?\tabcxyz019\\", max_size=12))
+            if action == "replace":
+                line = lines[index]
+                start = data.draw(st.integers(0, len(line)))
+                lines[index] = line[:start] + junk + line[start + len(junk):]
+            else:
+                lines.insert(index, junk)
+        path.write_text("\n".join(lines))
+        errors = check_course(load_course(root))
+        assert all(e.line >= 1 and e.file and e.message for e in errors)
+
+
+def test_symlinks_in_exercises_are_refused(tmp_path: Path) -> None:
+    """An exercise file that links elsewhere is an error, not something the app would copy."""
+    root = tmp_path / "pack"
+    shutil.copytree(FIXTURE, root)
+    (tmp_path / "outside").write_text("not course content\n")
+    (root / "lessons/exercises/tiny-user/starter/notes.txt").symlink_to(tmp_path / "outside")
+    errors = check_course(load_course(root))
+    assert [str(e) for e in errors] == [
+        "lessons/exercises/tiny-user/starter/notes.txt:1: is a symbolic link: exercise files "
+        "must be real files, so copy the file in instead"]

@@ -28,7 +28,7 @@ from tutor.content.model import (
     Question,
     Topic,
 )
-from tutor.content.schema import COURSE, EXERCISE, LESSON, QUIZ, validate
+from tutor.content.schema import COURSE, EXERCISE, LESSON, QUESTION, QUIZ, validate
 from tutor.errors import TutorError
 from tutor.yamllines import YamlList, YamlMap, error_line
 from tutor.yamllines import load as load_yaml
@@ -260,7 +260,11 @@ class _Loader:
             folder, prefix = pending.pop()
             for child in folder.iterdir():
                 path = f"{prefix}{child.name}"
-                if child.is_dir():
+                if isinstance(child, Path) and child.is_symlink():
+                    self.error(f"{rel}/{which}/{path}", 1,
+                               "is a symbolic link: exercise files must be real files, so "
+                               "copy the file in instead")
+                elif child.is_dir():
                     pending.append((child, f"{path}/"))
                 elif child.is_file():
                     text = self.read(child, f"{rel}/{which}/{path}")
@@ -283,8 +287,11 @@ class _Loader:
         data = self.yaml(self.read(node, rel), rel)
         if data is _INVALID:
             return []
-        problems = validate(data, QUIZ, rel, name="the question bank")
-        self.errors.extend(problems)
+        # The bank's own keys first; then each question on its own, so one broken question
+        # is reported and skipped while the rest of the bank still loads.
+        bank = {**QUIZ, "properties": {**QUIZ["properties"], "questions": {
+            "type": "array", "minItems": 1}}}
+        self.errors.extend(validate(data, bank, rel, name="the question bank"))
         if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
             return []
         topic = str(data.get("topic", ""))
@@ -294,25 +301,18 @@ class _Loader:
                 rel, data.line_of("topic") if isinstance(data, YamlMap) else 1,
                 f"topic '{topic}' is not one of the course's topics ({', '.join(known)}): "
                 f"use one of them, or add it to topics: in lessons/course.yaml"))
-        failed = {e.line for e in problems}
         questions: list[Question] = []
         items: YamlList | list[Any] = data["questions"]
-        for item in items:
-            if not isinstance(item, YamlMap):
+        for index, item in enumerate(items):
+            line = items.line_of(index) if isinstance(items, YamlList) else 1
+            problems = validate(item, QUESTION, rel, line, name=f"question {index + 1}")
+            self.errors.extend(problems)
+            if problems or not isinstance(item, YamlMap):
                 continue
-            span = _span(item)
-            if any(line in span for line in failed):
-                continue  # already reported; its meaning is unclear
             question = _question(item, topic, rel, self.errors)
             if question is not None:
                 questions.append(question)
         return questions
-
-
-def _span(item: YamlMap) -> range:
-    """The lines a question's keys start on (enough to match schema errors to it)."""
-    lines = [item.line, *item.key_lines.values()]
-    return range(min(lines), max(lines) + 1)
 
 
 def _with_lesson(exercise: Exercise, lesson_id: str) -> Exercise:
