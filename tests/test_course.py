@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import json
 import shutil
 import subprocess
@@ -202,6 +203,9 @@ def test_wheel_ships_and_finds_the_course(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         archive.extractall(site)
+    # pip byte-compiles every .py it installs, the exercises' sample apps included.
+    compileall.compile_dir(site, quiet=1)
+    assert list(site.rglob("starter/__pycache__/*.pyc"))
     assert "tutor/content/course/lessons/course.yaml" in names
     assert any(n.endswith("/starter/.dockerignore") for n in names)
     code = ("import sys, json; sys.path.insert(0, sys.argv[1]); "
@@ -215,3 +219,9 @@ def test_wheel_ships_and_finds_the_course(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     root, questions, errors = json.loads(result.stdout)
     assert root.startswith(str(site)) and questions >= 60 and errors == []
+
+
+def test_content_without_a_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """'content' alone says which commands exist and exits 2."""
+    code, _, err = run(capsys, "content")
+    assert code == 2 and "content check [DIR]" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import TextIO
 
 from tutor.content.model import ContentError, Course
@@ -30,7 +31,9 @@ def run_content(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         else:
             _write_text(course, errors, out)
         return EXIT_ERRORS if errors else EXIT_OK
-    parser.parse_args(["content", "--help"])
+    parser.print_usage(sys.stderr)
+    print("hardening-tutor: error: say 'content check [DIR]' or 'content schema KIND'",
+          file=sys.stderr)
     return EXIT_USAGE
 
 

@@ -41,6 +41,8 @@ else:  # pragma: no cover - Python 3.10
 MAX_FILE_BYTES = 1_000_000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _INVALID = object()  # what ``_Loader.yaml`` returns for text it could not parse
+# What tools leave beside course files; never part of an exercise.
+_TOOL_LEFTOVERS = frozenset({"__pycache__", ".DS_Store", "Thumbs.db"})
 
 
 def packaged_root() -> Traversable:
@@ -260,6 +262,8 @@ class _Loader:
             folder, prefix = pending.pop()
             for child in folder.iterdir():
                 path = f"{prefix}{child.name}"
+                if child.name in _TOOL_LEFTOVERS or child.name.endswith(".pyc"):
+                    continue  # pip byte-compiles the exercises' .py files on install
                 if isinstance(child, Path) and child.is_symlink():
                     self.error(f"{rel}/{which}/{path}", 1,
                                "is a symbolic link: exercise files must be real files, so "
