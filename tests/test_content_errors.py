@@ -158,7 +158,7 @@ CASES: list[tuple[str, Mutation, str, int, tuple[str, ...]]] = [
     ("wrong option without why", sub(QUIZ, "        why: EXPOSE documents ports.\n", ""), QUIZ,
      22, ("option c is wrong but has no 'why'",)),
     ("true_false answer", sub(QUIZ, "answer: false", "answer: maybe"), QUIZ, 31,
-     ("a true_false answer is true or false",)),
+     ("the answer is 'maybe'", "write answer: true or answer: false")),
     ("key the type does not take", sub(QUIZ, "    answer: false\n",
                                        "    answer: false\n    options: [{text: x}, {text: y}]\n"),
      QUIZ, 32, ("true_false questions take no 'options'",)),

@@ -117,7 +117,7 @@ class _Loader:
             self.error(rel, line + offset, f"not valid YAML: {reason}: fix the syntax "
                                            f"(indentation, or quote text holding ': ')")
         except RecursionError:
-            self.error(rel, 1, "not valid YAML: nested too deeply")
+            self.error(rel, 1, "not valid YAML: nested too deeply: flatten it")
         return _INVALID
 
     def load(self) -> Course:
@@ -369,16 +369,16 @@ def _question(item: YamlMap, topic: str, rel: str,
         return Question(**common, options=options, answer=indexes)
     if kind == "true_false":
         if not isinstance(answer, bool):
-            errors.append(ContentError(rel, at, f"question '{qid}': a true_false answer is "
-                                                f"true or false, not '{answer}'"))
+            errors.append(ContentError(rel, at, f"question '{qid}': the answer is '{answer}': "
+                                                f"write answer: true or answer: false"))
             return None
         return Question(**common, answer=answer)
     if kind == "spot_the_line":
         lines = [answer] if isinstance(answer, int) and not isinstance(answer, bool) else answer
         if not isinstance(lines, list) or not lines or not all(
                 isinstance(n, int) and not isinstance(n, bool) for n in lines):
-            errors.append(ContentError(rel, at, f"question '{qid}': a spot_the_line answer is "
-                                                f"a line number or a list of them"))
+            errors.append(ContentError(rel, at, f"question '{qid}': give the answer as a line "
+                                                f"number, or a list of them: answer: [3, 5]"))
             return None
         return Question(**common, dockerfile=item["dockerfile"], rule=item.get("rule"),
                         answer=tuple(sorted(set(lines))))
@@ -398,7 +398,8 @@ def _letters(answer: Any, count: int, qid: str, kind: str, rel: str, line: int,
                                               f"has one answer letter (a-{last})"))
         return None
     if not isinstance(letters, list) or not all(isinstance(x, str) for x in letters):
-        errors.append(ContentError(rel, line, f"question '{qid}': answer with letters a-{last}"))
+        errors.append(ContentError(rel, line, f"question '{qid}': answer with letters from a "
+                                              f"to {last}: answer: [a, c]"))
         return None
     indexes: list[int] = []
     for letter in letters:
@@ -409,7 +410,8 @@ def _letters(answer: Any, count: int, qid: str, kind: str, rel: str, line: int,
             return None
         indexes.append(index)
     if len(set(indexes)) != len(indexes):
-        errors.append(ContentError(rel, line, f"question '{qid}': an answer letter is repeated"))
+        errors.append(ContentError(rel, line, f"question '{qid}': an answer letter is "
+                                              f"repeated: list each letter once"))
         return None
     if kind == "multiple" and not 2 <= len(indexes) < count:
         errors.append(ContentError(
