@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from tutor.analysis.model import ParseProblem
+from tutor.analysis.profile import UserOverride
 from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
 from tutor.yamllines import YamlMap as YamlMap
 from tutor.yamllines import error_line
@@ -36,6 +37,14 @@ class ServiceBuild:
     # The service's ``user:``, which overrides the image's USER at run time.
     user: str | None = None
     user_line: int | None = None
+
+    def user_override(self, compose_file: str) -> UserOverride | None:
+        """The service's ``user:`` as the override of the image's USER, if it sets one."""
+        if self.user is None:
+            return None
+        value, unresolved = interpolated(self.user)
+        return UserOverride(value, f"service '{self.service}' in {compose_file} "
+                                   f"(line {self.user_line})", unresolved)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.analysis.compose import interpolated, is_remote_context
+from tutor.analysis.compose import is_remote_context
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext, scan_context
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
@@ -209,11 +209,7 @@ def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[T
             continue
         context = base / build.context
         dockerfile = context / build.dockerfile
-        where = f"service '{build.service}' in {target.path.name}"
-        user = None
-        if build.user is not None:
-            value, unresolved = interpolated(build.user)
-            user = UserOverride(value, f"{where} (line {build.user_line})", unresolved)
+        user = build.user_override(target.path.name)
         if dockerfile.is_file():
             builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target,
                                  service=f"{build.service} in {report.path}", user=user))

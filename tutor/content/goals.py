@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.analysis.compose import interpolated
 from tutor.analysis.context import context_from_files
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
@@ -187,11 +186,8 @@ def _override(compose: ComposeAnalysis | None, compose_file: str | None,
     if compose is None:
         return None
     for build in compose.model.builds:
-        if build.context.strip("/") in (".", "./", "") and build.dockerfile == goal.dockerfile \
-                and build.user is not None:
-            value, unresolved = interpolated(build.user)
-            return UserOverride(value, f"service '{build.service}' in {compose_file} "
-                                       f"(line {build.user_line})", unresolved)
+        if build.context.strip("/") in (".", "./", "") and build.dockerfile == goal.dockerfile:
+            return build.user_override(compose_file or "compose.yaml")
     return None
 
 
