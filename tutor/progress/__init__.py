@@ -1,0 +1,1 @@
+"""Learner records: progress through the course (and, later, exam attempts)."""
