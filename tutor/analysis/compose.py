@@ -15,6 +15,9 @@ from tutor.yamllines import YamlMap as YamlMap
 from tutor.yamllines import error_line
 from tutor.yamllines import load as load_yaml
 
+# The names Docker Compose looks for, in its order of preference.
+COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
 
 @dataclass(frozen=True, slots=True)
 class Service:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tutor.analysis.compose import is_remote_context
+from tutor.analysis.compose import COMPOSE_NAMES, is_remote_context
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext, scan_context
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
@@ -20,7 +20,6 @@ from tutor.analysis.rules import RULES
 from tutor.analysis.source import read_source
 from tutor.errors import InputError, TutorError
 
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 _COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
                      "docker-compose.*.yaml")
 _DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.context import context_from_files
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
@@ -25,8 +26,6 @@ from tutor.content.model import Check, ContentError, Goal
 from tutor.content.schema import GOAL_CHECKS
 from tutor.errors import TutorError
 from tutor.yamllines import YamlMap
-
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 
 def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",

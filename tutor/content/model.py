@@ -159,7 +159,3 @@ class Course:
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, if any."""
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
-
-    def questions_on(self, topic: str) -> list[Question]:
-        """The questions in one topic's bank."""
-        return [q for q in self.questions if q.topic == topic]
