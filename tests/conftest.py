@@ -35,3 +35,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         differ = AGREEMENT[(tool, check, "differ")]
         note = "" if not differ else "  (intended; see INTENDED_DISAGREEMENTS)"
         terminalreporter.write_line(f"{tool:9} {check:14} {agree}/{agree + differ}{note}")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private progress folder, so app tests never touch the real one."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def make_app(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Build the app as the command line would, on a private data folder and a fixed date."""
+    from tutor.app import Launch
+    from tutor.app.app import TutorApp
+
+    def build(path: Path | None = None, content: Path | None = None) -> TutorApp:
+        return TutorApp(Launch(path=path, data_dir=data_dir, content=content,
+                               learner="tester", today=TODAY))
+
+    return build

@@ -18,6 +18,10 @@ FORMATS = ("text", "json", "sarif")
 _DESCRIPTION = """\
 Learn to harden containers, and lint Dockerfiles and compose files for it.
 
+Run it with no command to open the course, or with a path to open the workbench:
+  hardening-tutor                  the course: lessons, exercises, practice quizzes
+  hardening-tutor Dockerfile       live findings while you edit (a folder works too)
+
 Commands:
   check PATH...   analyse Dockerfiles, compose files or directories (for CI)
   rules           list every rule with its topic, severity, lesson and peer ids
@@ -107,10 +111,85 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMMANDS = ("check", "rules", "explain", "content")
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    """The parser for the app: no command, an optional path."""
+    parser = argparse.ArgumentParser(
+        prog="hardening-tutor",
+        description="Open the course, or the workbench on a Dockerfile, compose file or "
+                    "folder. Other commands: hardening-tutor --help.")
+    parser.add_argument("path", nargs="?", type=Path, metavar="PATH",
+                        help="a Dockerfile (a new name creates it on save), a compose file, "
+                             "or a folder with either (its build context)")
+    add_app_options(parser)
+    return parser
+
+
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """Options every interactive command shares: where progress and the course come from."""
+    parser.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help="keep progress in DIR instead of your user data folder")
+    parser.add_argument("--content", type=Path, metavar="DIR",
+                        help="use the course pack in DIR instead of the shipped course")
+    parser.add_argument("--learner", metavar="NAME",
+                        help="whose progress to use (default: your login name)")
+
+
+def _wants_app(argv: Sequence[str]) -> bool:
+    """True unless the first word that is not an option is a command (or help/version)."""
+    words = list(argv)
+    if any(w in ("-h", "--help", "--version") for w in words[:1]):
+        return False
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+            continue
+        if word in ("--data-dir", "--content", "--learner"):
+            skip = True
+            continue
+        if word.startswith("-"):
+            continue
+        return word not in COMMANDS
+    return True
+
+
+def _run_app(argv: Sequence[str]) -> int:
+    parser = build_app_parser()
+    args = parser.parse_args(argv)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("hardening-tutor: error: the app needs a terminal; for scripts and CI use "
+              "'hardening-tutor check PATH'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.content is not None and not args.content.is_dir():
+        print(f"hardening-tutor: error: --content {args.content}: not a folder",
+              file=sys.stderr)
+        return EXIT_USAGE
+    workspace = None
+    if args.path is not None:
+        # Open the files before the screen is taken over, so an error stays readable.
+        from tutor.app.workspace import Workspace
+
+        workspace = Workspace.from_path(args.path)
+    from tutor.app import Launch, launch
+
+    return launch(Launch(path=args.path, data_dir=args.data_dir, content=args.content,
+                         learner=args.learner, workspace=workspace))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if _wants_app(words):
+        try:
+            return _run_app(words)
+        except TutorError as exc:
+            print(f"hardening-tutor: error: {exc}", file=sys.stderr)
+            return exc.exit_code
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     try:
         if args.command == "check":
             return _check(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -59,6 +60,14 @@ class ComposeModel:
     builds: tuple[ServiceBuild, ...]
     problems: tuple[ParseProblem, ...]
     text: str = ""
+
+    def user_for(self, dockerfile: str, compose_file: str) -> UserOverride | None:
+        """The ``user:`` of a service that builds ``dockerfile`` from the compose file's folder."""
+        for build in self.builds:
+            if (posixpath.normpath(build.context) == "."
+                    and posixpath.normpath(build.dockerfile) == posixpath.normpath(dockerfile)):
+                return build.user_override(compose_file)
+        return None
 
 
 def parse_compose(text: str) -> ComposeModel:

@@ -119,6 +119,15 @@ def _eol_table() -> dict[str, _EolProduct]:
     return table
 
 
+def longest_supported(hub_name: str, today: dt.date) -> str | None:
+    """The release of an image in the table whose support runs longest past ``today``."""
+    product = _eol_table().get(hub_name)
+    if product is None:
+        return None
+    live = [(eol, version) for version, eol in product.versions if eol > today]
+    return max(live)[1] if live else None
+
+
 _LEADING_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)")
 
 

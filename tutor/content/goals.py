@@ -184,10 +184,7 @@ def _override(compose: ComposeAnalysis | None, compose_file: str | None,
     """The compose service's ``user:`` when it builds this Dockerfile from this folder."""
     if compose is None:
         return None
-    for build in compose.model.builds:
-        if build.context.strip("/") in (".", "./", "") and build.dockerfile == goal.dockerfile:
-            return build.user_override(compose_file or "compose.yaml")
-    return None
+    return compose.model.user_for(goal.dockerfile, compose_file or "compose.yaml")
 
 
 class _Judge:

@@ -1,0 +1,254 @@
+"""The workbench as a learner uses it: findings, live edits, fixes, outside saves, exercises."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
+from tutor.app.screens.solved import SolvedDialog
+from tutor.app.screens.workbench import DEBOUNCE_SECONDS, WorkbenchScreen
+from tutor.app.widgets.findings import FindingsList
+from tutor.progress.store import ProgressStore
+
+ROOT = "FROM debian:12\nRUN apt-get update\nCMD [\"sh\"]\n"
+
+
+async def settle(pilot: Pilot[Any]) -> WorkbenchScreen:
+    """Wait out the debounce and the analysis worker, then let the result be shown."""
+    await pilot.pause(DEBOUNCE_SECONDS + 0.05)
+    for worker in list(pilot.app.workers):
+        if worker.group == "analysis":
+            await worker.wait()
+    await pilot.pause()
+    benches = [s for s in pilot.app.screen_stack if isinstance(s, WorkbenchScreen)]
+    assert benches, "no workbench is open"
+    return benches[-1]
+
+
+async def until(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None:
+    """Wait for something the file watcher causes; there is no worker to await for it."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out waiting for the app")
+
+
+def shown_rules(screen: WorkbenchScreen) -> list[str]:
+    findings = screen.query_one("#findings", FindingsList)
+    return [item.finding.rule for item in getattr(findings, "located", ())]
+
+
+def text_of(screen: WorkbenchScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_open_a_file_and_see_its_findings(tmp_path: Path, make_app: Any) -> None:
+    """The profile says root and the list shows HT101 with its icon, word and line."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        assert "Runs as root" in text_of(screen, "#profile")
+        findings = screen.query_one("#findings", FindingsList)
+        first = str(findings.get_option_at_index(0).prompt)
+        assert first.startswith("✖ error   HT101 L1")
+        assert "Why it matters" in text_of(screen, "#explanation") or "How to fix it" in \
+            text_of(screen, "#explanation")
+
+
+async def test_editing_updates_the_findings(tmp_path: Path, make_app: Any) -> None:
+    """Typing a USER line makes HT101 disappear without saving."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        assert "HT101" in shown_rules(screen)
+        editor = screen.editor("Dockerfile")
+        editor.move_cursor((2, 0))
+        await pilot.press(*"USER 10001", "enter")
+        screen = await settle(pilot)
+        assert "HT101" not in shown_rules(screen)
+        assert "Runs as 10001" in text_of(screen, "#profile")
+        assert path.read_text() == ROOT  # nothing saved behind the learner's back
+        assert "(unsaved)" in (screen.sub_title or "")
+
+
+async def test_apply_a_fix_and_undo_it(tmp_path: Path, make_app: Any) -> None:
+    """F3 previews the USER fix, Enter applies it, the finding goes; ctrl+z brings it back."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, FixDialog)
+        assert "+USER 10001:10001" in str(app.screen.query_one("#fix-diff", Static).render())
+        await pilot.press("enter")
+        screen = await settle(pilot)
+        assert "HT101" not in shown_rules(screen)
+        assert "USER 10001:10001\nCMD" in screen.editor("Dockerfile").text
+        await pilot.press("ctrl+z")
+        screen = await settle(pilot)
+        assert screen.editor("Dockerfile").text == ROOT
+        assert "HT101" in shown_rules(screen)
+
+
+async def test_outside_save_is_picked_up(tmp_path: Path, make_app: Any) -> None:
+    """A save by another editor (write a temp file, rename it over) reloads the buffer."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.pause(0.3)  # let the watcher start
+        temp = tmp_path / ".Dockerfile.swp"
+        temp.write_text("FROM debian:12\nUSER 10001\nCMD [\"sh\"]\n")
+        temp.replace(path)
+        await until(pilot, lambda: "USER 10001" in screen.editor("Dockerfile").text)
+        screen = await settle(pilot)
+        assert "HT101" not in shown_rules(screen)
+
+
+async def test_outside_change_with_unsaved_edits_asks_before_saving(
+        tmp_path: Path, make_app: Any) -> None:
+    """Unsaved edits plus an outside change: a banner, and ctrl+s asks before overwriting."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("#")
+        path.write_text("FROM alpine:3.22\nUSER 1\n")
+        await until(pilot, lambda: bool(screen.conflicts))
+        assert "changed on disk" in text_of(screen, "#disk-banner")
+        assert screen.editor("Dockerfile").text.startswith("#")  # the learner's edit stays
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # the focused default is Cancel
+        await pilot.pause()
+        assert path.read_text() == "FROM alpine:3.22\nUSER 1\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#choice-overwrite")
+        await pilot.pause()
+        assert path.read_text() == "#" + ROOT
+
+
+async def test_quit_with_unsaved_edits_asks(tmp_path: Path, make_app: Any) -> None:
+    """ctrl+q with unsaved edits offers to save them; Save writes the file and quits."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("#")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "unsaved changes in Dockerfile" in str(
+            app.screen.query_one(".dialog-message", Static).render())
+        await pilot.press("enter")  # Save
+        await pilot.pause()
+    assert path.read_text() == "#" + ROOT
+    assert app.return_value == 0
+
+
+async def test_untrusted_text_is_shown_literally(tmp_path: Path, make_app: Any) -> None:
+    """Markup in the file name, USER and ENV lines is shown as typed and runs nothing."""
+    folder = tmp_path / "[bold]x[@click=app.quit]y"
+    folder.mkdir()
+    path = folder / "[bold]dev[@click=app.quit].Dockerfile"
+    text = ("FROM debian:12\nENV [@click=app.quit]TOKEN[/]=[bold]s3cr3t-value-1234[/bold]\n"
+            "USER [/etc]\nRUN echo [@click=app.quit]boom[/]\n")
+    path.write_text(text)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settle(pilot)
+        assert screen.editor(path.name).text == text
+        assert "[bold]x[@click=app.quit]y/[bold]dev[@click=app.quit]" in (screen.sub_title or "")
+        assert "USER [/etc]" in text_of(screen, "#profile") or "[/etc]" in text_of(
+            screen, "#profile")
+        findings = screen.query_one("#findings", FindingsList)
+        prompts = [str(findings.get_option_at_index(i).prompt)
+                   for i in range(findings.option_count)]
+        assert any("[/etc]" in p for p in prompts)
+        for index in range(findings.option_count):
+            findings.highlighted = index
+            await pilot.pause()
+            await pilot.click("#explanation")
+        await pilot.click("#profile")
+        await pilot.pause()
+        assert app.is_running
+        assert "s3cr3t-value-1234" not in " ".join(prompts)
+
+
+async def test_solving_an_exercise_is_celebrated_and_kept(make_app: Any, data_dir: Path) -> None:
+    """Typing the solution turns the checklist green, records it and survives a restart."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_exercise("root-add-user")
+        screen = await settle(pilot)
+        assert "Goal: 0 of" in text_of(screen, "#goal") or "to do" in text_of(screen, "#goal")
+        await pilot.press("f2")
+        assert "Hint 1" in text_of(screen, "#hints")
+        exercise = app.course.exercises["root-add-user"]
+        editor = screen.editor("Dockerfile")
+        editor.replace(exercise.solution["Dockerfile"], (0, 0), editor.document.end)
+        screen = await settle(pilot)
+        assert "Goal reached!" in text_of(screen, "#goal")
+        assert "✗ to do" not in text_of(screen, "#goal")
+        assert isinstance(app.screen, SolvedDialog)
+    store = ProgressStore.open(data_dir, "tester")
+    try:
+        solution = store.solutions()["root-add-user"]
+        assert solution.files["Dockerfile"] == exercise.solution["Dockerfile"]
+        assert solution.hints_used == 1
+        assert store.place() == {"screen": "exercise", "exercise": "root-add-user"}
+    finally:
+        store.close()
+    again = make_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        again.open_exercise("root-add-user")
+        screen = await settle(pilot)
+        # The learner's saved files come back, so the goal shows as reached at once.
+        assert "Goal reached!" in text_of(screen, "#goal")
+
+
+async def test_exercises_offer_no_automatic_fix(make_app: Any) -> None:
+    """In exercise mode F3 explains instead of editing, so the learner makes the change."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_exercise("root-add-user")
+        screen = await settle(pilot)
+        before = screen.editor("Dockerfile").text
+        await pilot.press("tab", "f3")
+        await pilot.pause()
+        assert not isinstance(app.screen, FixDialog)
+        assert screen.editor("Dockerfile").text == before
+
+
+async def test_latest_edit_wins(tmp_path: Path, make_app: Any) -> None:
+    """Results of an older generation are never shown over a newer edit's."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        editor = screen.editor("Dockerfile")
+        for _ in range(5):
+            editor.insert("# x\n", (0, 0))
+            await asyncio.sleep(0)
+        editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
+        screen = await settle(pilot)
+        assert "HT101" not in shown_rules(screen)

@@ -1,0 +1,34 @@
+"""The Textual app. Importing this package imports no Textual; ``launch`` does, lazily."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tutor.app.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """What the command line asked the app to open, and where its data lives."""
+
+    # A Dockerfile, compose file or directory for the workbench; None opens the course.
+    path: Path | None = None
+    data_dir: Path | None = None
+    content: Path | None = None
+    learner: str | None = None
+    today: dt.date | None = None
+    # The workbench's files, when the command line already opened them to check the path.
+    workspace: Workspace | None = None
+
+
+def launch(options: Launch) -> int:
+    """Run the app until the learner quits; returns the exit status."""
+    from tutor.app.app import TutorApp
+
+    app = TutorApp(options)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,235 @@
+"""The App: owns the course, the progress store and navigation between screens.
+
+Screens change their own widgets; the app only opens screens, keeps the global keys and
+shows what went wrong without crashing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import webbrowser
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tutor.app import Launch
+from tutor.content.model import Course
+from tutor.errors import TutorError
+from tutor.progress.store import ProgressStore
+
+LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
+
+
+class TutorApp(App[int]):
+    """hardening-tutor's terminal app."""
+
+    CSS_PATH = ["tutor.tcss", "screens/lesson.tcss", "screens/practice.tcss"]  # noqa: RUF012
+    TITLE = "hardening-tutor"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "request_quit", "Quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, options: Launch) -> None:
+        super().__init__()
+        self.options = options
+        self.today = options.today or dt.date.today()
+        self._course: Course | None = None
+        self._store: ProgressStore | None = None
+
+    # Shared state -------------------------------------------------------------------------
+
+    @property
+    def course(self) -> Course:
+        """The course, loaded on first use so the workbench starts without it."""
+        if self._course is None:
+            from tutor.content.loader import load_course
+
+            self._course = load_course(self.options.content)
+        return self._course
+
+    @property
+    def store(self) -> ProgressStore:
+        """The learner's progress store, opened on first use."""
+        if self._store is None:
+            self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
+        return self._store
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder the progress store lives in (exercise workspaces go beside it)."""
+        return self.store.path.parent
+
+    # Lifecycle ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.options.path is not None:
+            from tutor.app.screens.workbench import WorkbenchScreen
+
+            workspace = self.options.workspace
+            try:
+                screen = (WorkbenchScreen(workspace) if workspace is not None
+                          else WorkbenchScreen.for_path(self.options.path))
+            except TutorError as exc:
+                self.exit(2, message=f"hardening-tutor: error: {exc}")
+                return
+            self.push_screen(screen)
+        else:
+            from tutor.app.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # Navigation ---------------------------------------------------------------------------
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Open a lesson by id."""
+        lesson = self.course.lesson(lesson_id)
+        if lesson is None:
+            self.show_error(f"There is no lesson '{lesson_id}' in this course.")
+            return
+        from tutor.app.screens.lesson import LessonScreen
+
+        self.push_screen(LessonScreen(lesson))
+
+    def open_exercise(self, exercise_id: str) -> None:
+        """Open an exercise in the workbench, its files copied into the learner's workspace."""
+        exercise = self.course.exercises.get(exercise_id)
+        if exercise is None:
+            self.show_error(f"There is no exercise '{exercise_id}' in this course.")
+            return
+        from tutor.app.screens.workbench import WorkbenchScreen
+
+        try:
+            screen = WorkbenchScreen.for_exercise(exercise, self.data_dir / "exercises")
+        except TutorError as exc:
+            self.show_error(str(exc))
+            return
+        self.push_screen(screen)
+
+    def open_file(self, path: Path) -> None:
+        """Open a Dockerfile, compose file or directory in the workbench."""
+        from tutor.app.screens.workbench import WorkbenchScreen
+
+        try:
+            screen = WorkbenchScreen.for_path(path)
+        except TutorError as exc:
+            self.show_error(str(exc))
+            return
+        self.push_screen(screen)
+
+    def start_practice(self, topic: str | None = None) -> None:
+        """Start a practice quiz on one topic, or on every topic."""
+        from tutor.app.screens.practice import PracticeScreen
+
+        questions = [q for q in self.course.questions if topic is None or q.topic == topic]
+        if not questions:
+            self.show_error(f"There are no questions on '{topic}' in this course.")
+            return
+        self.push_screen(PracticeScreen(questions, topic))
+
+    def open_rule(self, rule_id: str) -> None:
+        """Show one rule's explanation."""
+        from tutor.analysis.rules import rule_for
+        from tutor.app.screens.rule import RuleScreen
+
+        rule = rule_for(rule_id)
+        if rule is None:
+            self.show_error(f"There is no rule '{rule_id}'.")
+            return
+        self.push_screen(RuleScreen(rule))
+
+    def follow_link(self, href: str) -> None:
+        """Follow a link from course content: lessons, exercises, rules and web pages only.
+
+        Content never reaches an action: anything else is refused with a message.
+        """
+        scheme, _, target = href.partition(":")
+        if scheme == "lesson":
+            self.open_lesson(target.split("#", 1)[0])
+        elif scheme == "exercise":
+            self.open_exercise(target)
+        elif scheme == "rule":
+            self.open_rule(target)
+        elif scheme in ("http", "https"):
+            self.open_url(href)
+        else:
+            self.show_error(f"This link cannot be opened here: {href}")
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a web page in the learner's browser, and say where it went."""
+        try:
+            opened = webbrowser.open(url, new=2 if new_tab else 0)
+        except webbrowser.Error:
+            opened = False
+        if opened:
+            self.notify(url, title="Opened in your browser", markup=False)
+        else:
+            self.notify(url, title="No browser found; copy the address", markup=False,
+                        timeout=10)
+
+    # Messages to the learner --------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        """Show a problem the learner can act on, literally, and keep running."""
+        self.notify(message, title="Problem", severity="error", markup=False, timeout=8)
+
+    # Actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tutor.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def action_request_quit(self) -> None:
+        """Quit, after asking about unsaved edits on any open workbench."""
+        from tutor.app.screens.workbench import WorkbenchScreen
+
+        unsaved = [s for s in self.screen_stack if isinstance(s, WorkbenchScreen)
+                   and s.unsaved_names()]
+        if not unsaved:
+            self.exit(0)
+            return
+        unsaved[-1].confirm_quit()
+
+    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Open a file", "Open a Dockerfile, compose file or folder",
+                            self.action_open_file_prompt)
+        yield SystemCommand("Course map", "Go back to the list of lessons", self.action_home)
+        yield SystemCommand("Practice quiz: every topic", "Questions from every topic",
+                            self.start_practice)
+        for lesson in self.course.lessons:
+            yield SystemCommand(f"Lesson {lesson.order}: {lesson.title}", lesson.summary,
+                                lambda lesson_id=lesson.id: self.open_lesson(lesson_id))
+        for topic in self.course.topics:
+            yield SystemCommand(f"Practice quiz: {topic.title}", f"Questions on {topic.id}",
+                                lambda topic_id=topic.id: self.start_practice(topic_id))
+
+    def action_open_file_prompt(self) -> None:
+        from tutor.app.screens.dialogs import OpenFileDialog
+
+        def opened(path: Path | None) -> None:
+            if path is not None:
+                self.open_file(path)
+
+        self.push_screen(OpenFileDialog(), opened)
+
+    def action_home(self) -> None:
+        from tutor.app.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())

@@ -1,0 +1,133 @@
+"""Small modal questions: confirm a choice, open a path, preview a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tutor.analysis.fixes import Fix
+
+# Arrow keys move between a dialog's buttons, as in most terminal dialogs.
+_BUTTON_KEYS: list[BindingType] = [
+    Binding("left", "app.focus_previous", "Previous", show=False),
+    Binding("right", "app.focus_next", "Next", show=False),
+]
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A question with a few labelled answers; escape answers None (cancel)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
+                                             *_BUTTON_KEYS]
+
+    def __init__(self, title: str, message: str, choices: list[tuple[str, str]],
+                 default: str | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.message = message
+        # (answer id, button label); the first is focused unless ``default`` names another.
+        self.choices = choices
+        self.default = default or choices[0][0]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(self.message), classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                for answer, label in self.choices:
+                    yield Button(Content(label), id=f"choice-{answer}",
+                                 variant="primary" if answer == self.default else "default")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#choice-{self.default}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OpenFileDialog(ModalScreen[Path | None]):
+    """Ask for a Dockerfile, compose file or folder to open in the workbench."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static("Open a Dockerfile, compose file or folder", classes="dialog-title")
+            yield Static("A new file name creates the file when you save.",
+                         classes="dialog-message")
+            yield Input(placeholder="./Dockerfile", id="open-path")
+            yield Static("", id="open-error", classes="dialog-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            self.query_one("#open-error", Static).update(Content("Type a path first."))
+            return
+        path = Path(value).expanduser()
+        if not path.exists() and not path.parent.is_dir():
+            self.query_one("#open-error", Static).update(
+                Content(f"{path}: neither it nor its folder exists"))
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff with + and - kept, so it reads without colour too."""
+    text = Text()
+    for line in diff.splitlines():
+        style = ("green" if line.startswith("+") and not line.startswith("+++") else
+                 "red" if line.startswith("-") and not line.startswith("---") else
+                 "dim" if line.startswith(("@@", "---", "+++")) else "")
+        text.append(line + "\n", style=style)
+    return text
+
+
+class FixDialog(ModalScreen[bool]):
+    """Show a fix as a diff; Enter applies it, escape leaves the file alone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
+                                             *_BUTTON_KEYS]
+
+    def __init__(self, fix: Fix, file_name: str) -> None:
+        super().__init__(classes="dialog")
+        self.fix = fix
+        self.file_name = file_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Static(Content(f"Fix {self.fix.rule}: {self.fix.title}"),
+                         classes="dialog-title")
+            with VerticalScroll(classes="diff"):
+                yield Static(diff_text(self.fix.diff(self.file_name)), id="fix-diff")
+            yield Static(Content(self.fix.note), classes="dialog-message")
+            yield Static(Content("Applying edits the buffer only: ctrl+z undoes it and "
+                                 "ctrl+s saves it."), classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", id="fix-apply", variant="primary")
+                yield Button("Cancel", id="fix-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#fix-apply", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "fix-apply")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

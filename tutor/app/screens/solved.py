@@ -1,0 +1,82 @@
+"""The moment an exercise is solved: the debrief, the reference solution and what is next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tutor.content.model import Exercise
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+
+def next_exercise(app: TutorApp, exercise: Exercise) -> Exercise | None:
+    """The exercise after this one in course order, if any."""
+    order = [e for lesson in app.course.lessons for e in lesson.exercises]
+    if exercise.id not in order:
+        return None
+    index = order.index(exercise.id) + 1
+    return app.course.exercises.get(order[index]) if index < len(order) else None
+
+
+class SolvedDialog(ModalScreen[None]):
+    """Celebrate, explain what the fix achieved, and offer the next step."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep experimenting")]
+
+    def __init__(self, exercise: Exercise, folder: Path) -> None:
+        super().__init__(classes="dialog")
+        self.exercise = exercise
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        app = cast("TutorApp", self.app)
+        following = next_exercise(app, self.exercise)
+        with Vertical(classes="dialog-box wide"):
+            yield Static(Content(f"✓ Solved: {self.exercise.title}"),
+                         classes="dialog-title solved")
+            with VerticalScroll(classes="diff"):
+                yield Static(Text(self.exercise.debrief.strip()))
+                reference = Text("\nThe reference solution\n", style="bold")
+                for name, body in self.exercise.solution.items():
+                    reference.append(f"\n{name}\n", style="underline")
+                    reference.append(body)
+                yield Static(reference)
+                yield Static(Text(f"\nYour files are saved in {self.folder}.", style="dim"))
+            with Horizontal(classes="dialog-buttons"):
+                if following is not None:
+                    yield Button(Content(f"Next: {following.title}"), id="solved-next",
+                                 variant="primary")
+                if self.exercise.lesson:
+                    yield Button("Back to the lesson", id="solved-lesson")
+                yield Button("Keep experimenting", id="solved-stay")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        app = cast("TutorApp", self.app)
+        self.dismiss(None)
+        if event.button.id == "solved-next":
+            following = next_exercise(app, self.exercise)
+            if following is not None:
+                app.pop_screen()  # the solved exercise's workbench; its files are saved
+                app.open_exercise(following.id)
+        elif event.button.id == "solved-lesson" and self.exercise.lesson:
+            app.pop_screen()
+            below = getattr(app.screen, "lesson", None)
+            if getattr(below, "id", None) != self.exercise.lesson:
+                app.open_lesson(self.exercise.lesson)
+
+    def action_stay(self) -> None:
+        self.dismiss(None)

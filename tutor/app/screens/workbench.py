@@ -1,0 +1,515 @@
+"""The workbench: the learner's Dockerfile (and compose file) with live, explained findings.
+
+Edits are analysed after a short pause in a thread worker; the newest edit wins and the
+screen only applies results of the latest generation. A watcher on the folder picks up saves
+from the learner's own editor. In exercise mode the goal is a live checklist.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, Tab, Tabs
+
+from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
+from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
+from tutor.app.widgets.editor import CodeEditor
+from tutor.app.widgets.exercise import goal_text, hints_text
+from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
+from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
+from tutor.content.model import Exercise
+from tutor.errors import TutorError
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+# How long typing must pause before the buffers are analysed again.
+DEBOUNCE_SECONDS = 0.1
+
+
+def _display(path: Path) -> str:
+    """A path as the learner typed it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class AnalysisReady(Message):
+    """A worker finished analysing one generation of the buffers."""
+
+    def __init__(self, generation: int, result: WorkResult, started: float) -> None:
+        super().__init__()
+        self.generation = generation
+        self.result = result
+        self.started = started
+
+
+class DiskChanged(Message):
+    """Files below the workbench's folder changed on disk."""
+
+    def __init__(self, paths: set[Path]) -> None:
+        super().__init__()
+        self.paths = paths
+
+
+class WorkbenchScreen(Screen[None]):
+    """Editor, image profile, findings and explanation side by side."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("f2", "hint", "Hint"),
+        Binding("f3", "preview_fix", "Fix"),
+        Binding("f4", "next_finding", "Next finding"),
+        Binding("ctrl+l", "open_lesson", "Lesson"),
+        Binding("ctrl+r", "reload", "Reload"),
+        Binding("f8", "next_file", "Next file"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.names = list(workspace.files)
+        self.result: WorkResult | None = None
+        self.generation = 0
+        self._debounce: Timer | None = None
+        # Files changed on disk while their buffer had unsaved edits.
+        self.conflicts: set[str] = set()
+        self.hints_used = 0
+        self.solved = False
+        # Milliseconds from the start of each analysis to the findings on screen.
+        self.timings: list[float] = []
+        name = workspace.exercise.title if workspace.exercise else (
+            workspace.dockerfile or workspace.compose or "")
+        self.title = "Exercise" if workspace.exercise else "Workbench"
+        self.sub_title = name if workspace.exercise else _display(workspace.root / name)
+
+    @classmethod
+    def for_path(cls, path: Path) -> WorkbenchScreen:
+        """The workbench on a file or folder; raises TutorError when it cannot be opened."""
+        return cls(Workspace.from_path(path))
+
+    @classmethod
+    def for_exercise(cls, exercise: Exercise, folder: Path) -> WorkbenchScreen:
+        """The workbench on the learner's copy of an exercise."""
+        return cls(Workspace.for_exercise(exercise, folder))
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
+    # Layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="workbench"):
+            with Vertical(id="editor-pane"):
+                yield Tabs(*(Tab(Content(name), id=f"tab-{i}")
+                             for i, name in enumerate(self.names)), id="file-tabs")
+                yield Static("", id="disk-banner", classes="banner")
+                with ContentSwitcher(initial="editor-0" if self.names else None,
+                                     id="editors"):
+                    for i, name in enumerate(self.names):
+                        work_file = self.workspace.files[name]
+                        syntax = {"dockerfile": "dockerfile", "compose": "yaml"}.get(
+                            work_file.kind)
+                        yield CodeEditor(work_file.disk_text, syntax=syntax, id=f"editor-{i}")
+            with Vertical(id="side-pane"):
+                yield Static(Text("Analysing…"), id="profile")
+                if self.workspace.exercise is not None:
+                    with VerticalScroll(id="goal-pane"):
+                        yield Static(Text(self.workspace.exercise.summary.strip()),
+                                     id="task")
+                        yield Static(Text(""), id="goal")
+                        yield Static(Text(""), id="hints")
+                yield FindingsList(id="findings")
+                with VerticalScroll(id="explanation-pane"):
+                    yield Static(Text(""), id="explanation")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#disk-banner").display = False
+        if len(self.names) < 2:
+            self.query_one("#file-tabs").display = False
+        if self.names:
+            self.editor(self.names[0]).focus()
+        self._show_hints()
+        self.start_analysis()
+        self.watch_folder()
+        exercise = self.workspace.exercise
+        if exercise is not None:
+            self._save_place({"screen": "exercise", "exercise": exercise.id})
+
+    def _save_place(self, place: dict[str, str]) -> None:
+        try:
+            self.tutor.store.set_place(place)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+
+    def editor(self, name: str) -> CodeEditor:
+        """The editor holding one file's buffer."""
+        return self.query_one(f"#editor-{self.names.index(name)}", CodeEditor)
+
+    @property
+    def current_name(self) -> str:
+        """The file whose editor is showing."""
+        switcher = self.query_one("#editors", ContentSwitcher)
+        return self.names[int((switcher.current or "editor-0").split("-")[1])]
+
+    def texts(self) -> dict[str, str]:
+        """Every buffer's text by file name."""
+        return {name: self.editor(name).text for name in self.names}
+
+    def unsaved_names(self) -> list[str]:
+        """The files whose buffer differs from what is on disk."""
+        return [name for name in self.names
+                if self.editor(name).text != self.workspace.files[name].disk_text
+                or (not self.workspace.files[name].exists and self.editor(name).text)]
+
+    # Live analysis ------------------------------------------------------------------------
+
+    @on(CodeEditor.Changed)
+    def _edited(self, event: CodeEditor.Changed) -> None:
+        self._mark_tabs()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
+
+    def start_analysis(self) -> None:
+        """Analyse the buffers as they are now; older runs still going are discarded."""
+        self.generation += 1
+        self._analyse(self.generation, self.texts())
+
+    @work(exclusive=True, thread=True, group="analysis")
+    def _analyse(self, generation: int, texts: dict[str, str]) -> None:
+        started = time.perf_counter()
+        result = self.workspace.analyze(texts, self.tutor.today)
+        self.post_message(AnalysisReady(generation, result, started))
+
+    @on(AnalysisReady)
+    def _show_result(self, message: AnalysisReady) -> None:
+        if message.generation != self.generation:
+            return  # a newer edit is being analysed; its result will come
+        self.result = message.result
+        self.query_one("#profile", Static).update(
+            profile_text(message.result.analysis, self.workspace.dockerfile))
+        self.query_one("#findings", FindingsList).show(message.result)
+        self._explain()
+        if message.result.goal is not None:
+            self.query_one("#goal", Static).update(goal_text(message.result.goal))
+            if message.result.goal.passed:
+                self._solved()
+        self.timings.append((time.perf_counter() - message.started) * 1000)
+
+    @on(OptionList.OptionHighlighted, "#findings")
+    def _highlighted(self) -> None:
+        self._explain()
+
+    @on(OptionList.OptionSelected, "#findings")
+    def _selected(self) -> None:
+        self.go_to(self.query_one("#findings", FindingsList).highlighted_located)
+
+    def go_to(self, item: Located | None) -> None:
+        """Move the editor to a finding's line and focus it."""
+        if item is None or item.file not in self.names:
+            return
+        self._switch_to(item.file)
+        editor = self.editor(item.file)
+        row = max(0, min(item.finding.line - 1, editor.document.line_count - 1))
+        editor.move_cursor((row, 0), center=True)
+        editor.focus()
+
+    def _explain(self) -> None:
+        item = self.query_one("#findings", FindingsList).highlighted_located
+        fix = self.fix_for(item)
+        lesson_title = None
+        if item is not None:
+            lesson_title = self._lesson_title(item)
+        self.query_one("#explanation", Static).update(explanation_text(
+            item, fix, self.workspace.exercise is not None, lesson_title))
+
+    def _lesson_title(self, item: Located) -> str | None:
+        from tutor.analysis.rules import RULES
+
+        rule = RULES.get(item.finding.rule)
+        if rule is None:
+            return None
+        lesson = self.tutor.course.lesson(rule.lesson)
+        return lesson.title if lesson else None
+
+    def fix_for(self, item: Located | None) -> Fix | None:
+        """The mechanical fix for a finding, computed from the buffer it was found in."""
+        if item is None or self.result is None or item.file not in self.names:
+            return None
+        text = self.editor(item.file).text
+        if item.file == self.workspace.dockerfile and self.result.analysis is not None:
+            return dockerfile_fix(item.finding, text, self.result.analysis, self.tutor.today)
+        if item.file == self.workspace.compose and self.result.compose is not None:
+            return compose_fix(item.finding, text, self.result.compose)
+        return None
+
+    # Files on disk ------------------------------------------------------------------------
+
+    @work(exclusive=True, group="watch")
+    async def watch_folder(self) -> None:
+        """Watch the folder, not the files: editors that save by rename replace the inode."""
+        from watchfiles import awatch
+
+        try:
+            async for changes in awatch(self.workspace.root, step=50, debounce=400):
+                self.post_message(DiskChanged({Path(path) for _, path in changes}))
+        except Exception as exc:
+            self.tutor.show_error(f"Cannot watch {self.workspace.root} for changes ({exc}); "
+                                  f"press ctrl+r to reload files saved elsewhere.")
+
+    @on(DiskChanged)
+    def _disk_changed(self, message: DiskChanged) -> None:
+        changed = {name for name in self.names
+                   if self.workspace.files[name].path in message.paths}
+        others = {p for p in message.paths
+                  if p not in {self.workspace.files[n].path for n in self.names}}
+        if others:
+            self.workspace.scan()
+        for name in changed:
+            self._outside_change(name)
+        self.start_analysis()
+
+    def _outside_change(self, name: str) -> None:
+        work_file = self.workspace.files[name]
+        if not self.workspace.changed_on_disk(name):
+            return
+        buffer = self.editor(name).text
+        if buffer == work_file.disk_text:
+            self._load_from_disk(name)
+            self.notify(f"{name} changed on disk and was reloaded.", markup=False)
+            return
+        self.conflicts.add(name)
+        self._show_banner()
+
+    def _load_from_disk(self, name: str) -> None:
+        try:
+            text = self.workspace.read(name)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+            return
+        editor = self.editor(name)
+        cursor = editor.cursor_location
+        editor.load_text(text)
+        row = min(cursor[0], editor.document.line_count - 1)
+        editor.move_cursor((row, cursor[1]))
+        self.conflicts.discard(name)
+        self._show_banner()
+        self._mark_tabs()
+
+    def _show_banner(self) -> None:
+        banner = self.query_one("#disk-banner", Static)
+        banner.display = bool(self.conflicts)
+        if self.conflicts:
+            names = ", ".join(sorted(self.conflicts))
+            banner.update(Text(f"⚠ {names} changed on disk while you have unsaved edits. "
+                               f"ctrl+r loads the disk version; ctrl+s asks before saving "
+                               f"yours over it."))
+
+    def _mark_tabs(self) -> None:
+        unsaved = set(self.unsaved_names())
+        for i, name in enumerate(self.names):
+            tab = self.query_one(f"#tab-{i}", Tab)
+            label = f"● {name}" if name in unsaved else name
+            if tab.label_text != label:
+                tab.label = Content(label)
+        marker = " (unsaved)" if unsaved else ""
+        base = (self.sub_title or "").removesuffix(" (unsaved)")
+        self.sub_title = base + marker
+
+    # Actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that do nothing here (the hint outside exercises, back with no screen)."""
+        if action == "hint":
+            return self.workspace.exercise is not None
+        if action == "next_file":
+            return len(self.names) > 1
+        if action == "back":
+            return len(self.app.screen_stack) > 2
+        return True
+
+    @work(group="dialog")
+    async def action_save(self) -> None:
+        await self.save(self.current_name)
+
+    async def save(self, name: str) -> bool:
+        """Save one buffer; ask first if the file changed on disk since it was read."""
+        text = self.editor(name).text
+        try:
+            self.workspace.save(name, text)
+        except SaveConflict:
+            answer = await self.app.push_screen_wait(ChoiceDialog(
+                f"{name} changed on disk",
+                f"{name} was changed by another program since you opened it. Saving now "
+                f"replaces those changes with yours.",
+                [("overwrite", "Save mine over it"), ("cancel", "Cancel")], default="cancel"))
+            if answer != "overwrite":
+                return False
+            try:
+                self.workspace.save(name, text, overwrite=True)
+            except TutorError as exc:
+                self.tutor.show_error(str(exc))
+                return False
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+            return False
+        self.conflicts.discard(name)
+        self._show_banner()
+        self._mark_tabs()
+        self.notify(f"Saved {name}.", markup=False)
+        return True
+
+    @work(group="dialog")
+    async def action_reload(self) -> None:
+        name = self.current_name
+        if self.editor(name).text != self.workspace.files[name].disk_text:
+            answer = await self.app.push_screen_wait(ChoiceDialog(
+                f"Reload {name}?", "Your unsaved edits to it will be discarded.",
+                [("reload", "Discard and reload"), ("cancel", "Cancel")], default="cancel"))
+            if answer != "reload":
+                return
+        self._load_from_disk(name)
+        self.start_analysis()
+
+    def action_next_file(self) -> None:
+        current = self.names.index(self.current_name)
+        self._switch_to(self.names[(current + 1) % len(self.names)])
+
+    def _switch_to(self, name: str) -> None:
+        index = self.names.index(name)
+        self.query_one("#editors", ContentSwitcher).current = f"editor-{index}"
+        self.query_one("#file-tabs", Tabs).active = f"tab-{index}"
+
+    @on(Tabs.TabActivated, "#file-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.query_one("#editors", ContentSwitcher).current = event.tab.id.replace(
+                "tab-", "editor-")
+
+    def action_next_finding(self) -> None:
+        findings = self.query_one("#findings", FindingsList)
+        located = getattr(findings, "located", ())
+        if not located:
+            return
+        findings.highlighted = ((findings.highlighted or 0) + 1) % len(located) if (
+            findings.highlighted is not None) else 0
+        self.go_to(findings.highlighted_located)
+
+    @work(group="dialog")
+    async def action_preview_fix(self) -> None:
+        item = self.query_one("#findings", FindingsList).highlighted_located
+        fix = self.fix_for(item)
+        if item is None or fix is None:
+            self.notify("This finding has no mechanical fix; the explanation says what to "
+                        "change.", markup=False)
+            return
+        if self.workspace.exercise is not None:
+            self.notify("In an exercise, make the change yourself; F2 gives a hint.",
+                        markup=False)
+            return
+        if await self.app.push_screen_wait(FixDialog(fix, item.file)):
+            self.apply_fix(item.file, fix)
+
+    def apply_fix(self, name: str, fix: Fix) -> None:
+        """Apply a fix as one edit, so one ctrl+z undoes it."""
+        editor = self.editor(name)
+        if editor.text != fix.before:
+            self.tutor.show_error("The file changed since the fix was computed; try again.")
+            return
+        start, end, new = fix.span()
+        line_count = editor.document.line_count
+        end_location = (end, 0) if end < line_count else editor.document.end
+        editor.replace(new, (start, 0), end_location)
+        editor.move_cursor((start, 0), center=True)
+        editor.focus()
+        self.notify(f"Applied: {fix.title}. ctrl+z undoes it, ctrl+s saves.", markup=False)
+
+    def action_open_lesson(self) -> None:
+        from tutor.analysis.rules import RULES
+
+        item = self.query_one("#findings", FindingsList).highlighted_located
+        exercise = self.workspace.exercise
+        if item is not None and item.finding.rule in RULES:
+            self.tutor.open_lesson(RULES[item.finding.rule].lesson)
+        elif exercise is not None and exercise.lesson:
+            self.tutor.open_lesson(exercise.lesson)
+
+    def action_hint(self) -> None:
+        exercise = self.workspace.exercise
+        if exercise is None:
+            return
+        if self.hints_used >= len(exercise.hints):
+            self.notify("That was the last hint.", markup=False)
+            return
+        self.hints_used += 1
+        self._show_hints()
+        self.query_one("#hints").scroll_visible()
+
+    def _show_hints(self) -> None:
+        exercise = self.workspace.exercise
+        if exercise is not None:
+            self.query_one("#hints", Static).update(hints_text(exercise, self.hints_used))
+
+    def _solved(self) -> None:
+        exercise = self.workspace.exercise
+        if exercise is None or self.solved:
+            return
+        self.solved = True
+        texts = self.texts()
+        try:
+            self.tutor.store.record_solution(exercise.id, texts, self.hints_used)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+        for name in self.unsaved_names():
+            try:
+                self.workspace.save(name, texts[name])
+            except TutorError:
+                continue  # changed elsewhere; the banner and ctrl+s handle it
+        self._mark_tabs()
+        from tutor.app.screens.solved import SolvedDialog
+
+        self.app.push_screen(SolvedDialog(exercise, self.workspace.root))
+
+    @work(group="dialog")
+    async def action_back(self) -> None:
+        if await self.confirm_leave():
+            self.dismiss(None)
+
+    async def confirm_leave(self) -> bool:
+        """Offer to save unsaved edits; False when the learner cancels."""
+        unsaved = self.unsaved_names()
+        if not unsaved:
+            return True
+        answer = await self.app.push_screen_wait(ChoiceDialog(
+            "Unsaved changes", f"You have unsaved changes in {', '.join(unsaved)}.",
+            [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")]))
+        if answer == "save":
+            for name in unsaved:
+                if not await self.save(name):
+                    return False
+            return True
+        return answer == "discard"
+
+    @work(group="dialog")
+    async def confirm_quit(self) -> None:
+        """Quit the app after the unsaved-changes question."""
+        if await self.confirm_leave():
+            self.app.exit(0)

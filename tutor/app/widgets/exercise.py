@@ -1,0 +1,40 @@
+"""How an exercise's goal and hints read in the workbench (literal text, never markup)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tutor.content.goals import GoalResult
+from tutor.content.model import Exercise
+
+
+def goal_text(result: GoalResult) -> Text:
+    """The goal as a checklist: a tick and a word for each check, and why a check fails."""
+    done = sum(r.passed for r in result.results)
+    text = Text()
+    heading = "Goal reached!" if result.passed else f"Goal: {done} of {len(result.results)} done"
+    text.append(heading + "\n", style="bold green" if result.passed else "bold")
+    for item in result.results:
+        if item.passed:
+            text.append("  ✓ done  ", style="green")
+            text.append(item.check.label.replace("`", "") + "\n")
+        else:
+            text.append("  ✗ to do ", style="red")
+            text.append(item.check.label.replace("`", "") + "\n")
+            if item.detail:
+                text.append(f"           now: {item.detail}\n", style="dim")
+    return text
+
+
+def hints_text(exercise: Exercise, shown: int) -> Text:
+    """The hints revealed so far, and how many remain."""
+    text = Text()
+    for number, hint in enumerate(exercise.hints[:shown], start=1):
+        text.append(f"Hint {number}\n", style="bold")
+        text.append(hint.strip() + "\n\n")
+    left = len(exercise.hints) - shown
+    if left:
+        text.append(f"F2 shows a hint ({left} left).", style="dim")
+    else:
+        text.append("No hints left.", style="dim")
+    return text

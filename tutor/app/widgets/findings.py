@@ -1,0 +1,138 @@
+"""How the workbench shows analysis: the image profile, the findings list and an explanation.
+
+Everything here builds ``rich.text.Text`` from the learner's files and the rule docs, so no
+text from a Dockerfile is ever read as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tutor.analysis.engine import Analysis
+from tutor.analysis.fixes import Fix
+from tutor.analysis.model import Severity
+from tutor.analysis.profile import ImageProfile
+from tutor.analysis.rules import RULES
+from tutor.app.workspace import Located, WorkResult
+
+# Severity is an icon and a word; colour only repeats it.
+# The same icons as the text report.
+SEVERITY_MARK = {Severity.ERROR: ("✖", "error", "bold red"),
+                 Severity.WARNING: ("▲", "warning", "yellow"),
+                 Severity.INFO: ("●", "info", "cyan")}
+
+
+def first_sentence(message: str) -> str:
+    """The headline of a finding's message; the rest belongs in the explanation."""
+    parts = re.split(r"(?<=\.)\s+(?=[A-Z])", message, maxsplit=1)
+    return parts[0]
+
+
+def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
+    """The image profile in one sentence, then the base images."""
+    if analysis is None:
+        return Text("No Dockerfile open: compose findings only.", style="dim")
+    profile: ImageProfile = analysis.profile
+    text = Text()
+    if profile.runs_as_root is True:
+        text.append("✖ Runs as root", style="bold red")
+    elif profile.runs_as_root is False:
+        text.append(f"✓ Runs as {profile.user}", style="bold green")
+    else:
+        text.append("? User unknown", style="bold yellow")
+    text.append(f": {profile.reason}")
+    bases = []
+    for stage in profile.stages:
+        name = "scratch" if stage.is_scratch else stage.base
+        label = f" (stage {stage.name})" if stage.name else ""
+        final = " ← final" if profile.final_stage is stage else ""
+        bases.append(f"{name}{label}{final}")
+    if bases:
+        text.append("\nBase images: ", style="bold")
+        text.append(", ".join(bases))
+    return text
+
+
+def finding_prompt(item: Located, show_file: bool) -> Text:
+    """One line of the findings list: icon, severity word, rule, line, message."""
+    finding = item.finding
+    icon, word, style = SEVERITY_MARK[finding.severity]
+    text = Text()
+    text.append(f"{icon} {word:<7} ", style=style)
+    text.append(f"{finding.rule} ", style="bold")
+    where = f"{item.file}:{finding.line}" if show_file else f"L{finding.line}"
+    text.append(f"{where} ", style="dim")
+    text.append(first_sentence(finding.message))
+    return text
+
+
+class FindingsList(OptionList):
+    """The findings, most severe first; highlighting one explains it, Enter goes to its line."""
+
+    def show(self, result: WorkResult) -> None:
+        """Replace the list, keeping the highlighted finding where it still exists."""
+        previous = self.highlighted_located
+        items = result.findings
+        show_file = len({i.file for i in items}) > 1
+        self.located: tuple[Located, ...] = items
+        self.clear_options()
+        if not items:
+            self.add_option(Option(Text("✓ No findings: nothing to harden here.",
+                                        style="green"), id="none", disabled=True))
+            return
+        self.add_options(Option(finding_prompt(item, show_file), id=str(index))
+                         for index, item in enumerate(items))
+        keep = 0
+        if previous is not None:
+            for index, item in enumerate(items):
+                if (item.file, item.finding.rule) == (previous.file, previous.finding.rule):
+                    keep = index
+                    if item.finding.line == previous.finding.line:
+                        break
+        self.highlighted = keep
+
+    @property
+    def highlighted_located(self) -> Located | None:
+        """The finding under the cursor, if any."""
+        items: tuple[Located, ...] = getattr(self, "located", ())
+        if self.highlighted is None or not items or self.highlighted >= len(items):
+            return None
+        return items[self.highlighted]
+
+
+def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
+                     lesson_title: str | None) -> Text:
+    """Why the finding matters, what to do, the fix on offer and the lesson that teaches it."""
+    if item is None:
+        return Text("Select a finding to see why it matters and how to fix it.", style="dim")
+    finding = item.finding
+    rule = RULES.get(finding.rule)
+    icon, word, style = SEVERITY_MARK[finding.severity]
+    text = Text()
+    text.append(f"{icon} {word} ", style=style)
+    text.append(f"{finding.rule}", style="bold")
+    if rule is not None:
+        text.append(f" {rule.name}", style="bold")
+    text.append(f"  {item.file} line {finding.line}\n", style="dim")
+    text.append(finding.message + "\n")
+    if rule is not None:
+        why = " ".join(rule.doc().why.split())
+        if why[:60] not in finding.message:  # many messages already say why
+            text.append("\nWhy it matters\n", style="bold underline")
+            text.append(why + "\n")
+    text.append("\nHow to fix it\n", style="bold underline")
+    text.append(" ".join((finding.fix or (rule.doc().fix if rule else "")).split()) + "\n")
+    if fix is not None and not exercise:
+        text.append("\nF3 ", style="bold reverse")
+        text.append(f" preview a fix: {fix.title}\n")
+    elif fix is not None:
+        text.append("\nIn an exercise, make the change yourself; F2 gives a hint.\n",
+                    style="italic")
+    if lesson_title:
+        text.append("\nctrl+l ", style="bold reverse")
+        text.append(f" open the lesson: {lesson_title}\n")
+    return text
