@@ -159,20 +159,20 @@ def _wants_app(argv: Sequence[str]) -> bool:
 def _run_app(argv: Sequence[str]) -> int:
     parser = build_app_parser()
     args = parser.parse_args(argv)
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        print("hardening-tutor: error: the app needs a terminal; for scripts and CI use "
-              "'hardening-tutor check PATH'", file=sys.stderr)
-        return EXIT_USAGE
-    if args.content is not None and not args.content.is_dir():
-        print(f"hardening-tutor: error: --content {args.content}: not a folder",
-              file=sys.stderr)
-        return EXIT_USAGE
+    if args.content is not None:
+        from tutor.content.loader import pack_root
+
+        pack_root(args.content)  # not a course pack: say so before the screen is taken
     workspace = None
     if args.path is not None:
         # Open the files before the screen is taken over, so an error stays readable.
         from tutor.app.workspace import Workspace
 
         workspace = Workspace.from_path(args.path)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("hardening-tutor: error: the app needs a terminal; for scripts and CI use "
+              "'hardening-tutor check PATH'", file=sys.stderr)
+        return EXIT_USAGE
     from tutor.app import Launch, launch
 
     return launch(Launch(path=args.path, data_dir=args.data_dir, content=args.content,

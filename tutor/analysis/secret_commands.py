@@ -6,6 +6,7 @@ Split from ``secrets`` (values in any text) because reading shell commands is it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tutor.analysis.secrets import (
     TOKEN_CHARS,
@@ -208,6 +209,9 @@ def _command_line_secrets(script: str) -> list[SecretMatch]:
     return [SecretMatch(s.kind, script[s.start:s.end], s.start, s.end) for s in found]
 
 
+# Cached by text: the app re-analyses on every edit, and an edit changes one RUN,
+# so the others are answered from here. Callers must not modify the result.
+@lru_cache(maxsize=4096)
 def find_command_secrets(script: str) -> list[SecretMatch]:
     """Secrets in a RUN script: literal values plus passwords and tokens given to commands."""
     return without_overlaps(find_secret_values(script) + _command_line_secrets(script),

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.analysis.secret_files import secret_file_kind
 
@@ -265,6 +266,9 @@ def _high_entropy(text: str, skip: list[tuple[int, int]]) -> list[SecretMatch]:
     return found
 
 
+# Cached by text: the app re-analyses on every edit, and an edit changes one RUN,
+# so the others are answered from here. Callers must not modify the result.
+@lru_cache(maxsize=4096)
 def find_secret_values(text: str) -> list[SecretMatch]:
     """Secrets written as literal values anywhere in the text, in order, without overlaps."""
     keys, public = _pem_blocks(text)

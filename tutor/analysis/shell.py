@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from tutor.analysis.model import Instruction
 
@@ -56,6 +57,9 @@ def _quote(word: str) -> str:
         else word
 
 
+# Cached by text: the app re-analyses on every edit, and an edit changes one RUN,
+# so the others are answered from here. Callers must not modify the result.
+@lru_cache(maxsize=4096)
 def pipelines(script: str) -> list[Pipeline]:
     """Tokenize shell text into pipelines; quotes are removed, ``sh -c`` strings are entered."""
     result: list[Pipeline] = []

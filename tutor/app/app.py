@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import webbrowser
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -26,7 +26,8 @@ LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
 class TutorApp(App[int]):
     """hardening-tutor's terminal app."""
 
-    CSS_PATH = ["tutor.tcss", "screens/lesson.tcss", "screens/practice.tcss"]  # noqa: RUF012
+    # Absolute, so subclasses defined elsewhere (benchmarks, tests) find it too.
+    CSS_PATH = Path(__file__).with_name("tutor.tcss")
     TITLE = "hardening-tutor"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
@@ -40,6 +41,7 @@ class TutorApp(App[int]):
         self.today = options.today or dt.date.today()
         self._course: Course | None = None
         self._store: ProgressStore | None = None
+        self._startup_error: str | None = None
 
     # Shared state -------------------------------------------------------------------------
 
@@ -48,8 +50,18 @@ class TutorApp(App[int]):
         """The course, loaded on first use so the workbench starts without it."""
         if self._course is None:
             from tutor.content.loader import load_course
+            from tutor.content.model import ContentError
 
-            self._course = load_course(self.options.content)
+            try:
+                self._course = load_course(self.options.content)
+            except TutorError as exc:  # not a course pack at all: the map lists why
+                self._course = Course(str(self.options.content), errors=[
+                    ContentError(str(self.options.content), 1, str(exc))])
+        return self._course
+
+    @property
+    def loaded_course(self) -> Course | None:
+        """The course if it has been loaded already; never loads it."""
         return self._course
 
     @property
@@ -66,22 +78,28 @@ class TutorApp(App[int]):
 
     # Lifecycle ----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen: the workbench for a path, else the course map.
+
+        Being the default screen (not pushed over an empty one) saves a full restyle of
+        the footer at start-up.
+        """
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 
             workspace = self.options.workspace
             try:
-                screen = (WorkbenchScreen(workspace) if workspace is not None
-                          else WorkbenchScreen.for_path(self.options.path))
+                return (WorkbenchScreen(workspace) if workspace is not None
+                        else WorkbenchScreen.for_path(self.options.path))
             except TutorError as exc:
-                self.exit(2, message=f"hardening-tutor: error: {exc}")
-                return
-            self.push_screen(screen)
-        else:
-            from tutor.app.screens.home import HomeScreen
+                self._startup_error = str(exc)
+        from tutor.app.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self._startup_error:
+            self.show_error(self._startup_error)
 
     def on_unmount(self) -> None:
         if self._store is not None:
@@ -229,7 +247,7 @@ class TutorApp(App[int]):
     def action_home(self) -> None:
         from tutor.app.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             self.push_screen(HomeScreen())

@@ -7,6 +7,7 @@ from the learner's own editor. In exercise mode the goal is a live checklist.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -91,6 +92,10 @@ class WorkbenchScreen(Screen[None]):
         self.solved = False
         # Milliseconds from the start of each analysis to the findings on screen.
         self.timings: list[float] = []
+        # What each Static last showed, to skip updates that change nothing.
+        self._shown: dict[str, Text] = {}
+        # Set on unmount: the watcher's thread stops instead of holding up the exit.
+        self._stop_watching = asyncio.Event()
         name = workspace.exercise.title if workspace.exercise else (
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
@@ -153,6 +158,9 @@ class WorkbenchScreen(Screen[None]):
         if exercise is not None:
             self._save_place({"screen": "exercise", "exercise": exercise.id})
 
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
     def _save_place(self, place: dict[str, str]) -> None:
         try:
             self.tutor.store.set_place(place)
@@ -203,16 +211,35 @@ class WorkbenchScreen(Screen[None]):
     def _show_result(self, message: AnalysisReady) -> None:
         if message.generation != self.generation:
             return  # a newer edit is being analysed; its result will come
-        self.result = message.result
-        self.query_one("#profile", Static).update(
-            profile_text(message.result.analysis, self.workspace.dockerfile))
-        self.query_one("#findings", FindingsList).show(message.result)
+        result = message.result
+        self.result = result
+        # Most keystrokes change no finding: leave unchanged widgets alone, since each
+        # update costs a layout pass.
+        self._update("#profile", profile_text(result.analysis, self.workspace.dockerfile))
+        findings = self.query_one("#findings", FindingsList)
+        if findings.needs(result):
+            findings.show(result)
         self._explain()
-        if message.result.goal is not None:
-            self.query_one("#goal", Static).update(goal_text(message.result.goal))
-            if message.result.goal.passed:
+        if result.goal is not None:
+            self._update("#goal", goal_text(result.goal))
+            if result.goal.passed:
                 self._solved()
         self.timings.append((time.perf_counter() - message.started) * 1000)
+        if self.tutor.loaded_course is None and len(self.timings) == 1:
+            # Load the course after the first findings are on screen, not before.
+            self.call_after_refresh(self._load_course)
+
+    @work(thread=True, group="course")
+    def _load_course(self) -> None:
+        self.tutor.course  # noqa: B018 - loads and keeps it
+        self.app.call_from_thread(self._explain)
+
+    def _update(self, selector: str, text: Text) -> None:
+        """Show new text in a Static, unless it is what the Static already shows."""
+        widget = self.query_one(selector, Static)
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            widget.update(text)
 
     @on(OptionList.OptionHighlighted, "#findings")
     def _highlighted(self) -> None:
@@ -238,7 +265,7 @@ class WorkbenchScreen(Screen[None]):
         lesson_title = None
         if item is not None:
             lesson_title = self._lesson_title(item)
-        self.query_one("#explanation", Static).update(explanation_text(
+        self._update("#explanation", explanation_text(
             item, fix, self.workspace.exercise is not None, lesson_title))
 
     def _lesson_title(self, item: Located) -> str | None:
@@ -247,7 +274,10 @@ class WorkbenchScreen(Screen[None]):
         rule = RULES.get(item.finding.rule)
         if rule is None:
             return None
-        lesson = self.tutor.course.lesson(rule.lesson)
+        course = self.tutor.loaded_course
+        if course is None:
+            return rule.lesson  # the title comes once the course has loaded
+        lesson = course.lesson(rule.lesson)
         return lesson.title if lesson else None
 
     def fix_for(self, item: Located | None) -> Fix | None:
@@ -269,7 +299,8 @@ class WorkbenchScreen(Screen[None]):
         from watchfiles import awatch
 
         try:
-            async for changes in awatch(self.workspace.root, step=50, debounce=400):
+            async for changes in awatch(self.workspace.root, step=50, debounce=400,
+                                        stop_event=self._stop_watching):
                 self.post_message(DiskChanged({Path(path) for _, path in changes}))
         except Exception as exc:
             self.tutor.show_error(f"Cannot watch {self.workspace.root} for changes ({exc}); "
@@ -343,7 +374,7 @@ class WorkbenchScreen(Screen[None]):
         if action == "next_file":
             return len(self.names) > 1
         if action == "back":
-            return len(self.app.screen_stack) > 2
+            return len(self.app.screen_stack) > 1
         return True
 
     @work(group="dialog")

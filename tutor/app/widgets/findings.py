@@ -73,6 +73,10 @@ def finding_prompt(item: Located, show_file: bool) -> Text:
 class FindingsList(OptionList):
     """The findings, most severe first; highlighting one explains it, Enter goes to its line."""
 
+    def needs(self, result: WorkResult) -> bool:
+        """True when the result's findings differ from the ones listed."""
+        return result.findings != getattr(self, "located", None)
+
     def show(self, result: WorkResult) -> None:
         """Replace the list, keeping the highlighted finding where it still exists."""
         previous = self.highlighted_located

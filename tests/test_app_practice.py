@@ -1,0 +1,346 @@
+"""The practice quiz screen, driven through Pilot as a learner would use it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widget import Widget
+from textual.widgets import Button, Markdown, Static, TextArea
+from textual.widgets.markdown import MarkdownBlock
+
+from tests.conftest import TODAY
+from tutor.app.app import TutorApp
+from tutor.app.screens.practice import PracticeScreen
+from tutor.app.widgets.choices import ChoiceRow
+from tutor.app.widgets.fixit import FixItPanel, judge
+from tutor.content.model import Option, Question
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+SIZE = (80, 24)
+
+
+def text_of(widget: Widget) -> str:
+    """What a widget shows, as plain text (Markdown blocks and buttons included)."""
+    if isinstance(widget, Markdown):
+        return "\n".join(text_of(block) for block in widget.query(MarkdownBlock))
+    if isinstance(widget, (Static, Button)):
+        return str(widget.render())
+    return "\n".join(text_of(child) for child in widget.query("Static, Button, Markdown")
+                     if child.parent is not None)
+
+
+def shown(app: TutorApp, selector: str) -> str:
+    """The text of the one widget the selector names on the current screen."""
+    return text_of(app.screen.query_one(selector))
+
+
+def row_text(app: TutorApp, index: int) -> str:
+    """The marker, text, verdict and explanation of one option or line, as shown."""
+    row = list(app.screen.query(ChoiceRow))[index]
+    parts = [str(row.query_one(".choice-marker", Static).render())]
+    parts += [str(w.render()) for w in row.query(".choice-body Static").results(Static)
+              if w.display]
+    return " | ".join(parts)
+
+
+def answers(app: TutorApp) -> list[tuple[str, Any, bool]]:
+    """Every practice answer in the progress store, oldest first."""
+    with sqlite3.connect(app.store.path) as db:
+        rows = db.execute("SELECT question, answer, correct FROM practice_answers ORDER BY id")
+        return [(question, json.loads(answer), bool(correct)) for question, answer, correct
+                in rows]
+
+
+def question(app: TutorApp, question_id: str) -> Question:
+    """One question of the loaded course."""
+    return next(q for q in app.course.questions if q.id == question_id)
+
+
+async def practise(app: TutorApp, pilot: Any, *question_ids: str) -> PracticeScreen:
+    """Open the practice screen on these fixture questions and wait until it shows one."""
+    screen = PracticeScreen([question(app, qid) for qid in question_ids], "users")
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+@pytest.fixture
+def fixture_app(make_app):  # type: ignore[no-untyped-def]
+    """The app on the tiny fixture course: one question of each type."""
+    return make_app(content=FIXTURE_COURSE)
+
+
+async def test_start_practice_shows_first_question(fixture_app: TutorApp) -> None:
+    """Starting a topic shows question 1 of all its questions, with topic and difficulty."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        fixture_app.start_practice("users")
+        await pilot.pause()
+        assert isinstance(fixture_app.screen, PracticeScreen)
+        assert shown(fixture_app, "#progress").startswith("Question 1 of 5 · Users · ")
+        assert fixture_app.store.place() == {"screen": "practice", "topic": "users"}
+
+
+async def test_single_choice_right(fixture_app: TutorApp) -> None:
+    """A right single choice says so with an icon and a word, and shows the explanation."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-default")
+        assert fixture_app.screen.active_bindings["enter"].binding.description == "Submit"
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert "✓ correct, your choice" in row_text(fixture_app, 1)
+        assert "✗ wrong" in row_text(fixture_app, 0)
+        assert "usually root" in shown(fixture_app, "#explanation")
+        assert fixture_app.screen.active_bindings["enter"].binding.description == "Next"
+        assert answers(fixture_app) == [("users-default", [1], True)]
+
+
+async def test_single_choice_wrong(fixture_app: TutorApp) -> None:
+    """A wrong choice is marked as such, with its why, and the right one is pointed out."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-default")
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict").startswith("✗ Not quite")
+        wrong = row_text(fixture_app, 0)
+        assert "✗ wrong, your choice" in wrong
+        assert "Docker does not pick an unprivileged user" in wrong
+        assert "✓ correct answer" in row_text(fixture_app, 1)
+        assert "usually root" in shown(fixture_app, "#explanation")
+        assert answers(fixture_app) == [("users-default", [0], False)]
+
+
+async def test_nothing_chosen_is_not_submitted(fixture_app: TutorApp) -> None:
+    """Enter with no choice records nothing and leaves the question open."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-default")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not fixture_app.screen.query("#verdict")
+        assert answers(fixture_app) == []
+
+
+async def test_multiple_choice_toggles(fixture_app: TutorApp) -> None:
+    """Digits toggle options on and off; the ticked set is what gets judged."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-facts")
+        await pilot.press("1", "3", "2", "3")
+        assert row_text(fixture_app, 0).startswith("  [x]")
+        assert row_text(fixture_app, 1).startswith("  [x]")
+        assert "[ ]" in row_text(fixture_app, 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert "✗ wrong | EXPOSE documents ports." in row_text(fixture_app, 2)
+        assert answers(fixture_app) == [("users-facts", [0, 1], True)]
+
+
+async def test_true_false_with_letters(fixture_app: TutorApp) -> None:
+    """t and f choose True and False, the last one pressed counts."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-tf")
+        assert "t" in fixture_app.screen.active_bindings
+        await pilot.press("t")
+        assert row_text(fixture_app, 0).startswith("› (•) | 1. True")
+        await pilot.press("f", "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert "✓ correct, your choice" in row_text(fixture_app, 1)
+        assert answers(fixture_app) == [("users-tf", False, True)]
+
+
+async def test_spot_the_line_right(fixture_app: TutorApp) -> None:
+    """Arrows and space mark a numbered line; marking exactly the culprit is right."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-spot")
+        assert "2 │ USER root" in row_text(fixture_app, 1)
+        await pilot.press("down", "space", "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert "✓ at fault, you marked it" in row_text(fixture_app, 1)
+        assert answers(fixture_app) == [("users-spot", [2], True)]
+
+
+async def test_spot_the_line_wrong(fixture_app: TutorApp) -> None:
+    """A wrongly marked line and the missed culprit are both named."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-spot")
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict").startswith("✗ Not quite")
+        assert "✗ not at fault, you marked it" in row_text(fixture_app, 0)
+        assert "✗ at fault, you missed it" in row_text(fixture_app, 1)
+        assert answers(fixture_app) == [("users-spot", [1], False)]
+
+
+async def test_fix_it_checklist_turns_green(fixture_app: TutorApp) -> None:
+    """Typing the fix ticks the goal live, and ctrl+s counts it as right."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-fix")
+        assert shown(fixture_app, "#check-0").startswith("✗ to do  The image runs as a non-root")
+        assert fixture_app.screen.active_bindings["ctrl+s"].binding.description == "Check my fix"
+        editor = fixture_app.screen.query_one("#fix-editor", TextArea)
+        assert editor.has_focus and editor.show_line_numbers
+        await pilot.press("down", *"USER 10001", "enter")
+        await fixture_app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown(fixture_app, "#check-0").startswith("✓ done   The image runs as a non-root")
+        assert shown(fixture_app, "#check-1").startswith("✓ done")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert editor.read_only
+        text = 'FROM debian:bookworm-slim\nUSER 10001\nCMD ["sleep", "infinity"]\n'
+        assert answers(fixture_app) == [("users-fix", text, True)]
+
+
+async def test_fix_it_latest_edit_wins(fixture_app: TutorApp) -> None:
+    """Typing the fix and deleting it at once leaves the checklist judging the starter."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-fix")
+        editor = fixture_app.screen.query_one("#fix-editor", TextArea)
+        starter = editor.text
+        # No waiting in between: the judgement of the fixed text must not land last.
+        await pilot.press("down", *"USER 10001", "enter", "up", "ctrl+shift+k")
+        await fixture_app.workers.wait_for_complete()
+        await pilot.pause()
+        assert editor.text == starter
+        assert shown(fixture_app, "#check-0").startswith("✗ to do")
+        # A judgement of text that is no longer in the editor is dropped when it arrives.
+        panel = fixture_app.screen.query_one(FixItPanel)
+        fixed = starter.replace("CMD", "USER 10001\nCMD")
+        panel.post_message(FixItPanel.Judged(fixed, judge(panel.goal, fixed, TODAY)))
+        await pilot.pause()
+        assert shown(fixture_app, "#check-0").startswith("✗ to do")
+
+
+async def test_fix_it_give_up_shows_solution(fixture_app: TutorApp) -> None:
+    """Giving up shows the reference solution and records a wrong answer."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-fix")
+        assert not fixture_app.screen.query_one("#fix-solution").display
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict").startswith("✗ Gave up")
+        assert fixture_app.screen.query_one("#fix-solution").display
+        assert "2 │ USER 10001" in shown(fixture_app, "#solution-code")
+        assert answers(fixture_app) == [
+            ("users-fix", 'FROM debian:bookworm-slim\nCMD ["sleep", "infinity"]\n', False)]
+
+
+async def test_lesson_key_and_button(fixture_app: TutorApp,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """After answering, l and the lesson button both open the question's lesson."""
+    opened: list[str] = []
+    monkeypatch.setattr(fixture_app, "open_lesson", opened.append)
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-tf")
+        await pilot.press("l")
+        assert opened == []
+        await pilot.press("f", "enter")
+        await pilot.pause()
+        assert "Users in images" in shown(fixture_app, "#open-lesson")
+        await pilot.press("l")
+        await pilot.click("#open-lesson")
+        assert opened == ["users", "users"]
+
+
+async def test_summary_offers_missed_again(fixture_app: TutorApp) -> None:
+    """The summary scores the round and restarts with only the missed questions."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        screen = await practise(fixture_app, pilot, "users-default", "users-tf")
+        for _ in range(2):
+            current = screen.current
+            assert current is not None
+            # Wrong on the single choice, right on the true/false.
+            await pilot.press("1" if current.id == "users-default" else "f", "enter")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert shown(fixture_app, "#score") == "Practice finished: 1 of 2 right (50%)."
+        lines = [text_of(line) for line in fixture_app.screen.query(".summary-line")]
+        assert sorted(lines) == ["✓ right   USER 0 is a non-root user.",
+                                 "✗ missed  Who does an image with no USER run as?"]
+        assert "missed one again" in shown(fixture_app, "#again")
+        await pilot.press("r")
+        await pilot.pause()
+        assert shown(fixture_app, "#progress").startswith("Question 1 of 1 ")
+        assert "Who does an image with no USER" in shown(fixture_app, "#prompt")
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#score") == "Practice finished: 1 of 1 right (100%)."
+        assert not fixture_app.screen.query("#again")
+
+
+async def test_unseen_questions_come_first(fixture_app: TutorApp) -> None:
+    """A question answered before comes after every question never seen."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        fixture_app.store.record_practice_answer("users-default", "users", [1], True)
+        screen = await practise(fixture_app, pilot, "users-default", "users-tf", "users-facts")
+        assert "Who does an image" not in shown(fixture_app, "#prompt")
+        assert [q.id for q in screen.round][-1] == "users-default"
+
+
+async def test_escape_leaves(fixture_app: TutorApp) -> None:
+    """Escape leaves the quiz at any point, even from inside the fix-it editor."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await practise(fixture_app, pilot, "users-fix")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(fixture_app.screen, PracticeScreen)
+
+
+async def test_prompt_links_go_through_follow_link(
+        fixture_app: TutorApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link in a prompt is handed to the app's link handler, not opened directly."""
+    followed: list[str] = []
+    monkeypatch.setattr(fixture_app, "follow_link", followed.append)
+    linked = Question(id="q-link", type="true_false", topic="users", difficulty="easy",
+                      lesson="users", prompt="See [the lesson](lesson:users).",
+                      explanation="x", file="q.yaml", line=1, answer=True)
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await fixture_app.push_screen(PracticeScreen([linked], None))
+        await pilot.pause()
+        prompt = fixture_app.screen.query_one("#prompt", Markdown)
+        prompt.post_message(Markdown.LinkClicked(prompt, "lesson:users"))
+        await pilot.pause()
+        assert followed == ["lesson:users"]
+
+
+async def test_course_text_is_never_markup(fixture_app: TutorApp) -> None:
+    """Brackets in prompts, options, whys, explanations and Dockerfiles show literally."""
+    payload = "[/etc] [bold]x[/bold] [@click=app.quit]y[/]"
+    hostile = Question(
+        id="q-brackets", type="single", topic="users", difficulty="hard", lesson="users",
+        prompt=f"Prompt {payload}", explanation=f"Because {payload}", file="q.yaml", line=1,
+        options=(Option(f"Option {payload}", f"Why {payload}"), Option("Other", None)),
+        answer=(1,))
+    dockerfile = 'FROM x\nRUN echo "[link=https://evil.example]hi[/link]"\nENV X=[bold]\n'
+    spot = Question(
+        id="q-bracket-lines", type="spot_the_line", topic="users", difficulty="hard",
+        lesson="users", prompt="Which line?", explanation="None.", file="q.yaml", line=9,
+        dockerfile=dockerfile, answer=(3,))
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        await fixture_app.push_screen(PracticeScreen([hostile], None))
+        await pilot.pause()
+        assert payload in shown(fixture_app, "#prompt")
+        assert f"1. Option {payload}" in row_text(fixture_app, 0)
+        # On the option's text, where an injected @click link would be.
+        await pilot.click(ChoiceRow, offset=(30, 0))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert fixture_app.is_running
+        assert isinstance(fixture_app.screen, PracticeScreen)
+        assert f"✗ wrong, your choice | Why {payload}" in row_text(fixture_app, 0)
+        assert payload in shown(fixture_app, "#explanation")
+        assert answers(fixture_app) == [("q-brackets", [0], False)]
+        await fixture_app.push_screen(PracticeScreen([spot], None))
+        await pilot.pause()
+        assert '2 │ RUN echo "[link=https://evil.example]hi[/link]"' in row_text(fixture_app, 1)
+        assert "3 │ ENV X=[bold]" in row_text(fixture_app, 2)

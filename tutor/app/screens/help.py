@@ -1,0 +1,175 @@
+"""F1 help: every key, grouped by screen, read from the screens' own bindings."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.keys import format_key
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+# (heading, module, classes whose BINDINGS apply there), in the order a learner meets them.
+# Modules are imported lazily: a screen that does not exist yet is simply left out.
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Everywhere", "tutor.app.app", ("TutorApp",)),
+    ("Course map", "tutor.app.screens.home", ("HomeScreen",)),
+    ("Course map lists", "tutor.app.widgets.course_map", ("CourseList",)),
+    ("Lesson", "tutor.app.screens.lesson", ("LessonScreen",)),
+    ("Lesson contents and rules lists", "tutor.app.widgets.lesson_parts",
+     ("LessonToc", "RuleList")),
+    ("Rule explanation", "tutor.app.screens.rule", ("RuleScreen",)),
+    ("Workbench", "tutor.app.screens.workbench", ("WorkbenchScreen",)),
+    ("Practice quiz", "tutor.app.screens.practice", ("PracticeScreen",)),
+    ("Help", "tutor.app.screens.help", ("HelpScreen",)),
+)
+
+_KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "shift+tab": "Shift+Tab",
+              "space": "Space", "pageup": "PgUp", "pagedown": "PgDn", "up": "↑",
+              "down": "↓", "left": "←", "right": "→", "delete": "Del", "backspace": "Backspace"}
+
+
+def key_label(key: str) -> str:
+    """A binding's keys as a person would write them: "Ctrl+Q", "F1", "Esc"."""
+    labels = []
+    for one in key.split(","):
+        one = one.strip()
+        if one in _KEY_NAMES:
+            labels.append(_KEY_NAMES[one])
+            continue
+        parts = one.split("+")
+        parts[-1] = format_key(parts[-1])
+        labels.append("+".join(part.upper() if len(part) <= 2 else part.capitalize()
+                               for part in parts))
+    return " / ".join(labels)
+
+
+def describe(binding: Binding) -> str:
+    """What a binding does: its description, else its tooltip, else its action's name."""
+    action = binding.action.split("(", 1)[0]
+    return binding.description or binding.tooltip or action.replace("_", " ")
+
+
+def help_rows(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+    """(keys, what they do) rows: one row a key, with a key's several meanings joined.
+
+    A hidden binding whose action a shown one already covers with a ``key_display`` (the
+    quiz's "1-9" stands for nine digit keys) is left out rather than listed nine times.
+    """
+    rows: dict[str, list[str]] = {}
+    covered: set[str] = set()
+    for binding in bindings:
+        action = binding.action.split("(", 1)[0]
+        if binding.key_display:
+            covered.add(action)
+        elif not binding.show and action in covered:
+            continue
+        keys = binding.key_display or key_label(binding.key)
+        meanings = rows.setdefault(keys, [])
+        if describe(binding) not in meanings:
+            meanings.append(describe(binding))
+    return [(keys, " / ".join(meanings)) for keys, meanings in rows.items()]
+
+
+def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding] | None:
+    """The bindings those classes declare; None when the module or class is not there yet."""
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    found: list[Binding] = []
+    for class_name in class_names:
+        owner = getattr(module, class_name, None)
+        declared: list[BindingType] = list(getattr(owner, "BINDINGS", None) or [])
+        try:
+            found.extend(Binding.make_bindings(declared))
+        except Exception:
+            continue
+    return found
+
+
+def key_sections() -> Iterator[tuple[str, list[Binding]]]:
+    """Each screen's heading and keys, skipping screens that are missing or have none."""
+    for heading, module_name, class_names in SECTIONS:
+        found = bindings_of(module_name, class_names)
+        if found:
+            yield heading, found
+
+
+def _lines(rows: Iterable[tuple[str, str]], width: int = 16) -> Content:
+    """Key/description rows, the key bold and padded so descriptions line up."""
+    return Content("\n").join(Content.assemble(("  " + key.ljust(width), "bold"), text)
+                              for key, text in rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of every screen, and where things live."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("f1", "close", "Close help"),
+    ]
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Label(Content.assemble(("Keys and help", "bold"),
+                                         "  (Esc or F1 closes; ↑/↓ scroll)"), id="help-title")
+            with VerticalScroll(id="help-body"):
+                for heading, bindings in key_sections():
+                    yield Label(heading, classes="help-heading")
+                    yield Static(_lines(help_rows(bindings)), classes="help-keys")
+                yield from self._general()
+            yield Button("Close", id="help-close")
+
+    def _general(self) -> ComposeResult:
+        """What no binding list can say: the palette, the mouse, themes, colour, storage."""
+        yield Label("Command palette", classes="help-heading")
+        yield Static(Content(
+            "Ctrl+P opens it; type to filter. It can open a file, go to the course map, "
+            "open any lesson, start a practice quiz (every topic or one topic), change the "
+            "theme, take a screenshot and quit."), classes="help-text")
+        yield Label("Mouse", classes="help-heading")
+        yield Static(Content(
+            "Click a lesson or quiz to open it, a button to press it, a link in a lesson to "
+            "follow it, and a key in the bar at the bottom to use it. The wheel scrolls."),
+            classes="help-text")
+        yield Label("Themes and colour", classes="help-heading")
+        yield Static(Content(
+            "Ctrl+T switches between the light and dark themes. Set NO_COLOR=1 to turn "
+            "colour off: every state and severity is also an icon and a word "
+            "(✖ error, ▲ warning, ● info; ○ not started, ◐ read, ✔ complete)."),
+            classes="help-text")
+        yield Label("Your progress", classes="help-heading")
+        try:
+            where = str(self.tutor.store.path)
+        except Exception as exc:
+            where = f"(the progress store could not be opened: {exc})"
+        yield Static(Content.assemble("Lessons read, exercises solved and quiz answers are "
+                                      "saved as you go, in ", (where, "bold"), ". Pass "
+                                      "--data-dir DIR to keep them somewhere else."),
+                     classes="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The Close button."""
+        event.stop()
+        self.action_close()
+
+    def action_close(self) -> None:
+        """Back to the screen underneath."""
+        self.dismiss()

@@ -1,0 +1,292 @@
+"""The practice quiz: one question at a time, immediate feedback, and the missed ones again."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Markdown, Static
+
+from tutor.app.widgets.fixit import judge
+from tutor.app.widgets.question import QuestionView, is_correct, recorded_answer, shorten
+from tutor.content.goals import GoalResult
+from tutor.content.model import Question
+from tutor.errors import TutorError
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+Phase = Literal["answering", "feedback", "summary"]
+CHOICE_TYPES = ("single", "multiple", "true_false", "spot_the_line")
+
+
+def practice_order(questions: Sequence[Question], seen: set[str]) -> list[Question]:
+    """Questions never answered before come first; each group is shuffled."""
+    unseen = [q for q in questions if q.id not in seen]
+    again = [q for q in questions if q.id in seen]
+    random.shuffle(unseen)
+    random.shuffle(again)
+    return unseen + again
+
+
+def first_line(markdown: str, width: int = 64) -> str:
+    """A prompt's first non-blank line, cut to ``width`` characters, for the summary list."""
+    return shorten(next((text.strip() for text in markdown.splitlines() if text.strip()), ""),
+                   width)
+
+
+class PracticeScreen(Screen[None]):
+    """A practice quiz on one topic (or all of them); every answer is saved as it is given."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave quiz"),
+        Binding("enter", "submit", "Submit"),
+        Binding("enter", "next", "Next"),
+        # One Footer entry stands for all nine digits.
+        Binding("1", "pick(1)", "Choose", key_display="1-9"),
+        *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
+        Binding("t", "pick_bool(1)", "True"),
+        Binding("f", "pick_bool(2)", "False"),
+        # A focused TextArea swallows letters and Enter, so fix-it keys use ctrl.
+        Binding("ctrl+s", "check_fix", "Check my fix"),
+        Binding("ctrl+g", "give_up", "Show solution"),
+        Binding("l", "lesson", "Lesson"),
+        Binding("r", "again", "Missed again"),
+    ]
+
+    def __init__(self, questions: list[Question], topic: str | None) -> None:
+        super().__init__()
+        self.questions = list(questions)
+        self.topic = topic
+        self.round: list[Question] = []
+        self.index = 0
+        # This round's answers, question id -> correct, in the order they were given.
+        self.results: dict[str, bool] = {}
+        self.phase: Phase = "answering"
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, with the course and the progress store."""
+        return cast("TutorApp", self.app)
+
+    @property
+    def current(self) -> Question | None:
+        """The question on screen, if a question is on screen."""
+        if self.phase == "summary" or not 0 <= self.index < len(self.round):
+            return None
+        return self.round[self.index]
+
+    @property
+    def view(self) -> QuestionView:
+        """The widget showing the current question."""
+        return self.query_one(QuestionView)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield VerticalScroll(id="practice-body")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        try:
+            seen = self.tutor.store.seen_questions()
+            self.tutor.store.set_place({"screen": "practice", "topic": self.topic or ""})
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+            seen = set()
+        await self.start_round(practice_order(self.questions, seen))
+
+    async def start_round(self, questions: list[Question]) -> None:
+        """Begin a round of these questions, in this order."""
+        self.round = questions
+        self.index = 0
+        self.results = {}
+        if questions:
+            await self.show_question()
+        else:
+            await self.show_summary()
+
+    async def show_question(self) -> None:
+        """Replace the body with the current question, ready to be answered."""
+        question = self.round[self.index]
+        course = self.tutor.course
+        topic_title = next((t.title for t in course.topics if t.id == question.topic),
+                           question.topic)
+        lesson = course.lesson(question.lesson)
+        view = QuestionView(question, number=self.index + 1, total=len(self.round),
+                            topic_title=topic_title,
+                            lesson_title=lesson.title if lesson else question.lesson,
+                            today=self.tutor.today)
+        body = self.query_one("#practice-body", VerticalScroll)
+        await body.remove_children()
+        self.phase = "answering"
+        await body.mount(view)
+        body.scroll_home(animate=False)
+        view.focus_answer()
+        self.refresh_bindings()
+
+    # Answering ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        question = self.current
+        kind = question.type if question is not None else None
+        answering = self.phase == "answering"
+        if action == "submit" or action == "pick":
+            return answering and kind in CHOICE_TYPES
+        if action == "pick_bool":
+            return answering and kind == "true_false"
+        if action in ("check_fix", "give_up"):
+            return answering and kind == "fix_it"
+        if action in ("next", "lesson"):
+            return self.phase == "feedback"
+        if action == "again":
+            return self.phase == "summary" and bool(self.missed())
+        return True
+
+    def action_pick(self, number: int) -> None:
+        choices = self.view.choices
+        if choices is not None:
+            choices.pick(number - 1)
+
+    def action_pick_bool(self, number: int) -> None:
+        self.action_pick(number)
+
+    async def action_submit(self) -> None:
+        question, choices = self.current, self.view.choices
+        if question is None or choices is None:
+            return
+        chosen = frozenset(choices.chosen)
+        if not chosen:
+            what = "line" if question.type == "spot_the_line" else "answer"
+            self.notify(f"Choose an {what} first: press its number, or click it.",
+                        title="Nothing chosen", markup=False)
+            return
+        correct = is_correct(question, chosen)
+        self.record(question, recorded_answer(question, chosen), correct)
+        await self.give_feedback(correct)
+
+    async def action_check_fix(self) -> None:
+        await self._finish_fix(gave_up=False)
+
+    async def action_give_up(self) -> None:
+        await self._finish_fix(gave_up=True)
+
+    async def _finish_fix(self, *, gave_up: bool) -> None:
+        question, fixit = self.current, self.view.fixit
+        if question is None or fixit is None or question.goal is None:
+            return
+        # Judged again here rather than trusting the live checklist, which may lag an edit.
+        result = judge(question.goal, fixit.text, self.tutor.today)
+        correct = result.passed and not gave_up
+        self.record(question, fixit.text, correct)
+        await self.give_feedback(correct, gave_up=gave_up, result=result)
+
+    def record(self, question: Question, answer: object, correct: bool) -> None:
+        """Keep the answer for the summary and in the progress store, at once."""
+        self.results[question.id] = correct
+        try:
+            self.tutor.store.record_practice_answer(question.id, question.topic, answer, correct)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+
+    async def give_feedback(self, correct: bool, *, gave_up: bool = False,
+                            result: GoalResult | None = None) -> None:
+        """Show the verdict and explanation, and make Enter move on."""
+        self.phase = "feedback"
+        view = self.view
+        await view.show_feedback(correct, last=self.index == len(self.round) - 1,
+                                 gave_up=gave_up, result=result)
+        body = self.query_one("#practice-body", VerticalScroll)
+        # Off the answer widget (and out of the TextArea), so Enter and letters reach us.
+        body.focus()
+        self.call_after_refresh(view.query_one("#feedback").scroll_visible)
+        self.refresh_bindings()
+
+    # After each answer --------------------------------------------------------------------
+
+    async def action_next(self) -> None:
+        if self.phase != "feedback":
+            return
+        self.index += 1
+        if self.index < len(self.round):
+            await self.show_question()
+        else:
+            await self.show_summary()
+
+    def action_lesson(self) -> None:
+        question = self.current
+        if question is not None:
+            self.tutor.open_lesson(question.lesson)
+
+    def action_leave(self) -> None:
+        self.dismiss()
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        # Course links go through the app's allow-list, never straight to a browser or action.
+        event.stop()
+        self.tutor.follow_link(event.href)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {"open-lesson": self.action_lesson, "back": self.action_leave}
+        if event.button.id in actions:
+            actions[event.button.id]()
+        elif event.button.id == "next":
+            await self.action_next()
+        elif event.button.id == "again":
+            await self.action_again()
+
+    # The summary --------------------------------------------------------------------------
+
+    def missed(self) -> list[Question]:
+        """This round's questions answered wrongly (or not at all)."""
+        return [q for q in self.round if not self.results.get(q.id, False)]
+
+    async def show_summary(self) -> None:
+        """Replace the body with the score, each question's result and the ways on."""
+        self.phase = "summary"
+        right = sum(self.results.values())
+        total = len(self.round)
+        missed = self.missed()
+        widgets: list[Widget] = []
+        if total:
+            percent = round(100 * right / total)
+            widgets.append(Static(Content(f"Practice finished: {right} of {total} right "
+                                          f"({percent}%)."), id="score"))
+        else:
+            widgets.append(Static(Content("There are no questions to practise here."),
+                                  id="score"))
+        for question in self.round:
+            mark = "✓ right " if self.results.get(question.id) else "✗ missed"
+            line = Static(Content(f"{mark}  {first_line(question.prompt)}"),
+                          classes="summary-line")
+            line.set_class(bool(self.results.get(question.id)), "-right")
+            line.set_class(not self.results.get(question.id), "-wrong")
+            widgets.append(line)
+        buttons: list[Widget] = []
+        if missed:
+            count = "the missed one" if len(missed) == 1 else f"the {len(missed)} missed ones"
+            buttons.append(Button(Content(f"Practise {count} again (r)"), id="again",
+                                  variant="primary"))
+        elif total:
+            widgets.append(Static(Content("Everything right. Well done."), id="all-right"))
+        buttons.append(Button(Content("Back (Esc)"), id="back"))
+        widgets.append(Horizontal(*buttons, id="summary-buttons"))
+        body = self.query_one("#practice-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(widgets)
+        body.scroll_home(animate=False)
+        body.focus()
+        self.refresh_bindings()
+
+    async def action_again(self) -> None:
+        missed = self.missed()
+        if self.phase == "summary" and missed:
+            random.shuffle(missed)
+            await self.start_round(missed)

@@ -1,0 +1,149 @@
+"""One practice question: its prompt, the way to answer it, and the feedback once answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Markdown, Static
+
+from tutor.app.widgets.choices import Choices
+from tutor.app.widgets.fixit import FixItPanel
+from tutor.content.goals import GoalResult
+from tutor.content.model import Question
+
+TRUE_FALSE = ("True", "False")
+
+HINTS = {
+    "single": "Press the option's number or click it, then Enter.",
+    "multiple": "Choose every right answer: a number or a click toggles an option; then Enter.",
+    "true_false": "Press t (or 1) for True, f (or 2) for False, then Enter.",
+    "spot_the_line": ("Mark every line at fault: ↑/↓ move, Space marks (or press a line's "
+                      "number), then Enter."),
+    "fix_it": "Edit until every goal shows ✓, then ctrl+s; ctrl+g shows the solution.",
+}
+
+
+def choice_texts(question: Question) -> list[str]:
+    """What the learner chooses among: the options, True/False, or the Dockerfile's lines."""
+    if question.type == "true_false":
+        return list(TRUE_FALSE)
+    if question.type == "spot_the_line":
+        return (question.dockerfile or "").splitlines()
+    return [option.text for option in question.options]
+
+
+def right_rows(question: Question) -> frozenset[int]:
+    """The 0-based rows that make up the right answer."""
+    if isinstance(question.answer, bool):
+        return frozenset({TRUE_FALSE.index(str(question.answer))})
+    answer = question.answer or ()
+    if question.type == "spot_the_line":
+        return frozenset(line - 1 for line in answer)
+    return frozenset(answer)
+
+
+def is_correct(question: Question, chosen: frozenset[int]) -> bool:
+    """True when the chosen rows are exactly the right ones."""
+    return chosen == right_rows(question)
+
+
+def recorded_answer(question: Question, chosen: frozenset[int]) -> list[int] | bool:
+    """The answer as the progress store keeps it: a bool, line numbers, or option indexes."""
+    if question.type == "true_false":
+        return chosen == {0}
+    if question.type == "spot_the_line":
+        return sorted(row + 1 for row in chosen)
+    return sorted(chosen)
+
+
+def shorten(text: str, width: int) -> str:
+    """Text cut to ``width`` characters with an ellipsis, so two buttons fit in 80 columns."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+class QuestionView(Vertical):
+    """A question with its answer widget; ``show_feedback`` adds the verdict and explanation."""
+
+    def __init__(self, question: Question, *, number: int, total: int, topic_title: str,
+                 lesson_title: str, today: dt.date) -> None:
+        super().__init__(id="question-view", classes=f"-{question.type.replace('_', '-')}")
+        self.question = question
+        self.number = number
+        self.total = total
+        self.topic_title = topic_title
+        self.lesson_title = lesson_title
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        question = self.question
+        yield Static(Content(f"Question {self.number} of {self.total} · {self.topic_title} · "
+                             f"{question.difficulty}"), id="progress")
+        # Markdown builds its text without Textual markup; links are handled by the screen.
+        yield Markdown(question.prompt, open_links=False, id="prompt")
+        if question.type == "fix_it":
+            yield FixItPanel(question, self.today, id="fixit")
+        else:
+            yield Choices(choice_texts(question), multiple=question.type == "multiple",
+                          lines=question.type == "spot_the_line", id="choices")
+        yield Static(Content(HINTS.get(question.type, "")), id="hint")
+        yield Vertical(id="feedback")
+
+    def on_mount(self) -> None:
+        self.query_one("#feedback").display = False
+
+    @property
+    def choices(self) -> Choices | None:
+        """The option or line list, unless this is a fix-it question."""
+        found = self.query("#choices")
+        return found.first(Choices) if found else None
+
+    @property
+    def fixit(self) -> FixItPanel | None:
+        """The editor and checklist of a fix-it question."""
+        found = self.query("#fixit")
+        return found.first(FixItPanel) if found else None
+
+    def focus_answer(self) -> None:
+        """Put the keyboard on the answer widget."""
+        # Without scrolling: a tall answer widget would otherwise push the prompt out of view.
+        if self.fixit is not None:
+            self.fixit.editor.focus(scroll_visible=False)
+        elif self.choices is not None:
+            self.choices.focus(scroll_visible=False)
+
+    async def show_feedback(self, correct: bool, *, last: bool, gave_up: bool = False,
+                            result: GoalResult | None = None) -> None:
+        """Mark the answer, and show the verdict, the explanation and the way on."""
+        question = self.question
+        if self.choices is not None:
+            self.choices.reveal(right_rows(question),
+                                [option.why for option in question.options])
+        if self.fixit is not None and result is not None:
+            self.fixit.finish(result, show_solution=gave_up or not correct)
+        self.query_one("#hint").display = False
+        if gave_up:
+            verdict = "✗ Gave up: the reference solution is shown above."
+        elif correct:
+            verdict = "✓ Right!"
+        elif question.type == "fix_it":
+            verdict = "✗ Not yet: the checklist shows what is left; the solution is above."
+        else:
+            verdict = "✗ Not quite: the right answer is marked above."
+        feedback = self.query_one("#feedback", Vertical)
+        feedback.set_class(correct, "-right")
+        feedback.set_class(not correct, "-wrong")
+        await feedback.mount_all([
+            Static(Content(verdict), id="verdict"),
+            Markdown(question.explanation, open_links=False, id="explanation"),
+            Horizontal(
+                Button(Content("See your score (Enter)" if last else "Next question (Enter)"),
+                       id="next", variant="primary"),
+                Button(Content(f"Lesson: {shorten(self.lesson_title, 30)} (l)"),
+                       id="open-lesson"),
+                id="feedback-buttons",
+            ),
+        ])
+        feedback.display = True
