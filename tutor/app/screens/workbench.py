@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static,
 from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
-from tutor.app.widgets.exercise import goal_text, hints_text
+from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
 from tutor.content.model import Exercise
@@ -136,7 +136,7 @@ class WorkbenchScreen(Screen[None]):
                 yield Static(Text("Analysing…"), id="profile")
                 if self.workspace.exercise is not None:
                     with VerticalScroll(id="goal-pane"):
-                        yield Static(Text(self.workspace.exercise.summary.strip()),
+                        yield Static(Text(reflowed(self.workspace.exercise.summary)),
                                      id="task")
                         yield Static(Text(""), id="goal")
                         yield Static(Text(""), id="hints")

@@ -8,6 +8,12 @@ from tutor.content.goals import GoalResult
 from tutor.content.model import Exercise
 
 
+def reflowed(text: str) -> str:
+    """Course text with its YAML line breaks joined back into paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def goal_text(result: GoalResult) -> Text:
     """The goal as a checklist: a tick and a word for each check, and why a check fails."""
     done = sum(r.passed for r in result.results)
