@@ -11,7 +11,8 @@ from tests.conftest import TODAY
 from tutor.app import Launch
 from tutor.app.app import TutorApp
 
-ROOT = "FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y curl\nCMD [\"sh\"]\n"
+ROOT = ("FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y curl\n"
+        "CMD [\"sh\"]\n")
 
 
 @pytest.fixture
