@@ -252,3 +252,16 @@ async def test_latest_edit_wins(tmp_path: Path, make_app: Any) -> None:
         editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
         screen = await settle(pilot)
         assert "HT101" not in shown_rules(screen)
+
+
+async def test_new_secret_file_in_the_folder_is_noticed(tmp_path: Path, make_app: Any) -> None:
+    """A key file appearing beside the Dockerfile makes COPY . a finding without a restart."""
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nCOPY . /app\nUSER 10001\n")
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        assert "HT205" not in shown_rules(screen)
+        await pilot.pause(0.3)
+        (tmp_path / "id_rsa").write_text("not really a key\n")
+        await until(pilot, lambda: "HT205" in shown_rules(screen))

@@ -312,11 +312,17 @@ class WorkbenchScreen(Screen[None]):
                    if self.workspace.files[name].path in message.paths}
         others = {p for p in message.paths
                   if p not in {self.workspace.files[n].path for n in self.names}}
-        if others:
-            self.workspace.scan()
         for name in changed:
             self._outside_change(name)
-        self.start_analysis()
+        if others:
+            self._rescan()  # then analyses; walking a big folder must not block typing
+        else:
+            self.start_analysis()
+
+    @work(exclusive=True, thread=True, group="scan")
+    def _rescan(self) -> None:
+        self.workspace.scan()
+        self.app.call_from_thread(self.start_analysis)
 
     def _outside_change(self, name: str) -> None:
         work_file = self.workspace.files[name]
