@@ -15,7 +15,7 @@ from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.secrets import secret_file_kind
 
 # Folders that hold tooling or dependencies rather than the project's own files.
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
                         "site-packages"})
 # A context bigger than this is walked only this far; the report says so.
@@ -61,7 +61,7 @@ def scan_context(root: Path, dockerfile: Path | None = None) -> BuildContext:
     entries = 0
     truncated = False
     for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
         entries += len(names) + len(subdirs)
         if entries > MAX_ENTRIES:
             truncated = True

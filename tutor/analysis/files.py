@@ -22,7 +22,7 @@ from tutor.errors import InputError, TutorError
 
 _COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
                      "docker-compose.*.yaml")
-_DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
+DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
                         "Containerfile", "Containerfile.*", "dockerfile")
 # Directories that hold other people's code or tooling, never the project's Dockerfiles.
 # Hidden folders are scanned otherwise: .devcontainer/Dockerfile is the project's own.
@@ -105,7 +105,7 @@ def _scan_directory(root: Path) -> Iterator[Target]:
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         for name in sorted(names):
             path = Path(directory) / name
-            if any(fnmatch.fnmatch(name, p) for p in _DOCKERFILE_PATTERNS):
+            if any(fnmatch.fnmatch(name, p) for p in DOCKERFILE_PATTERNS):
                 yield Target(path, "dockerfile", context=Path(directory))
             elif _is_compose_name(name):
                 yield Target(path, "compose", context=Path(directory))
@@ -154,7 +154,7 @@ def analyze_targets(
     return reports
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """The path as the user would recognise it: relative to the working directory if inside."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -164,8 +164,8 @@ def _display(path: Path) -> str:
 
 def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
                         today: dt.date | None, context: BuildContext | None) -> FileReport:
-    report = FileReport(_display(target.path), "dockerfile",
-                        context=_display(target.context) if target.context else None,
+    report = FileReport(display_path(target.path), "dockerfile",
+                        context=display_path(target.context) if target.context else None,
                         service=target.service)
     try:
         source = read_source(target.path)
@@ -191,7 +191,7 @@ def _ignore_problems(context: BuildContext | None) -> tuple[ParseProblem, ...]:
 
 
 def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[Target]]:
-    report = FileReport(_display(target.path), "compose")
+    report = FileReport(display_path(target.path), "compose")
     try:
         source = read_source(target.path)
     except TutorError as exc:

@@ -93,10 +93,6 @@ def _instruction_at(analysis: Analysis, line: int) -> Instruction | None:
     return next((i for i in analysis.dockerfile.instructions if i.line == line), None)
 
 
-def _joined(lines: list[str]) -> str:
-    return "".join(lines)
-
-
 def _newline(lines: list[str]) -> str:
     return "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
 
@@ -120,7 +116,7 @@ def _add_user(lines: list[str], analysis: Analysis) -> Fix | None:
     where = f"before {starts[0].keyword}" if starts else "at the end of the final stage"
     return Fix("HT101", f"Add USER {DEFAULT_UID}:{DEFAULT_UID} {where}",
                "Files the app writes must belong to that UID (COPY --chown=10001:10001) "
-               "or be writable by it.", _joined(lines), _joined(new))
+               "or be writable by it.", "".join(lines), "".join(new))
 
 
 def _numeric_user(lines: list[str], analysis: Analysis, finding: Finding) -> Fix | None:
@@ -138,7 +134,7 @@ def _numeric_user(lines: list[str], analysis: Analysis, finding: Finding) -> Fix
     new[inst.line - 1] = f"{indent}USER {uid}:{gid}{_newline([line])}"
     return Fix("HT104", f"Use the numeric UID: USER {uid}:{gid}",
                f"{uid} is the UID of '{name}'; a runtime can only check a number is not 0.",
-               _joined(lines), _joined(new))
+               "".join(lines), "".join(new))
 
 
 def _uid_created(analysis: Analysis, name: str) -> str | None:
@@ -174,7 +170,7 @@ def _pin_tag(lines: list[str], analysis: Analysis, finding: Finding,
     return Fix("HT401", f"Pin {image.ref} to {pinned}",
                f"{version} is the release supported longest; pick the variant you need "
                f"(-slim, -alpine) and add its @sha256 digest for a reproducible build.",
-               _joined(lines), _joined(new))
+               "".join(lines), "".join(new))
 
 
 def _secret_mount(lines: list[str], analysis: Analysis, finding: Finding) -> Fix | None:
@@ -203,7 +199,7 @@ def _secret_mount(lines: list[str], analysis: Analysis, finding: Finding) -> Fix
     return Fix("HT201", f"Make {name} a BuildKit secret{used}",
                f"Build with: docker build --secret id={secret_id},env={name} . "
                f"The value is then never stored in the image or its history.",
-               _joined(lines), _joined(new))
+               "".join(lines), "".join(new))
 
 
 def _compose_key(text: str, model: ComposeModel, finding: Finding, key: str,
@@ -228,4 +224,4 @@ def _compose_key(text: str, model: ComposeModel, finding: Finding, key: str,
     new = list(lines)
     new[service.line:service.line] = block
     return Fix(finding.rule, f"{title} for service '{service.name}'", note,
-               _joined(lines), _joined(new))
+               "".join(lines), "".join(new))

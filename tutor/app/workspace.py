@@ -19,10 +19,10 @@ from pathlib import Path
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.config import Config, find_config, load_config
-from tutor.analysis.context import MAX_ENTRIES, BuildContext, SecretFile
+from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
-from tutor.analysis.files import kind_of
+from tutor.analysis.files import DOCKERFILE_PATTERNS, kind_of
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
@@ -32,9 +32,6 @@ from tutor.content.model import Exercise, Goal
 from tutor.errors import InputError, TutorError
 
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
-_DOCKERFILE_PATTERNS = ("Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile.*")
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
-                        ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 
 class SaveConflict(TutorError):
@@ -192,7 +189,7 @@ class Workspace:
         """List the files below the root, for the build-context rules (the only walk)."""
         paths: list[str] = []
         for directory, subdirs, names in os.walk(self.root):
-            subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
+            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
             relative = Path(directory).relative_to(self.root).as_posix()
             paths.extend(n if relative == "." else f"{relative}/{n}" for n in sorted(names))
             if len(paths) > MAX_ENTRIES:
@@ -311,7 +308,7 @@ def _first_dockerfile(root: Path) -> str | None:
         names = sorted(p.name for p in root.iterdir() if p.is_file())
     except OSError:
         return None
-    return next((n for n in names if any(fnmatch.fnmatch(n, p) for p in _DOCKERFILE_PATTERNS)
+    return next((n for n in names if any(fnmatch.fnmatch(n, p) for p in DOCKERFILE_PATTERNS)
                  and not n.endswith(".dockerignore")), None)
 
 

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, Tab, Tabs
 
+from tutor.analysis.files import display_path
 from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
@@ -37,14 +38,6 @@ if TYPE_CHECKING:
 
 # How long typing must pause before the buffers are analysed again.
 DEBOUNCE_SECONDS = 0.1
-
-
-def _display(path: Path) -> str:
-    """A path as the learner typed it: relative to the working folder when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class AnalysisReady(Message):
@@ -99,7 +92,7 @@ class WorkbenchScreen(Screen[None]):
         name = workspace.exercise.title if workspace.exercise else (
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
-        self.sub_title = name if workspace.exercise else _display(workspace.root / name)
+        self.sub_title = name if workspace.exercise else display_path(workspace.root / name)
 
     @classmethod
     def for_path(cls, path: Path) -> WorkbenchScreen:
@@ -308,10 +301,9 @@ class WorkbenchScreen(Screen[None]):
 
     @on(DiskChanged)
     def _disk_changed(self, message: DiskChanged) -> None:
-        changed = {name for name in self.names
-                   if self.workspace.files[name].path in message.paths}
-        others = {p for p in message.paths
-                  if p not in {self.workspace.files[n].path for n in self.names}}
+        by_path = {self.workspace.files[name].path: name for name in self.names}
+        changed = {by_path[p] for p in message.paths if p in by_path}
+        others = message.paths - by_path.keys()
         for name in changed:
             self._outside_change(name)
         if others:
