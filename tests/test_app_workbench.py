@@ -265,3 +265,75 @@ async def test_new_secret_file_in_the_folder_is_noticed(tmp_path: Path, make_app
         await pilot.pause(0.3)
         (tmp_path / "id_rsa").write_text("not really a key\n")
         await until(pilot, lambda: "HT205" in shown_rules(screen))
+
+
+async def test_key_bar_lists_the_keys_and_a_click_presses_one(tmp_path: Path,
+                                                               make_app: Any) -> None:
+    """The key bar shows the workbench's keys; clicking "f1 Help" opens the help screen."""
+    from tutor.app.screens.help import HelpScreen
+    from tutor.app.widgets.keybar import KeyBar
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        bar = screen.query_one(KeyBar)
+        descriptions = [description for _, _, description, _ in bar.shown_keys()]
+        assert {"Save", "Fix", "Quit", "Help"} <= set(descriptions)
+        assert "Hint" not in descriptions  # only exercises have hints
+        line = str(bar.render())
+        assert "^s Save" in line
+        column = line.index(" f1 Help") + 2
+        await pilot.click(KeyBar, offset=(column, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_colours_come_after_the_first_findings(tmp_path: Path, make_app: Any) -> None:
+    """The first frame shows plain text; the Dockerfile is highlighted once the lexer loads."""
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        editor = screen.editor("Dockerfile")
+        await until(pilot, lambda: editor.highlighting)
+        styles = {style for line in editor._highlights.values() for _, _, style in line}
+        assert "keyword" in styles  # FROM, RUN and CMD
+
+
+async def test_collector_is_back_on_after_the_first_frame(tmp_path: Path,
+                                                          make_app: Any) -> None:
+    """The command line turns garbage collection off for start-up; the app turns it back on."""
+    import gc
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(ROOT)
+    app = make_app(path)
+    gc.disable()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_dialog_buttons_stay_on_screen_at_80x24(tmp_path: Path, make_app: Any) -> None:
+    """A fix whose diff is taller than the terminal scrolls; Apply and Cancel stay visible."""
+    from textual.widgets import Button
+
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\n" + "RUN true\n" * 40 + "CMD [\"sh\"]\n")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, FixDialog)
+        for button in app.screen.query(Button):
+            # The middle row holds the label: the button must be what is drawn there.
+            region = button.region
+            shown, _ = app.screen.get_widget_at(region.x + region.width // 2, region.y + 1)
+            assert shown is button, button.id

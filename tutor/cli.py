@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -157,6 +158,16 @@ def _wants_app(argv: Sequence[str]) -> bool:
 
 
 def _run_app(argv: Sequence[str]) -> int:
+    # Start-up only makes long-lived objects (modules, classes, the first analysis), so the
+    # collector is off until the app has drawn its first frame (it turns it back on).
+    gc.disable()
+    try:
+        return _start_app(argv)
+    finally:
+        gc.enable()
+
+
+def _start_app(argv: Sequence[str]) -> int:
     parser = build_app_parser()
     args = parser.parse_args(argv)
     if args.content is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # PyYAML loads on the first parse: a Dockerfile-only run never needs it
+    import yaml
 
 
 class YamlMap(dict[Any, Any]):
@@ -31,15 +33,24 @@ class YamlList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-# libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+@cache
+def _line_loader() -> type[yaml.SafeLoader]:
     """A safe loader whose mappings and sequences carry line numbers."""
+    import yaml
+
+    # libyaml's parser when PyYAML was built with it (the wheels are): several times faster.
+    safe: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(safe):  # type: ignore[valid-type,misc]
+        pass
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                               _construct_list)
+    return LineLoader
 
 
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
+def _construct_map(loader: yaml.SafeLoader, node: yaml.MappingNode) -> YamlMap:
     loader.flatten_mapping(node)  # resolve `<<: *anchor` merges so merged keys have lines too
     mapping = YamlMap(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
@@ -56,24 +67,24 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
     return mapping
 
 
-def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> YamlList:
+def _construct_list(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> YamlList:
     items = YamlList(loader.construct_sequence(node, deep=True))
     items.line = node.start_mark.line + 1
     items.item_lines = [item.start_mark.line + 1 for item in node.value]
     return items
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-
-
 def load(text: str) -> Any:
     """Parse YAML text; raises ``yaml.YAMLError`` (often a ``MarkedYAMLError``) when invalid."""
-    return yaml.load(text, Loader=_LineLoader)
+    import yaml
+
+    return yaml.load(text, Loader=_line_loader())
 
 
 def error_line(exc: yaml.YAMLError) -> tuple[int, str]:
     """The 1-based line and the short reason of a YAML error."""
+    import yaml
+
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         return (mark.line + 1 if mark else 1), str(exc.problem or exc.context)

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import yaml
-
 from tutor.analysis.model import ParseProblem
 from tutor.analysis.profile import UserOverride
 from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
@@ -72,6 +70,8 @@ class ComposeModel:
 
 def parse_compose(text: str) -> ComposeModel:
     """Parse compose YAML; a syntax error or a wrong shape is a problem, not an exception."""
+    import yaml  # here, not at the top: checking a Dockerfile alone never loads PyYAML
+
     try:
         data = load_yaml(text)
     except yaml.YAMLError as exc:

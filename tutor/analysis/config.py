@@ -10,11 +10,6 @@ from typing import Any
 from tutor.analysis.model import Severity
 from tutor.errors import ConfigError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
-
 CONFIG_NAME = ".hardening-tutor.toml"
 THRESHOLDS = ("error", "warning", "info", "none")
 _KEYS = {
@@ -54,6 +49,11 @@ def load_config(path: Path | None) -> Config:
     """Read and validate a config file; None gives the defaults."""
     if path is None:
         return Config()
+    # Imported here: most projects have no config file, and the app starts faster without.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:

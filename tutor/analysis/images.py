@@ -8,7 +8,6 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from tutor.analysis.model import ImageRef
@@ -62,6 +61,8 @@ class EndOfLife:
 
 def _load(name: str) -> Any:
     """Read one JSON table shipped in ``tutor/analysis/data``."""
+    from importlib import resources
+
     table = resources.files("tutor.analysis").joinpath("data").joinpath(name)
     text = table.read_text(encoding="utf-8")
     return json.loads(text)

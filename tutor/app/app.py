@@ -7,20 +7,33 @@ shows what went wrong without crashing.
 from __future__ import annotations
 
 import datetime as dt
-import webbrowser
+import gc
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tutor.app import Launch
-from tutor.content.model import Course
 from tutor.errors import TutorError
-from tutor.progress.store import ProgressStore
+
+if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neither
+    from tutor.content.model import Course
+    from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
+
+
+def _collect_garbage_again() -> None:
+    """After the first frame: turn on the collector the command line turned off for start-up.
+
+    Imports make hundreds of thousands of objects that live as long as the app; collecting
+    while they are made only slows start-up. Freezing them keeps later collections short.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class TutorApp(App[int]):
@@ -50,7 +63,7 @@ class TutorApp(App[int]):
         """The course, loaded on first use so the workbench starts without it."""
         if self._course is None:
             from tutor.content.loader import load_course
-            from tutor.content.model import ContentError
+            from tutor.content.model import ContentError, Course
 
             try:
                 self._course = load_course(self.options.content)
@@ -68,6 +81,8 @@ class TutorApp(App[int]):
     def store(self) -> ProgressStore:
         """The learner's progress store, opened on first use."""
         if self._store is None:
+            from tutor.progress.store import ProgressStore
+
             self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
         return self._store
 
@@ -100,6 +115,7 @@ class TutorApp(App[int]):
     def on_mount(self) -> None:
         if self._startup_error:
             self.show_error(self._startup_error)
+        self.call_after_refresh(_collect_garbage_again)
 
     def on_unmount(self) -> None:
         if self._store is not None:
@@ -183,6 +199,8 @@ class TutorApp(App[int]):
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a web page in the learner's browser, and say where it went."""
+        import webbrowser
+
         try:
             opened = webbrowser.open(url, new=2 if new_tab else 0)
         except webbrowser.Error:

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.config import Config, find_config, load_config
@@ -27,9 +28,11 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
 from tutor.analysis.source import decode, read_source
-from tutor.content.goals import GoalResult, evaluate
-from tutor.content.model import Exercise, Goal
 from tutor.errors import InputError, TutorError
+
+if TYPE_CHECKING:  # the course's modules load with the first exercise, not for a plain file
+    from tutor.content.goals import GoalResult
+    from tutor.content.model import Exercise, Goal
 
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
 
@@ -260,6 +263,8 @@ class Workspace:
             else:
                 files.pop(name, None)
         files.update(texts)
+        from tutor.content.goals import evaluate
+
         result = evaluate(goal, files, today)
         return WorkResult(result.analysis, result.compose,
                           _located(goal.dockerfile, result.analysis, result.compose_name,

@@ -39,12 +39,13 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Content(self.title_text), classes="dialog-title")
-            yield Static(Content(self.message), classes="dialog-message")
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons"):  # docked: always in view
                 for answer, label in self.choices:
                     yield Button(Content(label), id=f"choice-{answer}",
                                  variant="primary" if answer == self.default else "default")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Content(self.title_text), classes="dialog-title")
+                yield Static(Content(self.message), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one(f"#choice-{self.default}", Button).focus()
@@ -90,11 +91,11 @@ class OpenFileDialog(ModalScreen[Path | None]):
 def diff_text(diff: str) -> Text:
     """A unified diff with + and - kept, so it reads without colour too."""
     text = Text()
-    for line in diff.splitlines():
+    for number, line in enumerate(diff.splitlines()):
         style = ("green" if line.startswith("+") and not line.startswith("+++") else
                  "red" if line.startswith("-") and not line.startswith("---") else
                  "dim" if line.startswith(("@@", "---", "+++")) else "")
-        text.append(line + "\n", style=style)
+        text.append(("\n" if number else "") + line, style=style)
     return text
 
 
@@ -111,16 +112,17 @@ class FixDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):
-            yield Static(Content(f"Fix {self.fix.rule}: {self.fix.title}"),
-                         classes="dialog-title")
-            with VerticalScroll(classes="diff"):
-                yield Static(diff_text(self.fix.diff(self.file_name)), id="fix-diff")
-            yield Static(Content(self.fix.note), classes="dialog-message")
-            yield Static(Content("Applying edits the buffer only: ctrl+z undoes it and "
-                                 "ctrl+s saves it."), classes="dialog-message")
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons"):  # docked: always in view
                 yield Button("Apply", id="fix-apply", variant="primary")
                 yield Button("Cancel", id="fix-cancel")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Content(f"Fix {self.fix.rule}: {self.fix.title}"),
+                             classes="dialog-title")
+                yield Static(diff_text(self.fix.diff(self.file_name)), id="fix-diff",
+                             classes="diff")
+                yield Static(Content(self.fix.note), classes="dialog-message")
+                yield Static(Content("Applying edits the buffer only: ctrl+z undoes it and "
+                                     "ctrl+s saves it."), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#fix-apply", Button).focus()

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.app.widgets.course_map import (
@@ -19,6 +19,7 @@ from tutor.app.widgets.course_map import (
     lesson_topic,
     score_prompt,
 )
+from tutor.app.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -38,7 +39,7 @@ class HomeScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    # Whether "continue" has somewhere to go; read by check_action on every Footer refresh.
+    # Whether "continue" has somewhere to go; read by check_action on every key bar refresh.
     _can_resume = False
 
     @property
@@ -68,7 +69,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="practice-column"):
                 yield Label("Practice quiz", classes="column-title")
                 yield CourseList(id="practice-list")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Course map"

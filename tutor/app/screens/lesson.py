@@ -9,8 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 
+from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.lesson_parts import LessonToc, RuleList, TryItButton
 from tutor.content.model import Lesson
 from tutor.errors import TutorError
@@ -79,7 +80,7 @@ class LessonScreen(Screen[None]):
                                      id="next-lesson", variant="primary")
                     else:
                         yield Button("Back to the course map", id="back-to-map")
-        yield Footer()
+        yield KeyBar()
 
     def _meta_line(self) -> Content:
         """Lesson n of m, its length, and the rules it teaches."""

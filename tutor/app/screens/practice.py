@@ -12,9 +12,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Markdown, Static
+from textual.widgets import Button, Header, Markdown, Static
 
 from tutor.app.widgets.fixit import judge
+from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.question import QuestionView, is_correct, recorded_answer, shorten
 from tutor.content.goals import GoalResult
 from tutor.content.model import Question
@@ -49,7 +50,7 @@ class PracticeScreen(Screen[None]):
         Binding("escape", "leave", "Leave quiz"),
         Binding("enter", "submit", "Submit"),
         Binding("enter", "next", "Next"),
-        # One Footer entry stands for all nine digits.
+        # One key bar entry stands for all nine digits.
         Binding("1", "pick(1)", "Choose", key_display="1-9"),
         *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
         Binding("t", "pick_bool(1)", "True"),
@@ -91,7 +92,7 @@ class PracticeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VerticalScroll(id="practice-body")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         try:

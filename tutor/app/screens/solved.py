@@ -42,9 +42,16 @@ class SolvedDialog(ModalScreen[None]):
         app = cast("TutorApp", self.app)
         following = next_exercise(app, self.exercise)
         with Vertical(classes="dialog-box wide"):
-            yield Static(Content(f"✓ Solved: {self.exercise.title}"),
-                         classes="dialog-title solved")
-            with VerticalScroll(classes="diff"):
+            with Horizontal(classes="dialog-buttons"):  # docked: always in view
+                if following is not None:
+                    yield Button(Content(f"Next: {following.title}"), id="solved-next",
+                                 variant="primary")
+                if self.exercise.lesson:
+                    yield Button("Back to the lesson", id="solved-lesson")
+                yield Button("Keep experimenting", id="solved-stay")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Content(f"✓ Solved: {self.exercise.title}"),
+                             classes="dialog-title solved")
                 yield Static(Text(self.exercise.debrief.strip()))
                 reference = Text("\nThe reference solution\n", style="bold")
                 for name, body in self.exercise.solution.items():
@@ -52,13 +59,6 @@ class SolvedDialog(ModalScreen[None]):
                     reference.append(body)
                 yield Static(reference)
                 yield Static(Text(f"\nYour files are saved in {self.folder}.", style="dim"))
-            with Horizontal(classes="dialog-buttons"):
-                if following is not None:
-                    yield Button(Content(f"Next: {following.title}"), id="solved-next",
-                                 variant="primary")
-                if self.exercise.lesson:
-                    yield Button("Back to the lesson", id="solved-lesson")
-                yield Button("Keep experimenting", id="solved-stay")
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

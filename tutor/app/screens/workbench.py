@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, Header, OptionList, Static, Tab, Tabs
 
 from tutor.analysis.files import display_path
 from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
@@ -29,15 +29,18 @@ from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
+from tutor.app.widgets.keybar import KeyBar
 from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
-from tutor.content.model import Exercise
 from tutor.errors import TutorError
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
+    from tutor.content.model import Exercise
 
 # How long typing must pause before the buffers are analysed again.
 DEBOUNCE_SECONDS = 0.1
+# Up to this much text (about 2,000 lines) the first analysis runs before the first frame.
+SYNC_ANALYSIS_CHARS = 64_000
 
 
 class AnalysisReady(Message):
@@ -115,8 +118,9 @@ class WorkbenchScreen(Screen[None]):
         yield Header()
         with Horizontal(id="workbench"):
             with Vertical(id="editor-pane"):
-                yield Tabs(*(Tab(Content(name), id=f"tab-{i}")
-                             for i, name in enumerate(self.names)), id="file-tabs")
+                if len(self.names) > 1:  # one file needs no tabs
+                    yield Tabs(*(Tab(Content(name), id=f"tab-{i}")
+                                 for i, name in enumerate(self.names)), id="file-tabs")
                 yield Static("", id="disk-banner", classes="banner")
                 with ContentSwitcher(initial="editor-0" if self.names else None,
                                      id="editors"):
@@ -124,7 +128,8 @@ class WorkbenchScreen(Screen[None]):
                         work_file = self.workspace.files[name]
                         syntax = {"dockerfile": "dockerfile", "compose": "yaml"}.get(
                             work_file.kind)
-                        yield CodeEditor(work_file.disk_text, syntax=syntax, id=f"editor-{i}")
+                        yield CodeEditor(work_file.disk_text, syntax=syntax,
+                                         highlight_on_mount=False, id=f"editor-{i}")
             with Vertical(id="side-pane"):
                 yield Static(Text("Analysing…"), id="profile")
                 if self.workspace.exercise is not None:
@@ -136,17 +141,14 @@ class WorkbenchScreen(Screen[None]):
                 yield FindingsList(id="findings")
                 with VerticalScroll(id="explanation-pane"):
                     yield Static(Text(""), id="explanation")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#disk-banner").display = False
-        if len(self.names) < 2:
-            self.query_one("#file-tabs").display = False
         if self.names:
             self.editor(self.names[0]).focus()
         self._show_hints()
-        self.start_analysis()
-        self.watch_folder()
+        self._first_analysis()
         exercise = self.workspace.exercise
         if exercise is not None:
             self._save_place({"screen": "exercise", "exercise": exercise.id})
@@ -189,6 +191,20 @@ class WorkbenchScreen(Screen[None]):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
 
+    def _first_analysis(self) -> None:
+        """Analyse before the first frame, so it is drawn once, with its findings.
+
+        The screen takes no input yet, and drawing it twice (first "Analysing…", then the
+        findings) costs more than a typical file's analysis. Big files go to the worker.
+        """
+        texts = self.texts()
+        if sum(len(text) for text in texts.values()) > SYNC_ANALYSIS_CHARS:
+            self.start_analysis()
+            return
+        self.generation += 1
+        started = time.perf_counter()
+        self._show(self.workspace.analyze(texts, self.tutor.today), started)
+
     def start_analysis(self) -> None:
         """Analyse the buffers as they are now; older runs still going are discarded."""
         self.generation += 1
@@ -204,7 +220,9 @@ class WorkbenchScreen(Screen[None]):
     def _show_result(self, message: AnalysisReady) -> None:
         if message.generation != self.generation:
             return  # a newer edit is being analysed; its result will come
-        result = message.result
+        self._show(message.result, message.started)
+
+    def _show(self, result: WorkResult, started: float) -> None:
         self.result = result
         # Most keystrokes change no finding: leave unchanged widgets alone, since each
         # update costs a layout pass.
@@ -217,10 +235,26 @@ class WorkbenchScreen(Screen[None]):
             self._update("#goal", goal_text(result.goal))
             if result.goal.passed:
                 self._solved()
-        self.timings.append((time.perf_counter() - message.started) * 1000)
-        if self.tutor.loaded_course is None and len(self.timings) == 1:
-            # Load the course after the first findings are on screen, not before.
-            self.call_after_refresh(self._load_course)
+        self.timings.append((time.perf_counter() - started) * 1000)
+        if len(self.timings) == 1:
+            # Start watching and load the course once the first findings are on screen,
+            # so the learner sees them sooner.
+            self.call_after_refresh(self._after_first_findings)
+
+    def _after_first_findings(self) -> None:
+        for name in self.names:
+            self.editor(name).start_highlighting()
+        self.watch_folder()
+        # A save between reading the files and the watcher starting raised no event:
+        # compare the files with what was read once the watcher is surely running.
+        self.set_timer(1.0, self._check_stamps)
+        if self.tutor.loaded_course is None:
+            self._load_course()
+
+    def _check_stamps(self) -> None:
+        changed = [name for name in self.names if self.workspace.changed_on_disk(name)]
+        if changed:
+            self.post_message(DiskChanged({self.workspace.files[n].path for n in changed}))
 
     @work(thread=True, group="course")
     def _load_course(self) -> None:
@@ -354,7 +388,7 @@ class WorkbenchScreen(Screen[None]):
 
     def _mark_tabs(self) -> None:
         unsaved = set(self.unsaved_names())
-        for i, name in enumerate(self.names):
+        for i, name in enumerate(self.names if len(self.names) > 1 else ()):
             tab = self.query_one(f"#tab-{i}", Tab)
             label = f"● {name}" if name in unsaved else name
             if tab.label_text != label:
@@ -425,7 +459,8 @@ class WorkbenchScreen(Screen[None]):
     def _switch_to(self, name: str) -> None:
         index = self.names.index(name)
         self.query_one("#editors", ContentSwitcher).current = f"editor-{index}"
-        self.query_one("#file-tabs", Tabs).active = f"tab-{index}"
+        if len(self.names) > 1:
+            self.query_one("#file-tabs", Tabs).active = f"tab-{index}"
 
     @on(Tabs.TabActivated, "#file-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -103,7 +103,7 @@ class Choices(Vertical, can_focus=True):
         self.rows[self.cursor].scroll_visible()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Once the answer is in, marking is over: hide it from the Footer too.
+        # Once the answer is in, marking is over: hide it from the key bar too.
         return not (self.locked and action in ("mark", "move"))
 
     def action_mark(self) -> None:

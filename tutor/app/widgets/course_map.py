@@ -15,7 +15,7 @@ from tutor.progress.store import TopicScore
 
 
 class CourseList(OptionList):
-    """An option list whose Enter key is shown in the Footer, so learners see how to open."""
+    """An option list whose Enter key is shown in the key bar, so learners see how to open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open"),

@@ -6,46 +6,59 @@ one of them; the PyPI grammar (tree-sitter-dockerfile 0.2.0) relies on an API tr
 lexers, so the editor feeds their tokens into TextArea's highlight map instead. A Dockerfile
 is lexed one instruction at a time with a cache, so an edit re-lexes only the instruction
 it touches.
+
+Loading Pygments and compiling its shell rules takes about 60 ms, a sixth of the budget
+for the workbench's first frame, so the editor shows its text plain at first and loads
+the lexer in a thread once the screen is up (`start_highlighting`); the colours follow a
+moment later.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pygments.lexer import Lexer
-from pygments.lexers import DockerLexer, YamlLexer
-from pygments.token import (
-    Comment,
-    Keyword,
-    Name,
-    Number,
-    Operator,
-    Punctuation,
-    String,
-    _TokenType,
-)
+from textual import work
 from textual.widgets import TextArea
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+    from pygments.token import _TokenType
 
 # One highlight: (start byte, end byte or None for end of line, theme style name).
 Highlight = tuple[int, int | None, str]
 
-_STYLES: tuple[tuple[_TokenType, str], ...] = (
-    (Comment, "comment"),
-    (Keyword, "keyword"),
-    (String.Interpol, "variable"),
-    (Name.Variable, "variable"),
-    (String, "string"),
-    (Number, "number"),
-    (Name.Builtin, "function"),
-    (Name.Tag, "yaml.field"),
-    (Operator, "operator"),
-    (Punctuation, "punctuation.bracket"),
-)
+# What each lexer's first use compiles; lexing these once warms a lexer up.
+_WARM_UP = {
+    "dockerfile": 'FROM a AS b\nRUN if [ -n "$X" ]; then echo ${Y:-1} | tr a b; fi # c\n',
+    "yaml": "services:\n  a:\n    image: 'b:1' # c\n    ports: [80]\n",
+}
+_ready: set[str] = set()  # languages whose lexer is loaded and warm
+_loading = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _styles() -> tuple[tuple[_TokenType, str], ...]:
+    from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String
+
+    return (
+        (Comment, "comment"),
+        (Keyword, "keyword"),
+        (String.Interpol, "variable"),
+        (Name.Variable, "variable"),
+        (String, "string"),
+        (Number, "number"),
+        (Name.Builtin, "function"),
+        (Name.Tag, "yaml.field"),
+        (Operator, "operator"),
+        (Punctuation, "punctuation.bracket"),
+    )
 
 
 def _style(token: _TokenType) -> str | None:
-    for kind, name in _STYLES:
+    for kind, name in _styles():
         if token in kind:
             return name
     return None
@@ -53,7 +66,17 @@ def _style(token: _TokenType) -> str | None:
 
 @lru_cache(maxsize=2)
 def _lexer(language: str) -> Lexer:
+    from pygments.lexers import DockerLexer, YamlLexer
+
     return DockerLexer(stripnl=False) if language == "dockerfile" else YamlLexer(stripnl=False)
+
+
+def load_lexer(language: str) -> None:
+    """Import and warm up one language's lexer (slow the first time; safe in a thread)."""
+    with _loading:
+        if language not in _ready:
+            _lex_chunk(language, _WARM_UP[language])
+            _ready.add(language)
 
 
 @lru_cache(maxsize=4096)
@@ -97,20 +120,47 @@ class CodeEditor(TextArea):
     """A line-numbered editor with Dockerfile or compose highlighting (plain otherwise)."""
 
     def __init__(self, text: str = "", *, syntax: str | None = None,
-                 read_only: bool = False, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 read_only: bool = False, highlight_on_mount: bool = True,
+                 id: str | None = None, classes: str | None = None) -> None:
+        """`syntax` is "dockerfile", "yaml" or None (plain). With `highlight_on_mount`
+        False, colours wait for `start_highlighting`, so a screen can draw first."""
         # Set before super().__init__, which builds the first highlight map.
         self.syntax = syntax
+        self.highlighting = False
+        self._highlight_on_mount = highlight_on_mount
         super().__init__(text, show_line_numbers=True, read_only=read_only, id=id,
                          classes=classes, tab_behavior="focus", soft_wrap=False)
+
+    def on_mount(self) -> None:
+        if self._highlight_on_mount:
+            self.call_after_refresh(self.start_highlighting)
+
+    def start_highlighting(self) -> None:
+        """Colour the text, loading the lexer in a thread first if it is not loaded yet."""
+        if self.syntax is None or self.highlighting:
+            return
+        if self.syntax in _ready:
+            self._highlight()
+        else:
+            self._load_then_highlight(self.syntax)
+
+    @work(thread=True, group="highlight")
+    def _load_then_highlight(self, syntax: str) -> None:
+        load_lexer(syntax)
+        self.app.call_from_thread(self._highlight)
+
+    def _highlight(self) -> None:
+        self.highlighting = True
+        self._build_highlight_map()
+        self.refresh()
 
     def _build_highlight_map(self) -> None:
         """Fill TextArea's highlight map from Pygments instead of tree-sitter."""
         self._line_cache.clear()
         highlights = self._highlights
         highlights.clear()
-        syntax = getattr(self, "syntax", None)
-        if syntax is None:
+        syntax = self.syntax
+        if syntax is None or not self.highlighting:
             return
         lines = self.document.lines
         for first_row, chunk in _chunks(lines, syntax):

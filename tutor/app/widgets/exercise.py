@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from tutor.content.goals import GoalResult
-from tutor.content.model import Exercise
+if TYPE_CHECKING:
+    from tutor.content.goals import GoalResult
+    from tutor.content.model import Exercise
 
 
 def reflowed(text: str) -> str:
