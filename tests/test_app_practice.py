@@ -16,7 +16,7 @@ from tests.conftest import TODAY
 from tutor.app.app import TutorApp
 from tutor.app.screens.practice import PracticeScreen
 from tutor.app.widgets.choices import ChoiceRow
-from tutor.app.widgets.fixit import FixItPanel, judge
+from tutor.app.widgets.fixit import DEBOUNCE_SECONDS, FixItPanel, judge
 from tutor.content.model import Option, Question
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
@@ -61,8 +61,12 @@ def question(app: TutorApp, question_id: str) -> Question:
 
 
 async def practise(app: TutorApp, pilot: Any, *question_ids: str) -> PracticeScreen:
-    """Open the practice screen on these fixture questions and wait until it shows one."""
-    screen = PracticeScreen([question(app, qid) for qid in question_ids], "users")
+    """Open the practice screen on these fixture questions and wait until it shows one.
+
+    Options are shown as written, so a test can press the number of a known option.
+    """
+    screen = PracticeScreen([question(app, qid) for qid in question_ids], "users",
+                            shuffle_options=False)
     await app.push_screen(screen)
     await pilot.pause()
     return screen
@@ -112,6 +116,37 @@ async def test_single_choice_wrong(fixture_app: TutorApp) -> None:
         assert "✓ correct answer" in row_text(fixture_app, 1)
         assert "usually root" in shown(fixture_app, "#explanation")
         assert answers(fixture_app) == [("users-default", [0], False)]
+
+
+async def test_shuffled_options_are_judged_and_kept_by_their_own_index(
+        fixture_app: TutorApp) -> None:
+    """Shown in another order, the right option is still right and stored as option 1."""
+    import random
+
+    from tutor.app.widgets.question import QuestionView
+
+    rng = random.Random(3)
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        target = question(fixture_app, "users-default")
+        order = QuestionView(target, number=1, total=1, topic_title="", lesson_title="",
+                             today=TODAY, order=None).order
+        screen = PracticeScreen([target], "users", rng=rng)
+        await fixture_app.push_screen(screen)
+        await pilot.pause()
+        shown_order = screen.view.order
+        assert sorted(shown_order) == order and len(shown_order) > 1
+        # Shown in a different order for some seed; seed 3 moves the right option.
+        right_row = shown_order.index(1)
+        assert right_row != 1
+        assert target.options[1].text in row_text(fixture_app, right_row)
+        await pilot.press(str(right_row + 1), "enter")
+        await pilot.pause()
+        assert shown(fixture_app, "#verdict") == "✓ Right!"
+        assert "✓ correct, your choice" in row_text(fixture_app, right_row)
+        # Each option's explanation moved with it.
+        assert "Docker does not pick an unprivileged user" in row_text(
+            fixture_app, shown_order.index(0))
+        assert answers(fixture_app) == [("users-default", [1], True)]
 
 
 async def test_nothing_chosen_is_not_submitted(fixture_app: TutorApp) -> None:
@@ -186,6 +221,7 @@ async def test_fix_it_checklist_turns_green(fixture_app: TutorApp) -> None:
         editor = fixture_app.screen.query_one("#fix-editor", TextArea)
         assert editor.has_focus and editor.show_line_numbers
         await pilot.press("down", *"USER 10001", "enter")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.05)  # the debounce starts the judgement
         await fixture_app.workers.wait_for_complete()
         await pilot.pause()
         assert shown(fixture_app, "#check-0").startswith("✓ done   The image runs as a non-root")
@@ -206,6 +242,7 @@ async def test_fix_it_latest_edit_wins(fixture_app: TutorApp) -> None:
         starter = editor.text
         # No waiting in between: the judgement of the fixed text must not land last.
         await pilot.press("down", *"USER 10001", "enter", "up", "ctrl+shift+k")
+        await pilot.pause(DEBOUNCE_SECONDS + 0.05)  # the debounce starts the judgement
         await fixture_app.workers.wait_for_complete()
         await pilot.pause()
         assert editor.text == starter
@@ -327,7 +364,7 @@ async def test_course_text_is_never_markup(fixture_app: TutorApp) -> None:
         lesson="users", prompt="Which line?", explanation="None.", file="q.yaml", line=9,
         dockerfile=dockerfile, answer=(3,))
     async with fixture_app.run_test(size=SIZE) as pilot:
-        await fixture_app.push_screen(PracticeScreen([hostile], None))
+        await fixture_app.push_screen(PracticeScreen([hostile], None, shuffle_options=False))
         await pilot.pause()
         assert payload in shown(fixture_app, "#prompt")
         assert f"1. Option {payload}" in row_text(fixture_app, 0)

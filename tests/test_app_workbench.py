@@ -337,3 +337,19 @@ async def test_dialog_buttons_stay_on_screen_at_80x24(tmp_path: Path, make_app: 
             region = button.region
             shown, _ = app.screen.get_widget_at(region.x + region.width // 2, region.y + 1)
             assert shown is button, button.id
+
+
+def test_code_spans_in_explanations_lose_their_backticks() -> None:
+    """Paired backticks become bold text; an unpaired one is shown as written."""
+    from rich.text import Text
+
+    from tutor.app.widgets.findings import _append_prose
+
+    text = Text()
+    _append_prose(text, "see `docker history` now")
+    assert text.plain == "see docker history now"
+    assert any(span.style == "bold" and text.plain[span.start:span.end] == "docker history"
+               for span in text.spans)
+    odd = Text()
+    _append_prose(odd, "RUN echo `id [/etc]")
+    assert odd.plain == "RUN echo `id [/etc]" and not odd.spans

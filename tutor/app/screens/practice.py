@@ -16,7 +16,13 @@ from textual.widgets import Button, Header, Markdown, Static
 
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.question import QuestionView, is_correct, recorded_answer, shorten
+from tutor.app.widgets.question import (
+    QuestionView,
+    is_correct,
+    option_order,
+    recorded_answer,
+    shorten,
+)
 from tutor.content.goals import GoalResult
 from tutor.content.model import Question
 from tutor.errors import TutorError
@@ -28,12 +34,14 @@ Phase = Literal["answering", "feedback", "summary"]
 CHOICE_TYPES = ("single", "multiple", "true_false", "spot_the_line")
 
 
-def practice_order(questions: Sequence[Question], seen: set[str]) -> list[Question]:
+def practice_order(questions: Sequence[Question], seen: set[str],
+                   rng: random.Random | None = None) -> list[Question]:
     """Questions never answered before come first; each group is shuffled."""
+    rng = rng or random.Random()
     unseen = [q for q in questions if q.id not in seen]
     again = [q for q in questions if q.id in seen]
-    random.shuffle(unseen)
-    random.shuffle(again)
+    rng.shuffle(unseen)
+    rng.shuffle(again)
     return unseen + again
 
 
@@ -62,10 +70,13 @@ class PracticeScreen(Screen[None]):
         Binding("r", "again", "Missed again"),
     ]
 
-    def __init__(self, questions: list[Question], topic: str | None) -> None:
+    def __init__(self, questions: list[Question], topic: str | None, *,
+                 rng: random.Random | None = None, shuffle_options: bool = True) -> None:
         super().__init__()
         self.questions = list(questions)
         self.topic = topic
+        self.rng = rng or random.Random()
+        self.shuffle_options = shuffle_options
         self.round: list[Question] = []
         self.index = 0
         # This round's answers, question id -> correct, in the order they were given.
@@ -101,7 +112,7 @@ class PracticeScreen(Screen[None]):
         except TutorError as exc:
             self.tutor.show_error(str(exc))
             seen = set()
-        await self.start_round(practice_order(self.questions, seen))
+        await self.start_round(practice_order(self.questions, seen, self.rng))
 
     async def start_round(self, questions: list[Question]) -> None:
         """Begin a round of these questions, in this order."""
@@ -123,7 +134,9 @@ class PracticeScreen(Screen[None]):
         view = QuestionView(question, number=self.index + 1, total=len(self.round),
                             topic_title=topic_title,
                             lesson_title=lesson.title if lesson else question.lesson,
-                            today=self.tutor.today)
+                            today=self.tutor.today,
+                            order=option_order(question, self.rng)
+                            if self.shuffle_options else None)
         body = self.query_one("#practice-body", VerticalScroll)
         await body.remove_children()
         self.phase = "answering"
@@ -162,7 +175,7 @@ class PracticeScreen(Screen[None]):
         question, choices = self.current, self.view.choices
         if question is None or choices is None:
             return
-        chosen = frozenset(choices.chosen)
+        chosen = self.view.chosen_options()
         if not chosen:
             what = "line" if question.type == "spot_the_line" else "answer"
             self.notify(f"Choose an {what} first: press its number, or click it.",
@@ -289,5 +302,5 @@ class PracticeScreen(Screen[None]):
     async def action_again(self) -> None:
         missed = self.missed()
         if self.phase == "summary" and missed:
-            random.shuffle(missed)
+            self.rng.shuffle(missed)
             await self.start_round(missed)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.widgets import TextArea
+from textual.widgets.text_area import TextAreaTheme
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -116,6 +117,12 @@ def _chunks(lines: list[str], language: str) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(lines[start:])
 
 
+@lru_cache(maxsize=1)
+def _light_theme() -> TextAreaTheme:
+    light = TextAreaTheme.get_builtin_theme("github_light")
+    return TextAreaTheme(name="css-light", syntax_styles=light.syntax_styles if light else {})
+
+
 class CodeEditor(TextArea):
     """A line-numbered editor with Dockerfile or compose highlighting (plain otherwise)."""
 
@@ -132,8 +139,16 @@ class CodeEditor(TextArea):
                          classes=classes, tab_behavior="focus", soft_wrap=False)
 
     def on_mount(self) -> None:
+        # Textual's "css" theme takes its colours from the app theme but its syntax colours
+        # are for dark backgrounds; on a light theme they fade out. "css-light" keeps the
+        # app's background and uses GitHub Light's syntax colours instead.
+        self.register_theme(_light_theme())
+        self.watch(self.app, "theme", self._follow_app_theme)
         if self._highlight_on_mount:
             self.call_after_refresh(self.start_highlighting)
+
+    def _follow_app_theme(self) -> None:
+        self.theme = "css" if self.app.current_theme.dark else "css-light"
 
     def start_highlighting(self) -> None:
         """Colour the text, loading the lexer in a thread first if it is not loaded yet."""

@@ -108,6 +108,27 @@ class FindingsList(OptionList):
         return items[self.highlighted]
 
 
+def prose_text(prose: str) -> Text:
+    """Prose as Text, its `code spans` bold (see `_append_prose`)."""
+    text = Text()
+    _append_prose(text, prose)
+    return text
+
+
+def _append_prose(text: Text, prose: str) -> None:
+    """Append prose whose `code spans` are shown bold instead of with their backticks.
+
+    Only styling changes: every character of the prose (which may quote the learner's
+    file) is still shown literally, since Text never parses markup.
+    """
+    if prose.count("`") % 2:  # an unpaired backtick (quoted from a file): show as it is
+        text.append(prose)
+        return
+    for index, part in enumerate(prose.split("`")):
+        if part:
+            text.append(part, style="bold" if index % 2 else "")
+
+
 def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
                      lesson_title: str | None) -> Text:
     """Why the finding matters, what to do, the fix on offer and the lesson that teaches it."""
@@ -122,14 +143,15 @@ def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
     if rule is not None:
         text.append(f" {rule.name}", style="bold")
     text.append(f"  {item.file} line {finding.line}\n", style="dim")
-    text.append(finding.message + "\n")
+    _append_prose(text, finding.message + "\n")
     if rule is not None:
         why = " ".join(rule.doc().why.split())
         if why[:60] not in finding.message:  # many messages already say why
             text.append("\nWhy it matters\n", style="bold underline")
-            text.append(why + "\n")
+            _append_prose(text, why + "\n")
     text.append("\nHow to fix it\n", style="bold underline")
-    text.append(" ".join((finding.fix or (rule.doc().fix if rule else "")).split()) + "\n")
+    _append_prose(text, " ".join((finding.fix or (rule.doc().fix if rule else "")).split())
+                  + "\n")
     if fix is not None and not exercise:
         text.append("\nF3 ", style="bold reverse")
         text.append(f" preview a fix: {fix.title}\n")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static, TextArea
-from textual.worker import get_current_worker
 
+from tutor.app.widgets.editor import CodeEditor
+from tutor.app.widgets.findings import prose_text
 from tutor.content.goals import GoalResult, evaluate
 from tutor.content.model import Goal, Question
 
@@ -32,7 +33,7 @@ def numbered(text: str) -> str:
     return "\n".join(f"{number:>{width}} │ {line}" for number, line in enumerate(lines, 1))
 
 
-def brief(detail: str, width: int = 110) -> str:
+def brief(detail: str, width: int = 80) -> str:
     """A check's failure detail cut to its first sentence, so five checks fit beside the editor."""
     sentence = detail.split(". ", 1)[0].rstrip(".")
     return sentence if len(sentence) <= width else sentence[:width - 1] + "…"
@@ -56,12 +57,12 @@ class FixItPanel(Vertical):
         self.question = question
         self.goal: Goal = question.goal
         self.today = today
+        self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         for index, _check in enumerate(self.goal.checks):
             yield Static(classes="check-line", id=f"check-{index}")
-        yield TextArea(self.question.dockerfile or "", language=None, show_line_numbers=True,
-                       soft_wrap=False, id="fix-editor")
+        yield CodeEditor(self.question.dockerfile or "", syntax="dockerfile", id="fix-editor")
         with Vertical(id="fix-solution"):
             yield Static(Content("Reference solution:"), classes="fixit-heading")
             yield Static(Content(numbered(self.question.solution or "")),
@@ -83,9 +84,16 @@ class FixItPanel(Vertical):
         return self.editor.text
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Debounced on the UI thread, as in the workbench: a burst of keys is judged once.
         event.stop()
-        if not self.editor.read_only:
-            self._judge_later(self.text)
+        if self.editor.read_only:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._judge_now)
+
+    def _judge_now(self) -> None:
+        self._judge(self.text)
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         # The page scrolls, not the editor alone: keep the editor (and so the cursor) in view.
@@ -93,16 +101,11 @@ class FixItPanel(Vertical):
         if self.editor.has_focus:
             self.editor.scroll_visible(animate=False)
 
-    # exclusive: a newer edit cancels the pending judgement, so the latest edit wins.
+    # A thread, so a slow judgement never holds up typing. A judgement that arrives after
+    # a newer edit is dropped (see below), so the latest edit wins.
     @work(exclusive=True, thread=True, group="fixit-judge")
-    def _judge_later(self, text: str) -> None:
-        worker = get_current_worker()
-        time.sleep(DEBOUNCE_SECONDS)
-        if worker.is_cancelled:
-            return
-        result = judge(self.goal, text, self.today)
-        if not worker.is_cancelled:
-            self.post_message(self.Judged(text, result))
+    def _judge(self, text: str) -> None:
+        self.post_message(self.Judged(text, judge(self.goal, text, self.today)))
 
     def on_fix_it_panel_judged(self, event: FixItPanel.Judged) -> None:
         event.stop()
@@ -119,12 +122,14 @@ class FixItPanel(Vertical):
             else:
                 detail = f" ({brief(check.detail)})" if check.detail else ""
                 text = f"✗ to do  {check.check.label}{detail}"
-            line.update(Content(text))
+            line.update(prose_text(text))
             line.set_class(check.passed, "-right")
             line.set_class(not check.passed, "-wrong")
 
     def finish(self, result: GoalResult, *, show_solution: bool) -> None:
         """Stop editing, show the final checklist and, when asked, the reference solution."""
+        if self._debounce is not None:
+            self._debounce.stop()
         self.workers.cancel_group(self, "fixit-judge")
         self.editor.read_only = True
         self.show_result(result)

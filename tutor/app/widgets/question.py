@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -33,6 +35,18 @@ def choice_texts(question: Question) -> list[str]:
     if question.type == "spot_the_line":
         return (question.dockerfile or "").splitlines()
     return [option.text for option in question.options]
+
+
+def option_order(question: Question, rng: random.Random) -> list[int]:
+    """The order choices are shown in: options shuffled, True/False and lines as written.
+
+    Shuffled so that a question met again is answered by reading it, not by remembering
+    where the right option was.
+    """
+    order = list(range(len(choice_texts(question))))
+    if question.type in ("single", "multiple"):
+        rng.shuffle(order)
+    return order
 
 
 def right_rows(question: Question) -> frozenset[int]:
@@ -68,9 +82,15 @@ class QuestionView(Vertical):
     """A question with its answer widget; ``show_feedback`` adds the verdict and explanation."""
 
     def __init__(self, question: Question, *, number: int, total: int, topic_title: str,
-                 lesson_title: str, today: dt.date) -> None:
+                 lesson_title: str, today: dt.date, order: Sequence[int] | None = None) -> None:
+        """``order`` lists the choices' indexes in the order to show them (default: as
+        written); answers are always given back as the question's own indexes."""
         super().__init__(id="question-view", classes=f"-{question.type.replace('_', '-')}")
         self.question = question
+        texts = choice_texts(question)
+        self.order = list(order) if order is not None else list(range(len(texts)))
+        if sorted(self.order) != list(range(len(texts))):
+            raise ValueError(f"{question.id}: the order must list each choice once")
         self.number = number
         self.total = total
         self.topic_title = topic_title
@@ -86,7 +106,8 @@ class QuestionView(Vertical):
         if question.type == "fix_it":
             yield FixItPanel(question, self.today, id="fixit")
         else:
-            yield Choices(choice_texts(question), multiple=question.type == "multiple",
+            texts = choice_texts(question)
+            yield Choices([texts[i] for i in self.order], multiple=question.type == "multiple",
                           lines=question.type == "spot_the_line", id="choices")
         yield Static(Content(HINTS.get(question.type, "")), id="hint")
         yield Vertical(id="feedback")
@@ -106,6 +127,11 @@ class QuestionView(Vertical):
         found = self.query("#fixit")
         return found.first(FixItPanel) if found else None
 
+    def chosen_options(self) -> frozenset[int]:
+        """The chosen choices as the question's own indexes, whatever order they are shown in."""
+        choices = self.choices
+        return frozenset(self.order[row] for row in choices.chosen) if choices else frozenset()
+
     def focus_answer(self) -> None:
         """Put the keyboard on the answer widget."""
         # Without scrolling: a tall answer widget would otherwise push the prompt out of view.
@@ -119,8 +145,9 @@ class QuestionView(Vertical):
         """Mark the answer, and show the verdict, the explanation and the way on."""
         question = self.question
         if self.choices is not None:
-            self.choices.reveal(right_rows(question),
-                                [option.why for option in question.options])
+            whys = [option.why for option in question.options]
+            self.choices.reveal(frozenset(self.order.index(i) for i in right_rows(question)),
+                                [whys[i] for i in self.order] if whys else [])
         if self.fixit is not None and result is not None:
             self.fixit.finish(result, show_solution=gave_up or not correct)
         self.query_one("#hint").display = False
