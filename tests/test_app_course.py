@@ -352,3 +352,35 @@ async def test_unreadable_progress_file_is_reported(make_app: Any, data_dir: Pat
         await pilot.pause()
         assert app.store.notice
         assert app.store.notice in shown(app.screen)
+
+
+def test_lesson_links_in_reading_order_once_each() -> None:
+    """Links come in order with their text; repeats and links inside code are left out."""
+    from tutor.app.widgets.lesson_parts import lesson_links
+
+    body = ("See [`USER`](https://docs.docker.com/reference/dockerfile/#user) and "
+            "[HT101](rule:HT101).\n\n```\n[not a link](rule:HT999)\n```\n\n"
+            "Again: [HT101](rule:HT101), then [the next lesson](lesson:secrets).\n")
+    assert lesson_links(body) == (
+        ("USER", "https://docs.docker.com/reference/dockerfile/#user"),
+        ("HT101", "rule:HT101"),
+        ("the next lesson", "lesson:secrets"),
+    )
+
+
+async def test_links_can_be_followed_from_the_keyboard(make_app: Any) -> None:
+    """l lists the lesson's links; Enter on one goes where a click would."""
+    from tutor.app.screens.dialogs import PickDialog
+
+    app = make_app(content=FIXTURE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(pilot, app, "users")
+        await pilot.press("l")
+        await settle(pilot, lambda: isinstance(app.screen, PickDialog))
+        hrefs = [href for _, href in app.screen.entries]
+        assert "rule:HT101" in hrefs and "https://docs.docker.com/" in hrefs
+        for _ in range(hrefs.index("rule:HT101")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, RuleScreen)
+                     and "HT101" in shown(app.screen))

@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tutor.analysis.fixes import Fix
 
@@ -53,6 +54,37 @@ class ChoiceDialog(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickDialog(ModalScreen[str | None]):
+    """A list to choose one entry from with the arrow keys and Enter; escape picks nothing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, entries: list[tuple[Content, str]]) -> None:
+        """``entries`` are (what is shown, what choosing it returns)."""
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box wide"):
+            yield Static(Content(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(label, id=str(index))
+                               for index, (label, _) in enumerate(self.entries)),
+                             id="pick-list")
+            yield Static(Content("↑/↓ choose · Enter opens · Esc closes"),
+                         classes="dialog-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#pick-list", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.entries[int(event.option.id or 0)][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

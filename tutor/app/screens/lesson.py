@@ -11,8 +11,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 
+from tutor.app.screens.dialogs import PickDialog
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.lesson_parts import LessonToc, RuleList, TryItButton
+from tutor.app.widgets.lesson_parts import (
+    LessonToc,
+    RuleList,
+    TryItButton,
+    lesson_links,
+    link_label,
+)
 from tutor.content.model import Lesson
 from tutor.errors import TutorError
 
@@ -32,6 +39,7 @@ class LessonScreen(Screen[None]):
         Binding("p", "previous_lesson", "Previous"),
         Binding("c", "toggle_contents", "Contents"),
         Binding("x", "try_it", "Try it"),
+        Binding("l", "links", "Links"),
     ]
 
     def __init__(self, lesson: Lesson) -> None:
@@ -193,6 +201,8 @@ class LessonScreen(Screen[None]):
             return self._neighbour(-1) is not None
         if action == "try_it":
             return bool(self.lesson.exercises)
+        if action == "links":
+            return bool(lesson_links(self.lesson.body))
         return True
 
     def action_back(self) -> None:
@@ -222,6 +232,17 @@ class LessonScreen(Screen[None]):
         elif self.focused is None or contents in self.focused.ancestors_with_self:
             # Focus must not stay on a hidden list, or the scroll keys would go nowhere.
             self.query_one("#lesson-body").focus()
+
+    def action_links(self) -> None:
+        """List the lesson's links, so they can be followed without a mouse."""
+        entries = [(link_label(text, href, self.tutor.course), href)
+                   for text, href in lesson_links(self.lesson.body)]
+
+        def follow(href: str | None) -> None:
+            if href:
+                self.tutor.follow_link(href)
+
+        self.app.push_screen(PickDialog("Links in this lesson", entries), follow)
 
     def action_try_it(self) -> None:
         """Jump to the exercises at the end of the lesson."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -11,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from tutor.analysis.model import Severity
 from tutor.analysis.rules import rule_for
-from tutor.content.model import Exercise
+from tutor.content.model import Course, Exercise
 
 # Severity as an icon and a word (the same icons as the text report), never colour alone.
 SEVERITY_BADGES = {Severity.ERROR: ("✖ error", "$text-error"),
@@ -83,3 +84,44 @@ class TryItButton(Button):
     def show_solved(self, solved: bool) -> None:
         """Update the label after the learner comes back from the workbench."""
         self.label = try_it_label(self.exercise, solved)
+
+
+@lru_cache(maxsize=32)
+def lesson_links(markdown: str) -> tuple[tuple[str, str], ...]:
+    """Each link in a lesson as (its text, its target), in reading order, once each.
+
+    Parsed with markdown-it, as the Markdown widget does, so links in code are not links.
+    """
+    from markdown_it import MarkdownIt
+
+    found: dict[str, str] = {}
+    for block in MarkdownIt("gfm-like").parse(markdown):
+        label: list[str] | None = None
+        href = ""
+        for token in block.children or ():
+            if token.type == "link_open":
+                label, href = [], str(token.attrGet("href") or "")
+            elif token.type == "link_close" and label is not None:
+                found.setdefault(href, "".join(label).strip() or href)
+                label = None
+            elif label is not None and token.type in ("text", "code_inline"):
+                label.append(token.content)
+    return tuple((text, href) for href, text in found.items())
+
+
+def link_label(text: str, href: str, course: Course) -> Content:
+    """A link as the link list shows it: its text, then what it opens."""
+    scheme, _, target = href.partition(":")
+    where = href
+    if scheme == "rule":
+        rule = rule_for(target)
+        where = f"rule {target}: {rule.name}" if rule else f"rule {target}"
+    elif scheme == "lesson":
+        lesson = course.lesson(target)
+        where = f"lesson: {lesson.title}" if lesson else f"lesson {target}"
+    elif scheme == "exercise":
+        exercise = course.exercises.get(target)
+        where = f"exercise: {exercise.title}" if exercise else f"exercise {target}"
+    if text.strip() in where:  # "HT101" beside "rule HT101: …" says it twice
+        return Content.assemble((where, "$text"))
+    return Content.assemble(text, (f"  → {where}", "$text-muted"))
