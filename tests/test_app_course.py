@@ -354,6 +354,31 @@ async def test_unreadable_progress_file_is_reported(make_app: Any, data_dir: Pat
         assert app.store.notice in shown(app.screen)
 
 
+async def test_a_store_that_cannot_be_opened_is_replaced_for_the_session(
+        make_app: Any, data_dir: Path) -> None:
+    """A progress file from a newer version is left alone; the app runs on a temporary one."""
+    import sqlite3
+
+    from tutor.progress.store import FILE_NAME, ProgressStore
+
+    ProgressStore.open(data_dir, learner="ada").close()
+    db = sqlite3.connect(data_dir / FILE_NAME)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    before = (data_dir / FILE_NAME).read_bytes()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+        notice = app.store.notice or ""
+        assert "for this session only" in notice and "newer hardening-tutor" in notice
+        assert app.store.path.parent != data_dir
+        assert notice in shown(app.screen)
+        app.store.mark_lesson_read("root-risks")  # still records, in the temporary store
+    assert (data_dir / FILE_NAME).read_bytes() == before
+
+
 def test_lesson_links_in_reading_order_once_each() -> None:
     """Links come in order with their text; repeats and links inside code are left out."""
     from tutor.app.widgets.lesson_parts import lesson_links

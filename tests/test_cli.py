@@ -323,3 +323,16 @@ def test_bundled_sample_shows_every_topic(capsys, monkeypatch) -> None:
     topics = {f["topic"] for file in files for f in file["findings"]}
     assert {"root", "secrets", "capabilities", "scanning"} <= topics
     assert any(file.get("service") == "app in examples/compose.yaml" for file in files)
+
+
+def test_app_reports_bad_input_before_taking_the_screen(tmp_path: Path, capsys) -> None:
+    """A data folder that cannot be made, or a missing file, is exit 2 with one clear line."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code = main(["--data-dir", str(blocker / "data")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot use" in err and "as the data folder" in err
+    assert "Traceback" not in err
+    code = main(["--data-dir", str(tmp_path / "data"), str(tmp_path / "missing" / "Dockerfile")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tutor import __version__
-from tutor.errors import TutorError
+from tutor.errors import InputError, TutorError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif")
@@ -174,6 +174,12 @@ def _start_app(argv: Sequence[str]) -> int:
         from tutor.content.loader import pack_root
 
         pack_root(args.content)  # not a course pack: say so before the screen is taken
+    if args.data_dir is not None:
+        try:  # a mistyped --data-dir is reported here, not after the screen is taken
+            args.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot use {args.data_dir} as the data folder: "
+                             f"{exc.strerror or exc}") from None
     workspace = None
     if args.path is not None:
         # Open the files before the screen is taken over, so an error stays readable.

@@ -79,11 +79,26 @@ class TutorApp(App[int]):
 
     @property
     def store(self) -> ProgressStore:
-        """The learner's progress store, opened on first use."""
-        if self._store is None:
-            from tutor.progress.store import ProgressStore
+        """The learner's progress store, opened on first use.
 
-            self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
+        If it cannot be opened (an unwritable folder, a file from a newer version), the app
+        keeps working on a store in a temporary folder and says so, rather than crashing.
+        """
+        if self._store is None:
+            from tutor.progress.store import ProgressStore, StoreError
+
+            try:
+                self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
+            except StoreError as exc:
+                import tempfile
+
+                folder = Path(tempfile.mkdtemp(prefix="hardening-tutor-"))
+                self._store = ProgressStore.open(folder, self.options.learner)
+                self._store.notice = (f"Progress is kept in {folder} for this session only: "
+                                      f"{exc}")
+            if self._store.notice:
+                self.notify(self._store.notice, title="Progress", severity="warning",
+                            markup=False, timeout=15)
         return self._store
 
     @property

@@ -73,10 +73,6 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Course map"
-        notice = self.tutor.store.notice
-        if notice:
-            self.notify(notice, title="Progress", severity="warning", markup=False,
-                        timeout=15)
         self.query_one("#course-map", CourseList).focus()
 
     def on_screen_resume(self) -> None:
