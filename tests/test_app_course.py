@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Markdown, OptionList, Static
 
 from tutor.app.app import TutorApp
-from tutor.app.screens.help import HelpScreen, bindings_of
+from tutor.app.screens.help import SECTIONS, HelpScreen, bindings_of, help_rows
 from tutor.app.screens.home import HomeScreen
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.rule import RuleScreen
@@ -274,16 +274,21 @@ async def test_f1_shows_every_key(make_app: Any) -> None:
                      and bool(shown(app.screen)))
         text = shown(app.screen)
         for words in ("Everywhere", "F1", "Ctrl+Q", "Quit", "Course map", "Lesson",
-                      "Next", "Ctrl+P", "NO_COLOR", str(app.store.path)):
+                      "Next", "Links", "Ctrl+Z", "Undo", "Mark", "Ctrl+P", "NO_COLOR",
+                      str(app.store.path)):
             assert words in text, words
         await pilot.press("f1")
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
-def test_help_skips_screens_that_do_not_exist() -> None:
-    """A screen module that is missing is left out of the help rather than breaking it."""
-    assert bindings_of("tutor.app.screens.no_such_screen", ("NoSuchScreen",)) is None
-    assert bindings_of("tutor.app.screens.help", ("NoSuchClass",)) == []
+def test_help_covers_every_screen_and_the_editor() -> None:
+    """Every section has keys; the editor's lists undo and redo, not the dozens of moves."""
+    for heading, module, classes in SECTIONS:
+        assert bindings_of(module, classes), heading
+    editor = help_rows(bindings_of("tutor.app.widgets.editor", ("CodeEditor",)))
+    described = dict(editor)
+    assert described["Ctrl+Z"] == "Undo" and described["Ctrl+Y"] == "Redo"
+    assert "↑" not in described and len(editor) < 15
 
 
 async def test_rule_screen_shows_the_rule_and_its_lesson(make_app: Any) -> None:

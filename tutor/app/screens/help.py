@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
 # (heading, module, classes whose BINDINGS apply there), in the order a learner meets them.
-# Modules are imported lazily: a screen that does not exist yet is simply left out.
+# Imported when help opens, since the screens import this module's neighbours.
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Everywhere", "tutor.app.app", ("TutorApp",)),
     ("Course map", "tutor.app.screens.home", ("HomeScreen",)),
@@ -28,7 +28,9 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("LessonToc", "RuleList")),
     ("Rule explanation", "tutor.app.screens.rule", ("RuleScreen",)),
     ("Workbench", "tutor.app.screens.workbench", ("WorkbenchScreen",)),
+    ("Editor (workbench and fix-it questions)", "tutor.app.widgets.editor", ("CodeEditor",)),
     ("Practice quiz", "tutor.app.screens.practice", ("PracticeScreen",)),
+    ("Practice answers", "tutor.app.widgets.choices", ("Choices",)),
     ("Help", "tutor.app.screens.help", ("HelpScreen",)),
 )
 
@@ -79,25 +81,30 @@ def help_rows(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
     return [(keys, " / ".join(meanings)) for keys, meanings in rows.items()]
 
 
-def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding] | None:
-    """The bindings those classes declare; None when the module or class is not there yet."""
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
+# The editor's keys worth knowing beyond the arrows: TextArea binds dozens.
+EDITOR_KEYS = frozenset({
+    "ctrl+z", "ctrl+y", "ctrl+x", "ctrl+c", "ctrl+v", "f6", "f7", "ctrl+left", "ctrl+right",
+    "ctrl+w", "ctrl+k", "ctrl+shift+k", "ctrl+u"})
+
+
+def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding]:
+    """The bindings those classes declare (for the editor, the useful few of TextArea's)."""
+    module = importlib.import_module(module_name)
     found: list[Binding] = []
     for class_name in class_names:
-        owner = getattr(module, class_name, None)
-        declared: list[BindingType] = list(getattr(owner, "BINDINGS", None) or [])
-        try:
-            found.extend(Binding.make_bindings(declared))
-        except Exception:
-            continue
+        owner = getattr(module, class_name)
+        if class_name == "CodeEditor":
+            declared: list[BindingType] = [
+                binding for binding in Binding.make_bindings(owner.BINDINGS)
+                if binding.key in EDITOR_KEYS]
+        else:
+            declared = list(owner.BINDINGS)
+        found.extend(Binding.make_bindings(declared))
     return found
 
 
 def key_sections() -> Iterator[tuple[str, list[Binding]]]:
-    """Each screen's heading and keys, skipping screens that are missing or have none."""
+    """Each screen's heading and keys, skipping any that has none."""
     for heading, module_name, class_names in SECTIONS:
         found = bindings_of(module_name, class_names)
         if found:
@@ -153,10 +160,7 @@ class HelpScreen(ModalScreen[None]):
             "(✖ error, ▲ warning, ● info; ○ not started, ◐ read, ✔ complete)."),
             classes="help-text")
         yield Label("Your progress", classes="help-heading")
-        try:
-            where = str(self.tutor.store.path)
-        except Exception as exc:
-            where = f"(the progress store could not be opened: {exc})"
+        where = str(self.tutor.store.path)  # never raises: see TutorApp.store
         yield Static(Content.assemble("Lessons read, exercises solved and quiz answers are "
                                       "saved as you go, in ", (where, "bold"), ". Pass "
                                       "--data-dir DIR to keep them somewhere else."),
