@@ -208,7 +208,11 @@ async def test_solving_an_exercise_is_celebrated_and_kept(make_app: Any, data_di
         screen = await settle(pilot)
         assert "Goal reached!" in text_of(screen, "#goal")
         assert "✗ to do" not in text_of(screen, "#goal")
-        assert isinstance(app.screen, SolvedDialog)
+        # Met by typing: no dialog under the learner's keys until the work is saved.
+        assert "Save with ctrl+s to finish" in text_of(screen, "#goal")
+        assert app.screen is screen
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, SolvedDialog))
     store = ProgressStore.open(data_dir, "tester")
     try:
         solution = store.solutions()["root-add-user"]
@@ -223,6 +227,27 @@ async def test_solving_an_exercise_is_celebrated_and_kept(make_app: Any, data_di
         screen = await settle(pilot)
         # The learner's saved files come back, so the goal shows as reached at once.
         assert "Goal reached!" in text_of(screen, "#goal")
+
+
+async def test_an_exercise_saved_in_another_editor_is_solved(make_app: Any,
+                                                              data_dir: Path) -> None:
+    """Saving the solution from outside the app meets the goal and is celebrated at once."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_exercise("root-add-user")
+        screen = await settle(pilot)
+        exercise = app.course.exercises["root-add-user"]
+        path = screen.workspace.files["Dockerfile"].path
+        await pilot.pause(1.2)  # the watcher is running
+        path.write_text(exercise.solution["Dockerfile"])
+        await until(pilot, lambda: isinstance(app.screen, SolvedDialog))
+        assert screen.editor("Dockerfile").text == exercise.solution["Dockerfile"]
+    store = ProgressStore.open(data_dir, "tester")
+    try:
+        assert store.solutions()["root-add-user"].files["Dockerfile"] == \
+            exercise.solution["Dockerfile"]
+    finally:
+        store.close()
 
 
 async def test_exercises_offer_no_automatic_fix(make_app: Any) -> None:

@@ -106,6 +106,9 @@ class PracticeScreen(Screen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
+        titles = {topic.id: topic.title for topic in self.tutor.course.topics}
+        self.sub_title = (f"Practice: {titles.get(self.topic, self.topic)}" if self.topic
+                          else "Practice: every topic")
         try:
             seen = self.tutor.store.seen_questions()
             self.tutor.store.set_place({"screen": "practice", "topic": self.topic or ""})

@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tutor.app.widgets.exercise import reflowed
+from tutor.app.widgets.findings import prose_text
 from tutor.content.model import Exercise
 
 if TYPE_CHECKING:
@@ -42,23 +44,25 @@ class SolvedDialog(ModalScreen[None]):
         app = cast("TutorApp", self.app)
         following = next_exercise(app, self.exercise)
         with Vertical(classes="dialog-box wide"):
+            # Short labels, so the three fit side by side in 80 columns.
             with Horizontal(classes="dialog-buttons"):  # docked: always in view
                 if following is not None:
-                    yield Button(Content(f"Next: {following.title}"), id="solved-next",
-                                 variant="primary")
+                    yield Button("Next exercise", id="solved-next", variant="primary")
                 if self.exercise.lesson:
-                    yield Button("Back to the lesson", id="solved-lesson")
-                yield Button("Keep experimenting", id="solved-stay")
+                    yield Button("Lesson", id="solved-lesson")
+                yield Button("Stay here", id="solved-stay")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Content(f"✓ Solved: {self.exercise.title}"),
                              classes="dialog-title solved")
-                yield Static(Text(self.exercise.debrief.strip()))
+                yield Static(prose_text(reflowed(self.exercise.debrief)))
                 reference = Text("\nThe reference solution\n", style="bold")
                 for name, body in self.exercise.solution.items():
                     reference.append(f"\n{name}\n", style="underline")
                     reference.append(body)
                 yield Static(reference)
                 yield Static(Text(f"\nYour files are saved in {self.folder}.", style="dim"))
+                if following is not None:
+                    yield Static(Text.assemble("\nNext up: ", (following.title, "bold")))
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

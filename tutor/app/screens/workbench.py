@@ -46,11 +46,13 @@ SYNC_ANALYSIS_CHARS = 64_000
 class AnalysisReady(Message):
     """A worker finished analysing one generation of the buffers."""
 
-    def __init__(self, generation: int, result: WorkResult, started: float) -> None:
+    def __init__(self, generation: int, result: WorkResult, started: float,
+                 texts: dict[str, str]) -> None:
         super().__init__()
         self.generation = generation
         self.result = result
         self.started = started
+        self.texts = texts  # what was analysed
 
 
 class DiskChanged(Message):
@@ -134,9 +136,10 @@ class WorkbenchScreen(Screen[None]):
                 yield Static(Text("Analysing…"), id="profile")
                 if self.workspace.exercise is not None:
                     with VerticalScroll(id="goal-pane"):
+                        # The checklist first: it is what changes as the learner works.
+                        yield Static(Text(""), id="goal")
                         yield Static(Text(reflowed(self.workspace.exercise.summary)),
                                      id="task")
-                        yield Static(Text(""), id="goal")
                         yield Static(Text(""), id="hints")
                 yield FindingsList(id="findings")
                 with VerticalScroll(id="explanation-pane"):
@@ -203,7 +206,7 @@ class WorkbenchScreen(Screen[None]):
             return
         self.generation += 1
         started = time.perf_counter()
-        self._show(self.workspace.analyze(texts, self.tutor.today), started)
+        self._show(self.workspace.analyze(texts, self.tutor.today), started, texts)
 
     def start_analysis(self) -> None:
         """Analyse the buffers as they are now; older runs still going are discarded."""
@@ -214,15 +217,15 @@ class WorkbenchScreen(Screen[None]):
     def _analyse(self, generation: int, texts: dict[str, str]) -> None:
         started = time.perf_counter()
         result = self.workspace.analyze(texts, self.tutor.today)
-        self.post_message(AnalysisReady(generation, result, started))
+        self.post_message(AnalysisReady(generation, result, started, texts))
 
     @on(AnalysisReady)
     def _show_result(self, message: AnalysisReady) -> None:
         if message.generation != self.generation:
             return  # a newer edit is being analysed; its result will come
-        self._show(message.result, message.started)
+        self._show(message.result, message.started, message.texts)
 
-    def _show(self, result: WorkResult, started: float) -> None:
+    def _show(self, result: WorkResult, started: float, texts: dict[str, str]) -> None:
         self.result = result
         # Most keystrokes change no finding: leave unchanged widgets alone, since each
         # update costs a layout pass.
@@ -232,9 +235,13 @@ class WorkbenchScreen(Screen[None]):
             findings.show(result)
         self._explain()
         if result.goal is not None:
-            self._update("#goal", goal_text(result.goal))
-            if result.goal.passed:
-                self._solved()
+            # Solved means solved on disk: a goal met by typing is celebrated once it is
+            # saved, so a dialog never pops up under the learner's keystrokes.
+            saved = all(texts.get(name) == self.workspace.files[name].disk_text
+                        for name in self.names)
+            self._update("#goal", goal_text(result.goal, unsaved=not saved))
+            if result.goal.passed and saved:
+                self._solved(texts)
         self.timings.append((time.perf_counter() - started) * 1000)
         if len(self.timings) == 1:
             # Start watching and load the course once the first findings are on screen,
@@ -438,6 +445,8 @@ class WorkbenchScreen(Screen[None]):
         self._show_banner()
         self._mark_tabs()
         self.notify(f"Saved {name}.", markup=False)
+        if self.workspace.exercise is not None:
+            self.start_analysis()  # a goal met in the buffer is solved once it is saved
         return True
 
     @work(group="dialog")
@@ -532,22 +541,16 @@ class WorkbenchScreen(Screen[None]):
         if exercise is not None:
             self.query_one("#hints", Static).update(hints_text(exercise, self.hints_used))
 
-    def _solved(self) -> None:
+    def _solved(self, texts: dict[str, str]) -> None:
+        """Record the files that met the goal (they are on disk) and celebrate."""
         exercise = self.workspace.exercise
         if exercise is None or self.solved:
             return
         self.solved = True
-        texts = self.texts()
         try:
             self.tutor.store.record_solution(exercise.id, texts, self.hints_used)
         except TutorError as exc:
             self.tutor.show_error(str(exc))
-        for name in self.unsaved_names():
-            try:
-                self.workspace.save(name, texts[name])
-            except TutorError:
-                continue  # changed elsewhere; the banner and ctrl+s handle it
-        self._mark_tabs()
         from tutor.app.screens.solved import SolvedDialog
 
         self.app.push_screen(SolvedDialog(exercise, self.workspace.root))

@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from tutor.app.widgets.findings import prose_text
+
 
 class ChoiceRow(Horizontal):
     """One option or line: a marker column, then its text, verdict and explanation."""
@@ -24,16 +26,20 @@ class ChoiceRow(Horizontal):
             super().__init__()
             self.index = index
 
-    def __init__(self, index: int, text: str) -> None:
+    def __init__(self, index: int, text: str, *, prose: bool) -> None:
+        """``prose``: an option written by the course, whose `code spans` are shown bold;
+        False for a Dockerfile's lines, where a backtick is shell."""
         super().__init__(classes="choice-row")
         self.index = index
         self._text = text
+        self._prose = prose
 
     def compose(self) -> ComposeResult:
         yield Static(classes="choice-marker")
         with Vertical(classes="choice-body"):
             # Course text is never markup: Content keeps `[/etc]` and `[@click=…]` literal.
-            yield Static(Content(self._text), classes="choice-text")
+            yield Static(prose_text(self._text) if self._prose else Content(self._text),
+                         classes="choice-text")
             # Filled in and shown once the answer is in.
             for kind in ("choice-verdict", "choice-why"):
                 hidden = Static(classes=kind)
@@ -68,7 +74,7 @@ class Choices(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         for index, text in enumerate(self.texts):
-            yield ChoiceRow(index, self._row_text(index, text))
+            yield ChoiceRow(index, self._row_text(index, text), prose=not self.lines)
 
     def on_mount(self) -> None:
         self._refresh_markers()
@@ -143,7 +149,7 @@ class Choices(Vertical, can_focus=True):
             verdict_widget.display = bool(verdict)
             why = whys[row.index] if row.index < len(whys) else None
             why_widget = row.query_one(".choice-why", Static)
-            why_widget.update(Content((why or "").strip()))
+            why_widget.update(prose_text((why or "").strip()))
             why_widget.display = bool(why)
 
 

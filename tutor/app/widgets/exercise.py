@@ -17,12 +17,18 @@ def reflowed(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-def goal_text(result: GoalResult) -> Text:
-    """The goal as a checklist: a tick and a word for each check, and why a check fails."""
+def goal_text(result: GoalResult, *, unsaved: bool = False) -> Text:
+    """The goal as a checklist: a tick and a word for each check, and why a check fails.
+
+    ``unsaved``: the checks were run on edits not yet saved, which is how the learner
+    finishes (ctrl+s), so a met goal says so.
+    """
     done = sum(r.passed for r in result.results)
     text = Text()
     heading = "Goal reached!" if result.passed else f"Goal: {done} of {len(result.results)} done"
     text.append(heading + "\n", style="bold green" if result.passed else "bold")
+    if result.passed and unsaved:
+        text.append("Save with ctrl+s to finish the exercise.\n", style="bold")
     for item in result.results:
         if item.passed:
             text.append("  ✓ done  ", style="green")
