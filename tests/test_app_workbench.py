@@ -378,3 +378,17 @@ def test_code_spans_in_explanations_lose_their_backticks() -> None:
     odd = Text()
     _append_prose(odd, "RUN echo `id [/etc]")
     assert odd.plain == "RUN echo `id [/etc]" and not odd.spans
+
+
+def test_profile_lists_the_final_base_first_with_short_digests() -> None:
+    """The shipped base comes first, and a digest is cut so the pane's few lines suffice."""
+    from tutor.analysis.engine import analyze_dockerfile
+    from tutor.app.widgets.findings import profile_text
+
+    digest = "sha256:" + "0178a641" * 8
+    text = ("FROM golang:1.26-alpine@" + digest + " AS builder\nRUN go build\n"
+            "FROM gcr.io/distroless/static\nCOPY --from=builder /app /app\n")
+    shown = profile_text(analyze_dockerfile(text), "Dockerfile").plain
+    bases = shown.split("Base images: ", 1)[1]
+    assert bases.startswith("gcr.io/distroless/static ← final, golang:1.26-alpine@sha256:")
+    assert "@sha256:0178a6410178… (stage builder)" in bases and digest not in bases

@@ -45,9 +45,11 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
     else:
         text.append("? User unknown", style="bold yellow")
     text.append(f": {profile.reason}")
+    # The final stage's base first: it is what ships, and the pane is only a few lines tall.
+    stages = sorted(profile.stages, key=lambda stage: profile.final_stage is not stage)
     bases = []
-    for stage in profile.stages:
-        name = "scratch" if stage.is_scratch else stage.base
+    for stage in stages:
+        name = "scratch" if stage.is_scratch else _short_digest(stage.base)
         label = f" (stage {stage.name})" if stage.name else ""
         final = " ← final" if profile.final_stage is stage else ""
         bases.append(f"{name}{label}{final}")
@@ -55,6 +57,13 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
         text.append("\nBase images: ", style="bold")
         text.append(", ".join(bases))
     return text
+
+
+def _short_digest(image: str) -> str:
+    """An image reference with its digest cut to 12 hex digits, as `docker images` shows."""
+    name, at, digest = image.partition("@")
+    algorithm, colon, value = digest.partition(":")
+    return f"{name}@{algorithm}:{value[:12]}…" if at and colon and len(value) > 12 else image
 
 
 def finding_prompt(item: Located, show_file: bool) -> Text:
