@@ -14,9 +14,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.errors import TutorError
+
+if TYPE_CHECKING:
+    from tutor.progress.exams import ExamLog
 
 SCHEMA_VERSION = 1
 FILE_NAME = "progress.db"
@@ -39,6 +42,15 @@ CREATE TABLE IF NOT EXISTS practice_answers (
 CREATE TABLE IF NOT EXISTS places (
     learner INTEGER PRIMARY KEY REFERENCES learners(id), place TEXT NOT NULL,
     updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS exam_attempts (
+    id TEXT PRIMARY KEY, learner TEXT NOT NULL, exam TEXT NOT NULL, number INTEGER NOT NULL,
+    started_at TEXT NOT NULL, deadline TEXT, ended_at TEXT, spec TEXT NOT NULL,
+    served TEXT NOT NULL, course_hash TEXT NOT NULL, tool_version TEXT NOT NULL,
+    record TEXT, UNIQUE (learner, exam, number));
+CREATE TABLE IF NOT EXISTS exam_answers (
+    attempt TEXT NOT NULL REFERENCES exam_attempts(id), position INTEGER NOT NULL,
+    answer TEXT, flagged INTEGER NOT NULL DEFAULT 0, answered_at TEXT NOT NULL,
+    PRIMARY KEY (attempt, position));
 """
 
 
@@ -114,6 +126,13 @@ class ProgressStore:
     def close(self) -> None:
         """Close the database connection."""
         self._db.close()
+
+    @property
+    def exams(self) -> ExamLog:
+        """Exam attempts, their answers and their sealed records (every learner's)."""
+        from tutor.progress.exams import ExamLog
+
+        return ExamLog(self._db, self._write)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

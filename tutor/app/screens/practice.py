@@ -16,13 +16,8 @@ from textual.widgets import Button, Header, Markdown, Static
 
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.question import (
-    QuestionView,
-    is_correct,
-    option_order,
-    recorded_answer,
-    shorten,
-)
+from tutor.app.widgets.question import QuestionView, shorten
+from tutor.content.answers import CHOICE_TYPES, is_correct, option_order, recorded_answer
 from tutor.content.goals import GoalResult
 from tutor.content.model import Question
 from tutor.errors import TutorError
@@ -31,7 +26,6 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
 Phase = Literal["answering", "feedback", "summary"]
-CHOICE_TYPES = ("single", "multiple", "true_false", "spot_the_line")
 
 
 def practice_order(questions: Sequence[Question], seen: set[str],

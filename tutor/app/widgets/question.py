@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
@@ -13,10 +12,9 @@ from textual.widgets import Button, Markdown, Static
 
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.fixit import FixItPanel
+from tutor.content.answers import choice_texts, right_rows
 from tutor.content.goals import GoalResult
 from tutor.content.model import Question
-
-TRUE_FALSE = ("True", "False")
 
 HINTS = {
     "single": "Press the option's number or click it, then Enter.",
@@ -26,51 +24,6 @@ HINTS = {
                       "number), then Enter."),
     "fix_it": "Edit until every goal shows ✓, then ctrl+s; ctrl+g shows the solution.",
 }
-
-
-def choice_texts(question: Question) -> list[str]:
-    """What the learner chooses among: the options, True/False, or the Dockerfile's lines."""
-    if question.type == "true_false":
-        return list(TRUE_FALSE)
-    if question.type == "spot_the_line":
-        return (question.dockerfile or "").splitlines()
-    return [option.text for option in question.options]
-
-
-def option_order(question: Question, rng: random.Random) -> list[int]:
-    """The order choices are shown in: options shuffled, True/False and lines as written.
-
-    Shuffled so that a question met again is answered by reading it, not by remembering
-    where the right option was.
-    """
-    order = list(range(len(choice_texts(question))))
-    if question.type in ("single", "multiple"):
-        rng.shuffle(order)
-    return order
-
-
-def right_rows(question: Question) -> frozenset[int]:
-    """The 0-based rows that make up the right answer."""
-    if isinstance(question.answer, bool):
-        return frozenset({TRUE_FALSE.index(str(question.answer))})
-    answer = question.answer or ()
-    if question.type == "spot_the_line":
-        return frozenset(line - 1 for line in answer)
-    return frozenset(answer)
-
-
-def is_correct(question: Question, chosen: frozenset[int]) -> bool:
-    """True when the chosen rows are exactly the right ones."""
-    return chosen == right_rows(question)
-
-
-def recorded_answer(question: Question, chosen: frozenset[int]) -> list[int] | bool:
-    """The answer as the progress store keeps it: a bool, line numbers, or option indexes."""
-    if question.type == "true_false":
-        return chosen == {0}
-    if question.type == "spot_the_line":
-        return sorted(row + 1 for row in chosen)
-    return sorted(chosen)
 
 
 def shorten(text: str, width: int) -> str:

@@ -1,0 +1,234 @@
+"""One exam attempt from start to sealed record, without any user interface.
+
+The app's exam screen and the tests drive the same `ExamSession`: it draws the questions,
+commits every answer and flag as it is given, keeps the deadline, grades on submission
+(nothing is judged before) and stores the signed record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tutor import __version__
+from tutor.content.answers import judge
+from tutor.content.model import Course, Question
+from tutor.errors import TutorError
+from tutor.exam.draw import Served, draw, shown_choices
+from tutor.exam.record import RECORD_FORMAT, SigningKey, sign
+from tutor.exam.spec import ExamSpec
+from tutor.progress.exams import AttemptRow
+from tutor.progress.store import ProgressStore
+
+Clock = Callable[[], dt.datetime]
+
+
+class ExamError(TutorError):
+    """An exam that cannot start or go on (no attempts left, a question gone)."""
+
+
+def utc_now() -> dt.datetime:
+    """The current time, in UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An ISO 8601 UTC timestamp to the second, as records keep them."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
+
+
+def parse_stamp(text: str) -> dt.datetime:
+    """The inverse of `stamp`."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass
+class ExamSession:
+    """An open attempt: its questions in order, the answers so far, and its deadline."""
+
+    store: ProgressStore
+    course: Course
+    attempt: AttemptRow
+    served: list[Served]
+    questions: list[Question]
+    key: SigningKey | None
+    clock: Clock = utc_now
+    answers: dict[int, Any] = field(default_factory=dict)
+    flags: set[int] = field(default_factory=set)
+    resumed: bool = False
+
+    # Starting and resuming -----------------------------------------------------------------
+
+    @classmethod
+    def begin(cls, store: ProgressStore, course: Course, spec: ExamSpec, learner: str,
+              key: SigningKey | None, clock: Clock = utc_now) -> ExamSession:
+        """Resume the learner's open attempt at this exam, or start a new one."""
+        learner = " ".join(learner.split())
+        if not learner:
+            raise ExamError("the exam needs the learner's name")
+        log = store.exams
+        open_attempt = log.open_attempt(learner, spec.exam_id)
+        if open_attempt is not None:
+            return cls.resume(store, course, open_attempt, key, clock)
+        used = log.attempts_made(learner, spec.exam_id)
+        if spec.attempts is not None and used >= spec.attempts:
+            raise ExamError(f"{learner} has used {used} of {spec.attempts} attempt"
+                            f"{'s' if spec.attempts != 1 else ''} at this exam")
+        seed = spec.seed if spec.seed is not None else random.SystemRandom().randrange(2**31)
+        served = draw(course, spec, log.asked_before(learner), random.Random(seed))
+        now = clock()
+        deadline = (now + dt.timedelta(minutes=spec.time_limit_minutes)
+                    if spec.time_limit_minutes else None)
+        settings = spec.to_json()
+        settings["seed"] = seed  # recorded even when chosen at random, so a draw can be redone
+        attempt = AttemptRow(
+            id=str(uuid.uuid4()), learner=learner, exam=spec.exam_id, number=used + 1,
+            started_at=stamp(now), deadline=stamp(deadline) if deadline else None,
+            ended_at=None, spec=settings,
+            served=[{"question": s.question, "order": list(s.order)} for s in served],
+            course_hash=course.content_hash, tool_version=__version__)
+        log.start(attempt)
+        return cls(store, course, attempt, served, _questions(course, served), key, clock)
+
+    @classmethod
+    def resume(cls, store: ProgressStore, course: Course, attempt: AttemptRow,
+               key: SigningKey | None, clock: Clock = utc_now) -> ExamSession:
+        """Reopen an attempt with the answers and flags it had; the deadline is unchanged."""
+        served = [Served(item["question"], tuple(item["order"])) for item in attempt.served]
+        session = cls(store, course, attempt, served, _questions(course, served), key, clock,
+                      resumed=True)
+        for position, stored in store.exams.answers(attempt.id).items():
+            if stored.answer is not None:
+                session.answers[position] = stored.answer
+            if stored.flagged:
+                session.flags.add(position)
+        return session
+
+    # During the attempt --------------------------------------------------------------------
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        """When time runs out (None: untimed)."""
+        return parse_stamp(self.attempt.deadline) if self.attempt.deadline else None
+
+    def remaining(self) -> float | None:
+        """Seconds left (never below 0), or None when the exam is untimed."""
+        deadline = self.deadline
+        if deadline is None:
+            return None
+        return max(0.0, (deadline - self.clock()).total_seconds())
+
+    @property
+    def expired(self) -> bool:
+        """True once the time limit has passed."""
+        remaining = self.remaining()
+        return remaining is not None and remaining <= 0
+
+    def answer(self, position: int, value: Any) -> None:
+        """Keep the answer to one question (None clears it); committed before returning."""
+        self._check_open(position)
+        self.store.exams.save_answer(self.attempt.id, position, value, stamp(self.clock()))
+        if value is None:
+            self.answers.pop(position, None)
+        else:
+            self.answers[position] = value
+
+    def flag(self, position: int, flagged: bool) -> None:
+        """Mark a question to come back to, or unmark it."""
+        self._check_open(position)
+        self.store.exams.set_flag(self.attempt.id, position, flagged, stamp(self.clock()))
+        (self.flags.add if flagged else self.flags.discard)(position)
+
+    def unanswered(self) -> list[int]:
+        """Positions (0-based) with no answer yet."""
+        return [i for i in range(len(self.questions)) if i not in self.answers]
+
+    def shown(self, position: int) -> list[str]:
+        """The choices of one question in the order this attempt shows them."""
+        return shown_choices(self.questions[position], self.served[position])
+
+    def _check_open(self, position: int) -> None:
+        if not 0 <= position < len(self.questions):
+            raise ExamError(f"there is no question {position + 1} in this attempt")
+        if self.expired:
+            raise ExamError("time is up: the attempt takes no more answers")
+
+    # Submitting -----------------------------------------------------------------------------
+
+    def submit(self, *, timed_out: bool = False) -> dict[str, Any]:
+        """Grade every answer, seal and sign the record, store it, and return it."""
+        now = self.clock()
+        deadline = self.deadline
+        if deadline is not None and now > deadline:
+            now = max(deadline, parse_stamp(self.attempt.started_at))
+            timed_out = True
+        stored = self.store.exams.answers(self.attempt.id)
+        judged_on = now.date()
+        questions = []
+        pairs = zip(self.questions, self.served, strict=True)
+        for position, (question, served) in enumerate(pairs):
+            answer = self.answers.get(position)
+            entry: dict[str, Any] = {
+                "position": position + 1, "id": question.id, "topic": question.topic,
+                "type": question.type, "order": list(served.order),
+                "shown": ([question.dockerfile or ""] if question.type == "fix_it"
+                          else self.shown(position)),
+                "answer": answer,
+                "answered_at": stored[position].answered_at if answer is not None
+                and position in stored else None,
+                "flagged": position in self.flags,
+                "correct": judge(question, answer, judged_on),
+            }
+            questions.append(entry)
+        correct = sum(entry["correct"] for entry in questions)
+        total = len(questions)
+        pass_mark = int(self.attempt.spec["pass_mark"])
+        passed = total > 0 and correct * 100 >= pass_mark * total
+        record = {
+            "format": RECORD_FORMAT,
+            "attempt_id": self.attempt.id,
+            "attempt_number": self.attempt.number,
+            "learner": self.attempt.learner,
+            "exam": {"id": self.attempt.exam, **self.attempt.spec},
+            "course": {"title": self.course.title, "content_hash": self.attempt.course_hash},
+            "tool_version": self.attempt.tool_version,
+            "started_at": self.attempt.started_at,
+            "deadline": self.attempt.deadline,
+            "ended_at": stamp(now),
+            "submitted": "when time ran out" if timed_out else "by the learner",
+            "questions": questions,
+            "score": {"correct": correct, "total": total,
+                      "percent": round(100 * correct / total, 1) if total else 0.0},
+            "pass_mark": pass_mark,
+            "result": "passed" if passed else "failed",
+        }
+        sealed = sign(record, self.key)
+        self.store.exams.finish(self.attempt.id, sealed["ended_at"], sealed)
+        return sealed
+
+
+def _questions(course: Course, served: list[Served]) -> list[Question]:
+    by_id = {question.id: question for question in course.questions}
+    missing = [s.question for s in served if s.question not in by_id]
+    if missing:
+        raise ExamError(f"this attempt asks {', '.join(missing)}, which the course no longer "
+                        f"has; resume it with the course it started with (--content)")
+    return [by_id[s.question] for s in served]
+
+
+def topic_breakdown(record: dict[str, Any], course: Course) -> list[tuple[str, int, int]]:
+    """(topic title, right, asked) for each topic in a record, in the course's order."""
+    titles = {topic.id: topic.title for topic in course.topics}
+    counts: dict[str, list[int]] = {}
+    for entry in record["questions"]:
+        right_total = counts.setdefault(entry["topic"], [0, 0])
+        right_total[0] += bool(entry["correct"])
+        right_total[1] += 1
+    order = [topic.id for topic in course.topics]
+    ranked = sorted(counts, key=lambda t: order.index(t) if t in order else len(order))
+    return [(titles.get(topic, topic), counts[topic][0], counts[topic][1]) for topic in ranked]
