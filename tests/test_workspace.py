@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
-from tutor.app.workspace import SaveConflict, Workspace, write_atomic
+from tutor.app.workspace import SaveConflict, Workspace
+from tutor.atomic import write_atomic
 from tutor.content.loader import load_course
 from tutor.errors import InputError
 

@@ -29,6 +29,8 @@ Commands:
   explain ID      explain one rule, with a failing and a passing Dockerfile
   content check   validate the course (or your own course pack)
   content schema  print the JSON Schema for a kind of course file
+  exam            take a timed sign-off exam
+  results         list, export (JSON, CSV, xAPI) or verify exam records
 """
 
 _CHECK_EPILOG = """\
@@ -109,10 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     content_schema.add_argument("kind", choices=("course", "lesson", "exercise", "quiz"),
                                 help="course (lessons/course.yaml), lesson (front matter), "
                                      "exercise (exercise.yaml) or quiz (quizzes/*.yaml)")
+    from tutor.exam.commands import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
-COMMANDS = ("check", "rules", "explain", "content")
+COMMANDS = ("check", "rules", "explain", "content", "exam", "results")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -218,6 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.content.commands import run_content
 
             return run_content(args, parser, sys.stdout)
+        if args.command == "exam":
+            from tutor.exam.commands import run_exam
+
+            return run_exam(args)
+        if args.command == "results":
+            from tutor.exam.commands import run_results
+
+            return run_results(args, sys.stdout)
         parser.print_help()
         return EXIT_OK
     except TutorError as exc:

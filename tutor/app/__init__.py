@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tutor.app.workspace import Workspace
+    from tutor.content.model import Course
+    from tutor.exam.spec import ExamSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,11 @@ class Launch:
     today: dt.date | None = None
     # The workbench's files, when the command line already opened them to check the path.
     workspace: Workspace | None = None
+    # An exam to open at once (``hardening-tutor exam``), and the learner's name if given.
+    exam: ExamSpec | None = None
+    exam_learner: str | None = None
+    # The course, when the command line already loaded it to check the exam's settings.
+    course: Course | None = None
 
 
 def launch(options: Launch) -> int:

@@ -8,11 +8,9 @@ every edit.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fnmatch
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
 from tutor.analysis.source import decode, read_source
+from tutor.atomic import write_atomic
 from tutor.errors import InputError, TutorError
 
 if TYPE_CHECKING:  # the course's modules load with the first exercise, not for a plain file
@@ -347,37 +346,3 @@ def _peek(path: Path) -> str | None:
         return decode(path.read_bytes(), str(path)).text
     except (OSError, TutorError):
         return None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so a crash leaves the old file or the new one, never half.
-
-    A symlink is followed, so the link stays a link; the file keeps its permissions.
-    """
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

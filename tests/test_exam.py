@@ -1,0 +1,437 @@
+"""Exams without the app: the draw, attempts that survive a crash, grading, signed records,
+and the results commands (list, export as JSON, CSV and xAPI, verify)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from tutor.cli import main
+from tutor.content.answers import recorded_answer, right_rows
+from tutor.content.loader import load_course
+from tutor.content.model import Course, Question
+from tutor.exam.record import KEY_ENV, SigningKey, canonical, verify
+from tutor.exam.session import ExamError, ExamSession
+from tutor.exam.spec import spec_for
+from tutor.progress.store import ProgressStore
+
+KEY = SigningKey(b"a-test-key-of-sufficient-length", "test")
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    loaded = load_course(None)
+    assert not loaded.errors
+    return loaded
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    opened = ProgressStore.open(tmp_path / "data", "tester")
+    yield opened
+    opened.close()
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def right_answer(question: Question) -> Any:
+    if question.type == "fix_it":
+        return question.solution
+    return recorded_answer(question, right_rows(question))
+
+
+def wrong_answer(question: Question) -> Any:
+    if question.type == "fix_it":
+        return question.dockerfile  # the starter fails its goal
+    if question.type == "true_false":
+        return not question.answer
+    right = right_rows(question)
+    count = len(question.options) if question.type != "spot_the_line" else len(
+        (question.dockerfile or "").splitlines())
+    other = next(i for i in range(count) if i not in right)
+    return recorded_answer(question, {other})
+
+
+# The draw ------------------------------------------------------------------------------------
+
+def test_default_exam_covers_every_topic_and_the_doing_types(course: Course,
+                                                             store: Any) -> None:
+    """Three a topic from every topic, with fix-it and spot-the-line among them."""
+    session = ExamSession.begin(store, course, spec_for(course, seed=1), "Ada", KEY)
+    topics = Counter(q.topic for q in session.questions)
+    assert set(topics) == {t.id for t in course.topics} and set(topics.values()) == {3}
+    types = {q.type for q in session.questions}
+    assert {"fix_it", "spot_the_line"} <= types
+    assert len({q.id for q in session.questions}) == len(session.questions)
+
+
+def test_same_seed_same_draw_and_order(course: Course, tmp_path: Path) -> None:
+    """Two learners with the same seed and history get the same questions, order and options."""
+    spec = spec_for(course, seed=42, questions=9)
+    draws = []
+    for name in ("a", "b"):
+        with_store = ProgressStore.open(tmp_path / name, "x")
+        session = ExamSession.begin(with_store, course, spec, "Ada", KEY)
+        draws.append([(s.question, s.order) for s in session.served])
+        with_store.close()
+    assert draws[0] == draws[1] and len(draws[0]) == 9
+    other = ExamSession.begin(ProgressStore.open(tmp_path / "c", "x"), course,
+                              spec_for(course, seed=43, questions=9), "Ada", KEY)
+    assert [(s.question, s.order) for s in other.served] != draws[0]
+
+
+def test_options_are_shuffled_and_graded_by_their_own_index(course: Course,
+                                                            store: Any) -> None:
+    """Some option order differs from the bank's, yet right answers are still right."""
+    spec = spec_for(course, seed=7, types=["single", "multiple"], questions=10)
+    session = ExamSession.begin(store, course, spec, "Ada", KEY)
+    assert any(list(s.order) != sorted(s.order) for s in session.served)
+    for position, question in enumerate(session.questions):
+        session.answer(position, right_answer(question))
+    record = session.submit()
+    assert record["score"] == {"correct": 10, "total": 10, "percent": 100.0}
+    for entry, served in zip(record["questions"], session.served, strict=True):
+        question = next(q for q in course.questions if q.id == entry["id"])
+        assert entry["shown"] == [question.options[i].text for i in served.order]
+
+
+def test_later_attempts_prefer_questions_not_asked_before(course: Course, store: Any) -> None:
+    """A second attempt avoids the first one's questions while the banks allow it."""
+    spec = spec_for(course, questions=10, types=["single"])
+    first = ExamSession.begin(store, course, spec, "Ada", KEY)
+    first.submit()
+    second = ExamSession.begin(store, course, spec, "Ada", KEY)
+    assert not {q.id for q in first.questions} & {q.id for q in second.questions}
+
+
+def test_narrowing_by_topic_and_type(course: Course, store: Any) -> None:
+    """--topics and --types limit the draw; a bad name is a clear error."""
+    spec = spec_for(course, topics=["secrets"], types=["true_false", "single"], per_topic=4)
+    session = ExamSession.begin(store, course, spec, "Ada", KEY)
+    assert {q.topic for q in session.questions} == {"secrets"}
+    assert {q.type for q in session.questions} <= {"true_false", "single"}
+    assert len(session.questions) == 4
+    with pytest.raises(Exception, match="no topic nope"):
+        spec_for(course, topics=["nope"])
+    with pytest.raises(Exception, match="essay is not a question type"):
+        spec_for(course, types=["essay"])
+
+
+# Attempts ------------------------------------------------------------------------------------
+
+def test_attempts_limit(course: Course, store: Any) -> None:
+    """With --attempts 1 a second attempt is refused, naming the learner."""
+    spec = spec_for(course, questions=3, attempts=1)
+    ExamSession.begin(store, course, spec, "Ada", KEY).submit()
+    with pytest.raises(ExamError, match="Ada has used 1 of 1 attempt at this exam"):
+        ExamSession.begin(store, course, spec, "Ada", KEY)
+    ExamSession.begin(store, course, spec, "Grace", KEY)  # another learner may
+
+
+def test_an_open_attempt_is_resumed_with_its_clock(course: Course, store: Any) -> None:
+    """Starting again resumes the open attempt: same questions, answers, flags, deadline."""
+    clock = Clock()
+    spec = spec_for(course, seed=3, time_limit=30)
+    first = ExamSession.begin(store, course, spec, "Ada", KEY, clock)
+    first.answer(0, right_answer(first.questions[0]))
+    first.flag(1, True)
+    clock.now += dt.timedelta(minutes=10)
+    again = ExamSession.begin(store, course, spec, "Ada", KEY, clock)
+    assert again.resumed and again.attempt.id == first.attempt.id
+    assert again.served == first.served
+    assert again.answers == {0: right_answer(first.questions[0])} and again.flags == {1}
+    assert again.remaining() == 20 * 60
+
+
+def test_time_limit_expiry_submits_what_was_answered(course: Course, store: Any) -> None:
+    """After the deadline no answer is taken, and submitting says time ran out."""
+    clock = Clock()
+    session = ExamSession.begin(store, course, spec_for(course, time_limit=1), "Ada", KEY, clock)
+    session.answer(0, right_answer(session.questions[0]))
+    clock.now += dt.timedelta(minutes=2)
+    assert session.expired and session.remaining() == 0
+    with pytest.raises(ExamError, match="time is up"):
+        session.answer(1, right_answer(session.questions[1]))
+    record = session.submit()
+    assert record["submitted"] == "when time ran out"
+    assert record["ended_at"] == record["deadline"]
+    assert record["score"]["correct"] == 1
+
+
+_KILLED_CHILD = r"""
+import os, signal, sys
+from pathlib import Path
+from tutor.content.loader import load_course
+from tutor.content.answers import recorded_answer, right_rows
+from tutor.exam.session import ExamSession
+from tutor.exam.spec import spec_for
+from tutor.progress.store import ProgressStore
+course = load_course(None)
+store = ProgressStore.open(Path(sys.argv[1]), "tester")
+session = ExamSession.begin(store, course, spec_for(course, seed=11, types=["single"]), "Ada",
+                            None)
+for position in (0, 1):
+    q = session.questions[position]
+    session.answer(position, recorded_answer(q, right_rows(q)))
+session.flag(2, True)
+print(session.attempt.id, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_kill_9_mid_exam_loses_nothing(course: Course, tmp_path: Path) -> None:
+    """A process killed with SIGKILL after two answers: the next start resumes with both."""
+    data = tmp_path / "data"
+    done = subprocess.run([sys.executable, "-c", _KILLED_CHILD, str(data)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL
+    attempt_id = done.stdout.strip()
+    store = ProgressStore.open(data, "tester")
+    session = ExamSession.begin(store, course, spec_for(course, seed=11, types=["single"]),
+                                "Ada", None)
+    assert session.resumed and session.attempt.id == attempt_id
+    assert sorted(session.answers) == [0, 1] and session.flags == {2}
+    record = session.submit()
+    assert record["score"]["correct"] == 2
+    store.close()
+
+
+def test_nothing_is_judged_before_submission(course: Course, store: Any) -> None:
+    """The store holds answers but no verdicts until the attempt is submitted."""
+    session = ExamSession.begin(store, course, spec_for(course, seed=2), "Ada", KEY)
+    session.answer(0, right_answer(session.questions[0]))
+    row = store.exams.attempt(session.attempt.id)
+    assert row.record is None
+    columns = [c[1] for c in store._db.execute("PRAGMA table_info(exam_answers)")]
+    assert "correct" not in columns
+
+
+def test_a_finished_attempt_takes_no_more_answers(course: Course, store: Any) -> None:
+    """Answers after submission are refused by the store itself."""
+    from tutor.progress.store import StoreError
+
+    session = ExamSession.begin(store, course, spec_for(course, questions=2), "Ada", KEY)
+    session.submit()
+    with pytest.raises(StoreError, match="not open for answers"):
+        store.exams.save_answer(session.attempt.id, 0, [0], "2026-11-22T09:00:00Z")
+
+
+# Records and signatures ----------------------------------------------------------------------
+
+def finished_record(course: Course, store: Any, key: SigningKey | None = KEY,
+                    name: str = "Ada Lovelace") -> dict[str, Any]:
+    session = ExamSession.begin(store, course, spec_for(course, seed=5), name, key)
+    for position, question in enumerate(session.questions):
+        answer = right_answer(question) if position % 3 else wrong_answer(question)
+        session.answer(position, answer)
+    return session.submit()
+
+
+def test_record_holds_what_an_auditor_needs(course: Course, store: Any) -> None:
+    """Learner, attempt, times, version, course hash, questions with answers, score, result."""
+    record = finished_record(course, store)
+    for key in ("learner", "attempt_id", "attempt_number", "started_at", "ended_at",
+                "tool_version", "course", "questions", "score", "pass_mark", "result"):
+        assert key in record, key
+    assert record["course"]["content_hash"] == course.content_hash
+    assert record["score"] == {"correct": 10, "total": 15, "percent": 66.7}
+    assert record["result"] == "failed" and record["pass_mark"] == 80
+    first = record["questions"][0]
+    assert {"id", "shown", "order", "answer", "correct"} <= set(first) and not first["correct"]
+    assert record["signature"]["method"] == "HMAC-SHA256"
+    assert verify(record, KEY).ok
+
+
+@pytest.mark.parametrize("tamper", [
+    pytest.param(lambda r: r["score"].update(correct=15), id="score"),
+    pytest.param(lambda r: r.update(result="passed"), id="result"),
+    pytest.param(lambda r: r.update(learner="Mallory"), id="name"),
+    pytest.param(lambda r: r["questions"][0].update(answer=r["questions"][1]["answer"]),
+                 id="answer"),
+    pytest.param(lambda r: r["questions"].pop(0), id="dropped question"),
+    pytest.param(lambda r: r.update(ended_at="2026-11-22T09:01:00Z"), id="time"),
+])
+def test_any_edit_breaks_the_signature(course: Course, store: Any, tamper: Any) -> None:
+    """Changing a score, a result, a name, an answer, a time, or dropping a question, is caught."""
+    record = json.loads(json.dumps(finished_record(course, store)))
+    tamper(record)
+    verdict = verify(record, KEY)
+    assert not verdict.ok and verdict.reason == "it was changed after it was signed"
+
+
+def test_unsigned_and_other_key_records_are_told_apart(course: Course, store: Any) -> None:
+    """Without a key the record is self-assessed; another key's record names that key."""
+    unsigned = finished_record(course, store, key=None)
+    assert unsigned["signature"]["method"] == "none"
+    assert "self-assessed" in unsigned["signature"]["note"]
+    assert verify(unsigned, KEY).reason == "it is unsigned (self-assessed)"
+    other = finished_record(course, store, key=SigningKey(b"another-key-entirely-123", "x"),
+                            name="Grace")
+    assert "signed with another key" in verify(other, KEY).reason
+
+
+def test_canonical_form_ignores_key_order_and_whitespace(course: Course, store: Any) -> None:
+    """Re-serialising a record (pretty-printed, keys reordered) keeps it verifiable."""
+    record = finished_record(course, store)
+    reordered = json.loads(json.dumps(dict(reversed(list(record.items()))), indent=4))
+    assert canonical(reordered) == canonical(record) and verify(reordered, KEY).ok
+
+
+# The results commands ------------------------------------------------------------------------
+
+@pytest.fixture
+def with_records(course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder holding two signed attempts and one in progress."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    data = tmp_path / "data"
+    store = ProgressStore.open(data, "tester")
+    finished_record(course, store, name="Ada Lovelace")
+    finished_record(course, store, name="Grace Hopper")
+    ExamSession.begin(store, course, spec_for(course, seed=9), "Alan Turing", KEY)
+    store.close()
+    return data
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_results_list(with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every attempt is listed with its score, result and whether it is signed."""
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_records))
+    assert code == 0
+    assert "Ada Lovelace" in out and "10/15 (66.7%)" in out and "failed" in out
+    assert "Alan Turing" in out and "in progress" in out
+    assert f"yes, key {KEY.key_id}" in out
+
+
+def test_export_json_then_verify(with_records: Path, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An untouched export verifies (exit 0); one edited record fails it (exit 1, named)."""
+    target = tmp_path / "records.json"
+    code, _, err = run(capsys, "results", "export", "-o", str(target),
+                       "--data-dir", str(with_records))
+    assert code == 0 and "Wrote 2 record(s)" in err
+    code, out, _ = run(capsys, "results", "verify", str(target))
+    assert code == 0 and "2 record(s): 2 intact" in out
+    document = json.loads(target.read_text())
+    document["records"][1]["score"]["correct"] = 15
+    target.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "results", "verify", str(target))
+    assert code == 1
+    assert "record 2" in out and "Grace Hopper" in out and "changed after it was signed" in out
+    code, _, err = run(capsys, "results", "export", "-o", str(target),
+                       "--data-dir", str(with_records))
+    assert code == 2 and "exists; pass --force" in err
+
+
+def test_verify_without_a_key_is_a_usage_error(tmp_path: Path, monkeypatch: Any,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """No key configured: exit 2 saying so, rather than claiming anything about the file."""
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.setattr("tutor.exam.record.key_file", lambda: tmp_path / "none.key")
+    (tmp_path / "x.json").write_text('{"records": []}')
+    code, _, err = run(capsys, "results", "verify", str(tmp_path / "x.json"))
+    assert code == 2 and "no signing key is configured" in err
+
+
+def test_export_csv_round_trips(with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV has a header and one row per finished attempt, readable by the csv module."""
+    from tutor.exam.export import CSV_COLUMNS
+
+    code, out, _ = run(capsys, "results", "export", "--format", "csv",
+                       "--data-dir", str(with_records))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 2
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert {row["learner"] for row in rows} == {"Ada Lovelace", "Grace Hopper"}
+    assert rows[0]["correct"] == "10" and rows[0]["result"] == "failed"
+    assert rows[0]["signed"] == "yes" and rows[0]["key_id"] == KEY.key_id
+
+
+def test_export_xapi_statements(with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One passed/failed statement per attempt and one answered statement per question."""
+    code, out, _ = run(capsys, "results", "export", "--format", "xapi",
+                       "--home-page", "https://lms.example.com", "--data-dir", str(with_records))
+    statements = json.loads(out)
+    assert code == 0 and len(statements) == 2 * (1 + 15)
+    attempt = statements[0]
+    assert attempt["verb"]["id"] == "http://adlnet.gov/expapi/verbs/failed"
+    assert attempt["actor"]["account"] == {"homePage": "https://lms.example.com",
+                                           "name": "Ada Lovelace"}
+    assert attempt["object"]["definition"]["type"] == \
+        "http://adlnet.gov/expapi/activities/assessment"
+    score = attempt["result"]["score"]
+    assert score == {"scaled": round(10 / 15, 4), "raw": 10, "min": 0, "max": 15}
+    assert attempt["result"]["success"] is False and attempt["result"]["completion"] is True
+    assert attempt["result"]["duration"].startswith("PT")
+    assert attempt["timestamp"].endswith("Z")
+    answers = [s for s in statements if s["verb"]["id"].endswith("/answered")]
+    assert len(answers) == 30
+    for statement in answers:
+        assert statement["context"]["registration"] in {s["context"]["registration"]
+                                                        for s in statements[:1] + statements[16:17]}
+        assert statement["context"]["contextActivities"]["parent"][0]["id"].startswith(
+            "urn:hardening-tutor:exam:")
+        assert statement["object"]["definition"]["type"].endswith("cmi.interaction")
+        assert isinstance(statement["result"]["success"], bool)
+    kinds = {s["object"]["definition"]["interactionType"] for s in answers}
+    assert {"choice", "true-false", "other"} <= kinds
+    assert len({s["id"] for s in statements}) == len(statements)
+
+
+def test_new_key_is_private_and_never_replaced(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """new-key writes a 0600 file once; a second run refuses to replace it."""
+    target = tmp_path / "cfg" / "signing.key"
+    code, out, _ = run(capsys, "results", "new-key", "-o", str(target))
+    assert code == 0 and "Keep it where learners cannot read it" in out
+    assert os.stat(target).st_mode & 0o777 == 0o600 and len(target.read_text().strip()) == 64
+    code, _, err = run(capsys, "results", "new-key", "-o", str(target))
+    assert code == 2 and "exists" in err
+
+
+def test_results_commands_never_import_textual(with_records: Path, tmp_path: Path) -> None:
+    """results list/export/verify stay headless, like check."""
+    script = ("import sys; from tutor.cli import main; "
+              f"main(['results', 'list', '--data-dir', {str(with_records)!r}]); "
+              f"main(['results', 'export', '--format', 'xapi', '--data-dir', "
+              f"{str(with_records)!r}]); "
+              "assert 'textual' not in sys.modules, 'textual imported'")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, KEY_ENV: KEY.secret.decode()})
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_corrupt_store_is_moved_aside_with_a_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """results list on a damaged progress file says where it was moved; nothing is deleted."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "progress.db").write_bytes(b"not a database at all " * 50)
+    code, out, err = run(capsys, "results", "list", "--data-dir", str(data))
+    assert code == 0 and "No exam attempts yet." in out
+    assert "could not be read" in err and "moved to" in err
+    assert [p.name for p in data.iterdir() if p.name.startswith("progress.db.broken-")]

@@ -1,0 +1,273 @@
+"""The ``exam`` and ``results`` commands: start a sign-off exam, and list, export and
+verify its records. ``results`` never imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from tutor.errors import InputError
+
+EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+
+_KEY_HELP = """\
+signing: records are signed with HMAC-SHA256 when a key is configured, in the environment
+variable HARDENING_TUTOR_SIGNING_KEY or in the file signing.key in your config folder
+('hardening-tutor results new-key' makes one). A key on the learner's own machine proves
+nothing, since whoever can read it can sign anything: for sign-off, run exams on a host
+the learners cannot read the key on, and verify exported records there.
+"""
+
+
+def add_parsers(commands: Any) -> None:
+    """Add ``exam`` and ``results`` to the command line."""
+    exam = commands.add_parser(
+        "exam", help="take a timed sign-off exam in the app",
+        description="Take an exam drawn from the course's question banks. Nothing is marked "
+                    "until you submit; every answer is saved as you give it, so a crash or a "
+                    "closed terminal loses nothing and the next start resumes the attempt, "
+                    "with the clock still running. Defaults come from the course.",
+        epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    exam.add_argument("--name", metavar="NAME",
+                      help="the learner's name, as records show it (asked for if not given)")
+    size = exam.add_mutually_exclusive_group()
+    size.add_argument("--questions", type=int, metavar="N", help="N questions in all")
+    size.add_argument("--per-topic", type=int, metavar="N",
+                      help="N questions from each topic (default: the course's, 3)")
+    exam.add_argument("--topics", metavar="LIST", type=_names,
+                      help="only these topic ids, comma-separated (default: all)")
+    exam.add_argument("--types", metavar="LIST", type=_names,
+                      help="only these question types, comma-separated: single, multiple, "
+                           "true_false, spot_the_line, fix_it (default: all)")
+    exam.add_argument("--pass-mark", type=int, metavar="PCT",
+                      help="percentage needed to pass (default: the course's, 80)")
+    exam.add_argument("--time-limit", type=float, metavar="MINUTES",
+                      help="time allowed; the attempt is submitted when it runs out "
+                           "(default: the course's)")
+    exam.add_argument("--attempts", type=int, metavar="N",
+                      help="attempts each learner may make at this exam (default: unlimited)")
+    exam.add_argument("--seed", type=int, metavar="S",
+                      help="draw the same questions in the same order every time")
+    exam.add_argument("--data-dir", type=Path, metavar="DIR",
+                      help="keep records in DIR instead of your user data folder")
+    exam.add_argument("--content", type=Path, metavar="DIR",
+                      help="draw from the course pack in DIR instead of the shipped course")
+
+    results = commands.add_parser(
+        "results", help="list, export or verify exam records",
+        description="Work with the exam records in the progress store.",
+        epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    which = results.add_subparsers(dest="results_command", metavar="COMMAND")
+    listing = which.add_parser("list", help="every attempt, a line each")
+    listing.add_argument("--data-dir", type=Path, metavar="DIR",
+                         help="read records from DIR instead of your user data folder")
+    export = which.add_parser(
+        "export", help="write finished attempts as JSON, CSV or xAPI",
+        description="Write every finished attempt. JSON keeps the signed records whole and "
+                    "is what 'results verify' checks; CSV is one line per attempt; xAPI is "
+                    "one statement per attempt and one per answer.")
+    export.add_argument("--format", "-f", choices=("json", "csv", "xapi"), default="json",
+                        help="output format (default: json)")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write to FILE (default: standard output)")
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists")
+    export.add_argument("--home-page", metavar="URL",
+                        help="xAPI: the URL of the system learners' accounts belong to")
+    export.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help="read records from DIR instead of your user data folder")
+    verify = which.add_parser(
+        "verify", help="check that exported records are intact and signed",
+        description="Check every record in a JSON export against the configured key.",
+        epilog="exit status: 0 when every record is intact and signed with this key, 1 "
+               "when any was changed, is unsigned or was signed with another key (each "
+               "is named), 2 when no key is configured or the file cannot be read.")
+    verify.add_argument("file", type=Path, metavar="FILE", help="a 'results export' JSON file")
+    new_key = which.add_parser(
+        "new-key", help="make a random signing key file",
+        description="Write a new random signing key, readable only by you, to the config "
+                    "folder (or FILE). It refuses to replace an existing key.")
+    new_key.add_argument("-o", "--output", type=Path, metavar="FILE",
+                         help="where to write it (default: signing.key in the config folder)")
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one name")
+    return names
+
+
+# exam ---------------------------------------------------------------------------------------
+
+def run_exam(args: argparse.Namespace) -> int:
+    """Check everything that can be wrong before the screen is taken, then open the exam."""
+    from tutor.content.loader import load_course
+    from tutor.exam.record import load_key
+    from tutor.exam.spec import spec_for
+
+    course = load_course(args.content)
+    if course.errors:
+        raise InputError(f"the course has {len(course.errors)} problem(s); run "
+                         f"'hardening-tutor content check' to see them")
+    spec = spec_for(course, questions=args.questions, per_topic=args.per_topic,
+                    topics=args.topics, types=args.types, pass_mark=args.pass_mark,
+                    time_limit=args.time_limit, attempts=args.attempts, seed=args.seed)
+    load_key()  # a broken key is reported now, not when the record is sealed
+    if args.data_dir is not None:
+        try:
+            args.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot use {args.data_dir} as the data folder: "
+                             f"{exc.strerror or exc}") from None
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("hardening-tutor: error: the exam needs a terminal", file=sys.stderr)
+        return EXIT_USAGE
+    from tutor.app import Launch, launch
+
+    return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
+                         exam_learner=args.name, course=course))
+
+
+# results ------------------------------------------------------------------------------------
+
+def run_results(args: argparse.Namespace, out: TextIO) -> int:
+    """Dispatch ``results list|export|verify|new-key``."""
+    command = args.results_command
+    if command == "list":
+        return _list(args, out)
+    if command == "export":
+        return _export(args, out)
+    if command == "verify":
+        return _verify(args.file, out)
+    if command == "new-key":
+        return _new_key(args.output, out)
+    print("hardening-tutor: error: say 'results list', 'results export', 'results verify "
+          "FILE' or 'results new-key'", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _open_store(data_dir: Path | None) -> Any:
+    from tutor.progress.store import ProgressStore
+
+    store = ProgressStore.open(data_dir)
+    if store.notice:  # a damaged store was moved aside: say so, records may be in it
+        print(f"hardening-tutor: warning: {store.notice}", file=sys.stderr)
+    return store
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    store = _open_store(args.data_dir)
+    try:
+        attempts = list(store.exams.all_attempts())
+    finally:
+        store.close()
+    if not attempts:
+        out.write("No exam attempts yet.\n")
+        return EXIT_OK
+    rows = [("ATTEMPT", "LEARNER", "EXAM", "STARTED", "SCORE", "RESULT", "SIGNED")]
+    for attempt in attempts:
+        record = attempt.record
+        title = str(attempt.spec.get("title", attempt.exam))
+        if record is None:
+            score, result, signed = "-", "in progress", "-"
+        else:
+            s = record["score"]
+            score = f"{s['correct']}/{s['total']} ({s['percent']:g}%)"
+            result = record["result"]
+            method = (record.get("signature") or {}).get("method")
+            signed = ("yes, key " + record["signature"]["key_id"]
+                      if method not in (None, "none") else "no (self-assessed)")
+        rows.append((f"#{attempt.number} {attempt.id[:8]}", attempt.learner, title,
+                     attempt.started_at, score, result, signed))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+                  .rstrip() + "\n")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from tutor.exam import export
+    from tutor.exam.session import stamp, utc_now
+
+    if args.home_page and args.format != "xapi":
+        raise InputError("--home-page is for --format xapi")
+    if args.output is not None and args.output.exists() and not args.force:
+        raise InputError(f"{args.output} exists; pass --force to replace it")
+    store = _open_store(args.data_dir)
+    try:
+        records = [a.record for a in store.exams.all_attempts() if a.record is not None]
+    finally:
+        store.close()
+    if args.format == "csv":
+        text = export.to_csv(records)
+    elif args.format == "xapi":
+        text = export.to_xapi(records, args.home_page or export.DEFAULT_HOME_PAGE)
+    else:
+        text = export.to_json(records, stamp(utc_now()))
+    if args.output is None:
+        out.write(text)
+        return EXIT_OK
+    from tutor.atomic import write_atomic
+
+    try:
+        write_atomic(args.output, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"Wrote {len(records)} record(s) to {args.output}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _verify(path: Path, out: TextIO) -> int:
+    from tutor.exam.record import describe, load_key, verify
+
+    key = load_key()
+    if key is None:
+        raise InputError("no signing key is configured (HARDENING_TUTOR_SIGNING_KEY or the "
+                         "signing.key file), so nothing can be verified")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not a JSON export: {exc}") from None
+    records = document.get("records") if isinstance(document, dict) else document
+    if not isinstance(records, list):
+        raise InputError(f"{path} has no list of records (expected 'results export' JSON)")
+    bad = 0
+    for index, record in enumerate(records, start=1):
+        verdict = verify(record, key)
+        if not verdict.ok:
+            bad += 1
+            out.write(f"✖ {describe(record, index)}: {verdict.reason}\n")
+    good = len(records) - bad
+    out.write(f"{len(records)} record(s): {good} intact and signed with key {key.key_id}"
+              f"{f', {bad} not' if bad else ''}.\n")
+    return EXIT_BAD_RECORDS if bad else EXIT_OK
+
+
+def _new_key(output: Path | None, out: TextIO) -> int:
+    import os
+
+    from tutor.exam.record import key_file
+
+    path = output or key_file()
+    if path.exists():
+        raise InputError(f"{path} exists; a new key would make every record signed with the "
+                         f"old one fail to verify, so it is left alone")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    out.write(f"Wrote a new signing key to {path} (readable only by you). Keep it where "
+              f"learners cannot read it, and back it up: records signed with it verify "
+              f"only with it.\n")
+    return EXIT_OK
