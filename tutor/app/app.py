@@ -52,7 +52,7 @@ class TutorApp(App[int]):
         super().__init__()
         self.options = options
         self.today = options.today or dt.date.today()
-        self._course: Course | None = None
+        self._course: Course | None = options.course
         self._store: ProgressStore | None = None
         self._startup_error: str | None = None
 
@@ -109,11 +109,15 @@ class TutorApp(App[int]):
     # Lifecycle ----------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        """The first screen: the workbench for a path, else the course map.
+        """The first screen: the exam, the workbench for a path, else the course map.
 
         Being the default screen (not pushed over an empty one) saves a full restyle of
         the footer at start-up.
         """
+        if self.options.exam is not None:
+            from tutor.app.screens.exam_start import ExamStartScreen
+
+            return ExamStartScreen(self.options.exam, self.options.exam_learner)
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 
@@ -183,6 +187,28 @@ class TutorApp(App[int]):
             self.show_error(f"There are no questions on '{topic}' in this course.")
             return
         self.push_screen(PracticeScreen(questions, topic))
+
+    def open_exam(self) -> None:
+        """The course's sign-off exam, with the course's settings."""
+        from tutor.app.screens.exam_start import ExamStartScreen
+        from tutor.exam.spec import spec_for
+
+        if self.course.errors:
+            self.show_error("This course pack has problems, so it cannot hold an exam.")
+            return
+        try:
+            spec = spec_for(self.course)
+        except TutorError as exc:
+            self.show_error(str(exc))
+            return
+        self.push_screen(ExamStartScreen(spec))
+
+    def leave_exam(self) -> None:
+        """Out of the app when it was opened for the exam, else back to the course map."""
+        if self.options.exam is not None:
+            self.exit()
+        else:
+            self.action_home()
 
     def open_rule(self, rule_id: str) -> None:
         """Show one rule's explanation."""
@@ -261,6 +287,8 @@ class TutorApp(App[int]):
         yield SystemCommand("Course map", "Go back to the list of lessons", self.action_home)
         yield SystemCommand("Practice quiz: every topic", "Questions from every topic",
                             self.start_practice)
+        yield SystemCommand("Exam", "The course's sign-off exam, timed and recorded",
+                            self.open_exam)
         for lesson in self.course.lessons:
             yield SystemCommand(f"Lesson {lesson.order}: {lesson.title}", lesson.summary,
                                 lambda lesson_id=lesson.id: self.open_lesson(lesson_id))

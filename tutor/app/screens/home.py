@@ -35,6 +35,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "continue", "Continue"),
         Binding("p", "practice_all", "Quiz"),
         Binding("t", "practice_topic", "Topic quiz"),
+        Binding("e", "exam", "Exam"),
         Binding("o", "open_file", "Open file"),
         Binding("escape", "back", "Back"),
     ]
@@ -195,6 +196,10 @@ class HomeScreen(Screen[None]):
             self.tutor.show_error(f"There is no quiz for lesson {lesson.order} yet.")
             return
         self.tutor.start_practice(topic)
+
+    def action_exam(self) -> None:
+        """The sign-off exam, with the course's settings."""
+        self.tutor.open_exam()
 
     def action_open_file(self) -> None:
         """Ask for a Dockerfile, compose file or folder to open in the workbench."""

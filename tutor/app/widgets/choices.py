@@ -54,6 +54,13 @@ class ChoiceRow(Horizontal):
 class Choices(Vertical, can_focus=True):
     """Rows the learner chooses among: one at a time, or any number when ``multiple``."""
 
+    class Changed(Message):
+        """What is chosen changed (by key or click)."""
+
+        def __init__(self, choices: Choices) -> None:
+            super().__init__()
+            self.choices = choices
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
@@ -61,8 +68,8 @@ class Choices(Vertical, can_focus=True):
     ]
 
     def __init__(self, texts: Sequence[str], *, multiple: bool, lines: bool = False,
-                 id: str | None = None) -> None:
-        super().__init__(id=id, classes="-lines" if lines else "-options")
+                 id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=f"{'-lines' if lines else '-options'} {classes}")
         self.texts = list(texts)
         self.multiple = multiple
         # Lines are marked with a check box whether one or many are wanted: the learner is
@@ -99,6 +106,14 @@ class Choices(Vertical, can_focus=True):
         else:
             self.chosen = {index}
         self.cursor = index
+        self._refresh_markers()
+        self.post_message(self.Changed(self))
+
+    def restore(self, chosen: set[int]) -> None:
+        """Show an earlier choice again (resuming), without announcing a change."""
+        self.chosen = set(chosen)
+        if chosen:
+            self.cursor = min(chosen)
         self._refresh_markers()
 
     def action_move(self, step: int) -> None:

@@ -50,19 +50,24 @@ class FixItPanel(Vertical):
             self.text = text
             self.result = result
 
-    def __init__(self, question: Question, today: dt.date, *, id: str | None = None) -> None:
+    def __init__(self, question: Question, today: dt.date, *, live: bool = True,
+                 text: str | None = None, id: str | None = None) -> None:
+        """With ``live`` False (exams) the checklist states the goal without judging it,
+        and edits bubble up as TextArea.Changed; ``text`` replaces the starter."""
         super().__init__(id=id)
         if question.goal is None:
             raise ValueError(f"fix-it question {question.id} has no goal")
         self.question = question
         self.goal: Goal = question.goal
         self.today = today
+        self.live = live
+        self._text = (question.dockerfile or "") if text is None else text
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
         for index, _check in enumerate(self.goal.checks):
             yield Static(classes="check-line", id=f"check-{index}")
-        yield CodeEditor(self.question.dockerfile or "", syntax="dockerfile", id="fix-editor")
+        yield CodeEditor(self._text, syntax="dockerfile", id="fix-editor")
         with Vertical(id="fix-solution"):
             yield Static(Content("Reference solution:"), classes="fixit-heading")
             yield Static(Content(numbered(self.question.solution or "")),
@@ -70,6 +75,11 @@ class FixItPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#fix-solution").display = False
+        if not self.live:
+            for index, check in enumerate(self.goal.checks):
+                self.query_one(f"#check-{index}", Static).update(
+                    prose_text(f"•  {check.label}"))
+            return
         # Judged once up front so the checklist is never empty, even for a moment.
         self.show_result(judge(self.goal, self.text, self.today))
 
@@ -85,6 +95,8 @@ class FixItPanel(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Debounced on the UI thread, as in the workbench: a burst of keys is judged once.
+        if not self.live:
+            return  # an exam judges nothing now; the screen keeps the answer
         event.stop()
         if self.editor.read_only:
             return

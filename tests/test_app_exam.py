@@ -1,0 +1,223 @@
+"""The exam in the app: start by name, answer by keyboard, nothing revealed before submission,
+the countdown submitting on its own, resuming, and the result with its review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.conftest import TODAY
+from tutor.app import Launch
+from tutor.app.app import TutorApp
+from tutor.app.screens.exam import ExamScreen
+from tutor.app.screens.exam_result import ExamResultScreen
+from tutor.app.screens.exam_start import ExamStartScreen
+from tutor.app.screens.exam_summary import ExamSummaryScreen
+from tutor.content.answers import right_rows
+from tutor.content.loader import load_course
+from tutor.content.model import Course
+from tutor.exam.session import ExamSession
+from tutor.exam.spec import ExamSpec, spec_for
+from tutor.progress.store import ProgressStore
+
+SIZE = (100, 30)
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(None)
+
+
+def exam_app(data_dir: Path, course: Course, spec: ExamSpec,
+             learner: str | None = None) -> TutorApp:
+    return TutorApp(Launch(data_dir=data_dir, exam=spec, exam_learner=learner, course=course,
+                           today=TODAY))
+
+
+def screen_text(app: TutorApp) -> str:
+    """Everything the screen shows, as plain text."""
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+
+
+async def until(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            await pilot.pause()  # let the new screen finish mounting
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out waiting for the app")
+
+
+async def press_right_answer(pilot: Pilot[Any], screen: ExamScreen) -> None:
+    """Choose the right option(s) of the question on screen by their shown numbers."""
+    position = screen.position
+    question = screen.session.questions[position]
+    order = list(screen.session.served[position].order)
+    for row in sorted(order.index(i) for i in right_rows(question)):
+        await pilot.press(str(row + 1))
+
+
+async def test_keyboard_only_exam_end_to_end(course: Course, data_dir: Path) -> None:
+    """Type a name, answer every question by number and Enter, submit from the summary."""
+    spec = spec_for(course, questions=5, types=["single", "true_false"], seed=4,
+                    time_limit=30)
+    app = exam_app(data_dir, course, spec)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ExamStartScreen)
+        assert "5 questions" in screen_text(app) and "pass mark 80%" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Type your name first" in screen_text(app)
+        await pilot.press(*"Ada Lovelace", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "⏱ 30:00 left" in screen_text(app) or "⏱ 29:5" in screen_text(app)
+        for _ in range(5):
+            await press_right_answer(pilot, screen)
+            await pilot.press("enter")
+            await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ExamSummaryScreen))
+        assert "Every question has an answer" in screen_text(app)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+        text = screen_text(app)
+        assert "✓ Passed" in text and "5 of 5 right (100%)" in text
+        assert "the pass mark is 80%" in text and "By topic" in text
+        assert "self-assessed" in text
+        assert "1. ✓ right" in text  # the review, now that the attempt is sealed
+    store = ProgressStore.open(data_dir, "tester")
+    try:
+        [attempt] = list(store.exams.all_attempts())
+        assert attempt.learner == "Ada Lovelace" and attempt.record is not None
+        assert attempt.record["result"] == "passed"
+    finally:
+        store.close()
+
+
+async def test_nothing_is_revealed_before_submission(course: Course, data_dir: Path) -> None:
+    """After answering, no verdict, no right answer, no explanation is on screen."""
+    spec = spec_for(course, questions=3, types=["single"], seed=8)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        question = screen.session.questions[0]
+        await pilot.press("1")
+        await pilot.pause()
+        text = screen_text(app)
+        for telltale in ("✓", "✗", "correct", "wrong", "Right", "Not quite"):
+            assert telltale not in text, telltale
+        for option in question.options:
+            if option.why:
+                assert option.why.strip()[:40] not in text
+        assert question.explanation.strip()[:40] not in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "✓" not in screen_text(app) and screen.position == 1
+
+
+async def test_time_running_out_submits_the_attempt(course: Course, data_dir: Path) -> None:
+    """When the clock passes the deadline the attempt is submitted and the result shown."""
+    clock = Clock()
+    store = ProgressStore.open(data_dir, "tester")
+    session = ExamSession.begin(store, course, spec_for(course, questions=3, time_limit=2,
+                                                        types=["single"]),
+                                "Ada", None, clock)
+    app = TutorApp(Launch(data_dir=data_dir, course=course, today=TODAY))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await app.push_screen(ExamScreen(session))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert session.answers
+        clock.now += dt.timedelta(minutes=3)
+        await until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+        text = screen_text(app)
+        assert "submitted when time ran out" in text
+    store.close()
+
+
+async def test_flags_and_the_summary_lead_back_to_a_question(course: Course,
+                                                             data_dir: Path) -> None:
+    """F2 flags, F10 lists every question with its state, Enter on one goes back to it."""
+    spec = spec_for(course, questions=3, types=["single"], seed=2)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        screen = app.screen
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "⚑ 1 flagged" in screen_text(app) and "flagged for review" in screen_text(app)
+        await pilot.press("f4", "1", "f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamSummaryScreen))
+        text = screen_text(app)
+        assert "2 questions have no answer and count as wrong" in text
+        await pilot.press("enter")  # the first question, flagged and unanswered
+        await until(pilot, lambda: app.screen is screen)
+        assert isinstance(screen, ExamScreen) and screen.position == 0
+
+
+async def test_leaving_and_coming_back_resumes(course: Course, data_dir: Path) -> None:
+    """Leave mid-exam, start again with the same name: same attempt, answers shown again."""
+    spec = spec_for(course, questions=3, types=["single"], seed=6, time_limit=20)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        first = app.screen
+        assert isinstance(first, ExamScreen)
+        attempt_id = first.session.attempt.id
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("right", "enter")  # the dialog's "Leave"
+        await pilot.pause()
+    again = exam_app(data_dir, course, spec, learner="Ada")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(again.screen, ExamScreen))
+        screen = again.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.session.resumed and screen.session.attempt.id == attempt_id
+        assert screen.position == 1  # the first question without an answer
+        await pilot.press("f3")
+        await pilot.pause()
+        choices = screen.view.choices
+        assert choices is not None and choices.chosen == {1}
+
+
+async def test_home_screen_opens_the_exam(make_app: Any) -> None:
+    """e on the course map opens the exam with the course's settings."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExamStartScreen))
+        assert "3 questions from each of 5 topics" in screen_text(app)
+        assert "30 minutes" in screen_text(app)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now

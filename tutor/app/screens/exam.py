@@ -1,0 +1,278 @@
+"""Taking an exam: one question at a time, a countdown, flags, a summary, then submission.
+
+Deferred feedback: nothing on this screen says whether an answer is right. Every change
+of answer is saved at once (a fix-it edit a second after typing stops), so closing the
+app, or a crash, loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Header, Static, TextArea
+
+from tutor.app.screens.dialogs import ChoiceDialog
+from tutor.app.widgets.choices import Choices
+from tutor.app.widgets.exam_question import ExamQuestionView
+from tutor.app.widgets.keybar import KeyBar
+from tutor.content.answers import CHOICE_TYPES
+from tutor.errors import TutorError
+from tutor.exam.session import ExamSession
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+# A fix-it draft is saved this long after the last keystroke.
+DRAFT_SAVE_SECONDS = 1.0
+# Warnings before time runs out, in seconds.
+WARNINGS = (300, 60)
+
+
+def clock_text(seconds: float) -> str:
+    """Time left as H:MM:SS or M:SS."""
+    whole = int(seconds + 0.999)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+class ExamScreen(Screen[None]):
+    """One attempt in progress."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Choose", key_display="1-9"),
+        *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
+        Binding("t", "pick(1)", "True", show=False),
+        Binding("f", "pick(2)", "False", show=False),
+        Binding("f4", "next", "Next"),
+        Binding("enter", "next", "Next", show=False),
+        Binding("right", "next", "Next", show=False),
+        Binding("ctrl+s", "next", "Keep & next", show=False),
+        Binding("f3", "previous", "Previous"),
+        Binding("left", "previous", "Previous", show=False),
+        Binding("f2", "flag", "Flag"),
+        Binding("f10", "finish", "Finish"),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, session: ExamSession) -> None:
+        super().__init__()
+        self.session = session
+        unanswered = session.unanswered()
+        self.position = unanswered[0] if unanswered else 0
+        self._draft_timer: Timer | None = None
+        self._clock: Timer | None = None
+        self._warned: set[int] = set()
+        self._submitted = False
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
+    @property
+    def view(self) -> ExamQuestionView:
+        """The question on screen."""
+        return self.query_one(ExamQuestionView)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="exam-status")
+        yield VerticalScroll(id="exam-body")
+        yield KeyBar()
+
+    async def on_mount(self) -> None:
+        self.title = f"Exam: {self.session.course.title or 'Exam'}"
+        self.sub_title = self.session.attempt.learner
+        if self.session.expired:  # time ran out while the app was closed
+            await self.submit(timed_out=True)
+            return
+        if self.session.resumed:
+            self.notify(f"Resumed attempt {self.session.attempt.number}: your answers were "
+                        f"kept, and the clock kept running.", title="Exam", markup=False)
+        await self.show_question(self.position)
+        remaining = self.session.remaining()
+        if remaining is not None:  # no "5 minutes left" at the start of a 5-minute exam
+            self._warned = {limit for limit in WARNINGS if remaining <= limit + 5}
+        self._clock = self.set_interval(1.0, self._tick)
+
+    # Showing questions ---------------------------------------------------------------------
+
+    async def show_question(self, position: int) -> None:
+        """Replace the body with the question at ``position`` (0-based)."""
+        session = self.session
+        question = session.questions[position]
+        titles = {topic.id: topic.title for topic in session.course.topics}
+        view = ExamQuestionView(
+            question, session.served[position].order, number=position + 1,
+            total=len(session.questions), topic_title=titles.get(question.topic, question.topic),
+            answer=session.answers.get(position), flagged=position in session.flags,
+            today=self.tutor.today)
+        body = self.query_one("#exam-body", VerticalScroll)
+        await body.remove_children()
+        self.position = position
+        await body.mount(view)
+        body.scroll_home(animate=False)
+        view.focus_answer()
+        self._show_status()
+        self.refresh_bindings()
+
+    def _show_status(self) -> None:
+        session = self.session
+        parts = [f"Question {self.position + 1} of {len(session.questions)}",
+                 f"{len(session.answers)} answered"]
+        if session.flags:
+            parts.append(f"⚑ {len(session.flags)} flagged")
+        remaining = session.remaining()
+        if remaining is not None:
+            parts.append(f"⏱ {clock_text(remaining)} left")
+        status = self.query_one("#exam-status", Static)
+        status.update(Content(" · ".join(parts)))
+        status.set_class(remaining is not None and remaining <= WARNINGS[-1], "-urgent")
+
+    def _stop_clock(self) -> None:
+        if self._clock is not None:
+            self._clock.stop()
+
+    async def _tick(self) -> None:
+        if self._submitted:
+            return
+        remaining = self.session.remaining()
+        if remaining is None:
+            return
+        if remaining <= 0:
+            self._keep_answer()
+            self._stop_clock()
+            # Not from inside this timer's callback: the screen is replaced by the result.
+            self.call_later(self.submit, timed_out=True)
+            return
+        for limit in WARNINGS:
+            if remaining <= limit and limit not in self._warned:
+                self._warned.add(limit)
+                self.notify(f"{clock_text(limit)} left: the exam is submitted when time runs "
+                            f"out.", title="Time", severity="warning", markup=False)
+        self._show_status()
+
+    # Answering -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._submitted:
+            return action == "leave"
+        if action == "pick":
+            return self.session.questions[self.position].type in CHOICE_TYPES
+        if action == "previous":
+            return self.position > 0
+        return True
+
+    def action_pick(self, number: int) -> None:
+        choices = self.view.choices
+        if choices is not None:
+            choices.pick(number - 1)
+
+    @on(Choices.Changed)
+    def _chosen(self) -> None:
+        self._keep_answer()
+
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_SECONDS, self._keep_answer)
+
+    def _keep_answer(self) -> None:
+        """Save the answer on screen if it differs from the saved one."""
+        if self._submitted or not self.query(ExamQuestionView):
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        value = self.view.answer_value()
+        if value == self.session.answers.get(self.position):
+            return
+        try:
+            self.session.answer(self.position, value)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+        self._show_status()
+
+    async def _move(self, position: int) -> None:
+        self._keep_answer()
+        if 0 <= position < len(self.session.questions):
+            await self.show_question(position)
+
+    async def action_next(self) -> None:
+        if self.position + 1 < len(self.session.questions):
+            await self._move(self.position + 1)
+        else:
+            self._keep_answer()
+            self.action_finish()
+
+    async def action_previous(self) -> None:
+        await self._move(self.position - 1)
+
+    def action_flag(self) -> None:
+        flagged = self.position not in self.session.flags
+        try:
+            self.session.flag(self.position, flagged)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+            return
+        self.view.show_flag(flagged)
+        self._show_status()
+
+    # Finishing -------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="exam-dialog")
+    async def action_finish(self) -> None:
+        """The summary: every question's state; go back to one, or submit."""
+        from tutor.app.screens.exam_summary import ExamSummaryScreen
+
+        self._keep_answer()
+        choice = await self.app.push_screen_wait(ExamSummaryScreen(self.session))
+        if choice is None or self._submitted:
+            return
+        if choice == "submit":
+            await self.submit(timed_out=False)
+        else:
+            await self._move(int(choice))
+
+    async def submit(self, *, timed_out: bool) -> None:
+        """Grade, seal and store the attempt, then show the result."""
+        from tutor.app.screens.exam_result import ExamResultScreen
+
+        if self._submitted:
+            return
+        self._submitted = True
+        try:
+            record = self.session.submit(timed_out=timed_out)
+        except TutorError as exc:
+            self._submitted = False
+            self.tutor.show_error(f"The exam could not be submitted: {exc}")
+            return
+        # A dialog still open over this screen (the summary) must not outlive the attempt.
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        if record["submitted"] == "when time ran out":
+            self.notify("Time ran out: the exam was submitted with the answers given.",
+                        title="Time", severity="warning", markup=False)
+        self.app.switch_screen(ExamResultScreen(record, self.session.course))
+
+    @work(exclusive=True, group="exam-dialog")
+    async def action_leave(self) -> None:
+        """Leave without submitting: the attempt stays open and its clock keeps running."""
+        self._keep_answer()
+        timed = self.session.remaining() is not None
+        answer = await self.app.push_screen_wait(ChoiceDialog(
+            "Leave the exam?",
+            "Your answers are saved. Start the exam again with the same name to carry on"
+            + (" — the clock keeps running while you are away." if timed else "."),
+            [("stay", "Stay"), ("leave", "Leave")]))
+        if answer == "leave":
+            self.tutor.leave_exam()

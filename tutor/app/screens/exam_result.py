@@ -1,0 +1,108 @@
+"""After an exam: Passed or Failed, the score against the pass mark, each topic's share,
+whether the record is signed, then every question reviewed with its explanation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Header, Label, Static
+
+from tutor.app.widgets.exam_question import ReviewItem
+from tutor.app.widgets.keybar import KeyBar
+from tutor.content.model import Course
+from tutor.exam.session import parse_stamp, topic_breakdown
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+
+def verdict_text(record: dict[str, Any]) -> Text:
+    """The verdict in words and an icon, then the score and the pass mark."""
+    score = record["score"]
+    passed = record["result"] == "passed"
+    text = Text()
+    text.append("✓ Passed" if passed else "✗ Failed", style="bold green" if passed else "bold red")
+    text.append(f"   {score['correct']} of {score['total']} right ({score['percent']:g}%); "
+                f"the pass mark is {record['pass_mark']}%.")
+    return text
+
+
+def details_text(record: dict[str, Any]) -> Text:
+    """How the attempt ended, how long it took, and whether the record is signed."""
+    started, ended = parse_stamp(record["started_at"]), parse_stamp(record["ended_at"])
+    minutes, seconds = divmod(int((ended - started).total_seconds()), 60)
+    text = Text(f"Attempt {record['attempt_number']} by {record['learner']}, "
+                f"{minutes} min {seconds} s, submitted {record['submitted']}.\n")
+    signature = record.get("signature") or {}
+    if signature.get("method") not in (None, "none"):
+        text.append(f"The record is signed (key {signature['key_id']}); an instructor can "
+                    f"check it with 'hardening-tutor results verify'.")
+    else:
+        text.append("The record is self-assessed: no signing key was configured here.")
+    return text
+
+
+def breakdown_text(rows: list[tuple[str, int, int]]) -> Text:
+    """Each topic's right answers out of those asked, with a bar that reads without colour."""
+    width = max((len(title) for title, _, _ in rows), default=0)
+    text = Text()
+    for title, right, asked in rows:
+        bar = "█" * right + "░" * (asked - right)
+        text.append(f"{title.ljust(width)}  {right} of {asked}  {bar}\n")
+    return text
+
+
+class ExamResultScreen(Screen[None]):
+    """The result and the review; nothing here can change the sealed record."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Done")]
+
+    def __init__(self, record: dict[str, Any], course: Course) -> None:
+        super().__init__()
+        self.record = record
+        self.course = course
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, typed."""
+        return cast("TutorApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        record, course = self.record, self.course
+        by_id = {question.id: question for question in course.questions}
+        titles = {topic.id: topic.title for topic in course.topics}
+        yield Header()
+        with VerticalScroll(id="exam-result"):
+            verdict = Static(verdict_text(record), id="exam-verdict")
+            verdict.set_class(record["result"] == "passed", "-right")
+            verdict.set_class(record["result"] != "passed", "-wrong")
+            yield verdict
+            yield Static(details_text(record), id="exam-details")
+            yield Label("By topic", classes="column-title")
+            yield Static(breakdown_text(topic_breakdown(record, course)), id="exam-breakdown")
+            yield Label("Review", classes="column-title")
+            today = parse_stamp(record["ended_at"]).date()
+            for entry in record["questions"]:
+                question = by_id.get(entry["id"])
+                if question is None:
+                    yield Static(Content(f"{entry['position']}. {entry['id']} is no longer in "
+                                         f"the course."))
+                    continue
+                yield ReviewItem(question, entry, titles.get(question.topic, question.topic),
+                                 today)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = f"Exam: {self.course.title or 'Exam'}"
+        self.sub_title = f"{self.record['learner']} — {self.record['result']}"
+        self.query_one("#exam-result").focus()
+
+    def action_leave(self) -> None:
+        """Back to the course map, or out of the app when the exam was all it opened."""
+        self.tutor.leave_exam()
