@@ -221,3 +221,28 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+async def test_fix_it_edits_are_saved_as_a_draft(course: Course, data_dir: Path) -> None:
+    """A fix-it edit is committed a moment after typing stops, with no checklist verdict."""
+    from tutor.app.screens.exam import DRAFT_SAVE_SECONDS
+
+    spec = spec_for(course, questions=1, types=["fix_it"], seed=1)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        text = screen_text(app)
+        assert "•  " in text and "✓ done" not in text and "✗ to do" not in text
+        await pilot.press("end", *"  # edited")
+        await pilot.pause(DRAFT_SAVE_SECONDS + 0.3)
+        attempt_id = screen.session.attempt.id
+        store = ProgressStore.open(data_dir, "tester")
+        try:
+            saved = store.exams.answers(attempt_id)[0].answer
+        finally:
+            store.close()
+        assert isinstance(saved, str) and "# edited" in saved

@@ -31,6 +31,8 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Editor (workbench and fix-it questions)", "tutor.app.widgets.editor", ("CodeEditor",)),
     ("Practice quiz", "tutor.app.screens.practice", ("PracticeScreen",)),
     ("Practice answers", "tutor.app.widgets.choices", ("Choices",)),
+    ("Exam", "tutor.app.screens.exam", ("ExamScreen",)),
+    ("Exam summary", "tutor.app.screens.exam_summary", ("ExamSummaryScreen",)),
     ("Help", "tutor.app.screens.help", ("HelpScreen",)),
 )
 
