@@ -49,8 +49,8 @@ class ExamScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pick(1)", "Choose", key_display="1-9"),
         *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
-        Binding("t", "pick(1)", "True", show=False),
-        Binding("f", "pick(2)", "False", show=False),
+        Binding("t", "pick_bool(1)", "True", show=False),
+        Binding("f", "pick_bool(2)", "False", show=False),
         Binding("f4", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
         Binding("right", "next", "Next", show=False),
@@ -165,8 +165,11 @@ class ExamScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self._submitted:
             return action == "leave"
+        kind = self.session.questions[self.position].type
         if action == "pick":
-            return self.session.questions[self.position].type in CHOICE_TYPES
+            return kind in CHOICE_TYPES
+        if action == "pick_bool":
+            return kind == "true_false"
         if action == "previous":
             return self.position > 0
         return True
@@ -175,6 +178,9 @@ class ExamScreen(Screen[None]):
         choices = self.view.choices
         if choices is not None:
             choices.pick(number - 1)
+
+    def action_pick_bool(self, number: int) -> None:
+        self.action_pick(number)
 
     @on(Choices.Changed)
     def _chosen(self) -> None:
