@@ -27,9 +27,9 @@ def add_parsers(commands: Any) -> None:
     """Add ``exam`` and ``results`` to the command line."""
     exam = commands.add_parser(
         "exam", help="take a timed sign-off exam in the app",
-        description="Take an exam drawn from the course's question banks. Nothing is marked "
-                    "until you submit; every answer is saved as you give it, so a crash or a "
-                    "closed terminal loses nothing and the next start resumes the attempt, "
+        description="Take an exam drawn from the course's question banks. Nothing is marked\n"
+                    "until you submit; every answer is saved as you give it, so a crash or a\n"
+                    "closed terminal loses nothing and the next start resumes the attempt,\n"
                     "with the clock still running. Defaults come from the course.",
         epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     exam.add_argument("--name", metavar="NAME",
