@@ -53,6 +53,16 @@ async def until(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None
     raise AssertionError("timed out waiting for the app")
 
 
+async def start(pilot: Pilot[Any], app: TutorApp) -> ExamScreen:
+    """Press Enter on the start screen (the name is already in) and wait for question 1."""
+    await pilot.pause()
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+    screen = app.screen
+    assert isinstance(screen, ExamScreen)
+    return screen
+
+
 async def press_right_answer(pilot: Pilot[Any], screen: ExamScreen) -> None:
     """Choose the right option(s) of the question on screen by their shown numbers."""
     position = screen.position
@@ -106,11 +116,7 @@ async def test_nothing_is_revealed_before_submission(course: Course, data_dir: P
     spec = spec_for(course, questions=3, types=["single"], seed=8)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await start(pilot, app)
         question = screen.session.questions[0]
         await pilot.press("1")
         await pilot.pause()
@@ -154,10 +160,7 @@ async def test_flags_and_the_summary_lead_back_to_a_question(course: Course,
     spec = spec_for(course, questions=3, types=["single"], seed=2)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
-        screen = app.screen
+        screen = await start(pilot, app)
         await pilot.press("f2")
         await pilot.pause()
         assert "⚑ 1 flagged" in screen_text(app) and "flagged for review" in screen_text(app)
@@ -175,11 +178,7 @@ async def test_leaving_and_coming_back_resumes(course: Course, data_dir: Path) -
     spec = spec_for(course, questions=3, types=["single"], seed=6, time_limit=20)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
-        first = app.screen
-        assert isinstance(first, ExamScreen)
+        first = await start(pilot, app)
         attempt_id = first.session.attempt.id
         await pilot.press("2")
         await pilot.pause()
@@ -189,11 +188,7 @@ async def test_leaving_and_coming_back_resumes(course: Course, data_dir: Path) -
         await pilot.pause()
     again = exam_app(data_dir, course, spec, learner="Ada")
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(again.screen, ExamScreen))
-        screen = again.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await start(pilot, again)
         assert screen.session.resumed and screen.session.attempt.id == attempt_id
         assert screen.position == 1  # the first question without an answer
         await pilot.press("f3")
@@ -230,11 +225,7 @@ async def test_fix_it_edits_are_saved_as_a_draft(course: Course, data_dir: Path)
     spec = spec_for(course, questions=1, types=["fix_it"], seed=1)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
-        screen = app.screen
-        assert isinstance(screen, ExamScreen)
+        screen = await start(pilot, app)
         text = screen_text(app)
         assert "•  " in text and "✓ done" not in text and "✗ to do" not in text
         await pilot.press("end", *"  # edited")

@@ -18,6 +18,13 @@ from tutor.progress.store import ProgressStore
 ROOT = "FROM debian:12\nRUN apt-get update\nCMD [\"sh\"]\n"
 
 
+def root_dockerfile(folder: Path) -> Path:
+    """A Dockerfile that runs as root, ready to open."""
+    path = folder / "Dockerfile"
+    path.write_text(ROOT)
+    return path
+
+
 async def settle(pilot: Pilot[Any]) -> WorkbenchScreen:
     """Wait out the debounce and the analysis worker, then let the result be shown."""
     await pilot.pause(DEBOUNCE_SECONDS + 0.05)
@@ -50,8 +57,7 @@ def text_of(screen: WorkbenchScreen, selector: str) -> str:
 
 async def test_open_a_file_and_see_its_findings(tmp_path: Path, make_app: Any) -> None:
     """The profile says root and the list shows HT101 with its icon, word and line."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -65,8 +71,7 @@ async def test_open_a_file_and_see_its_findings(tmp_path: Path, make_app: Any) -
 
 async def test_editing_updates_the_findings(tmp_path: Path, make_app: Any) -> None:
     """Typing a USER line makes HT101 disappear without saving."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -83,8 +88,7 @@ async def test_editing_updates_the_findings(tmp_path: Path, make_app: Any) -> No
 
 async def test_apply_a_fix_and_undo_it(tmp_path: Path, make_app: Any) -> None:
     """F3 previews the USER fix, Enter applies it, the finding goes; ctrl+z brings it back."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -104,8 +108,7 @@ async def test_apply_a_fix_and_undo_it(tmp_path: Path, make_app: Any) -> None:
 
 async def test_outside_save_is_picked_up(tmp_path: Path, make_app: Any) -> None:
     """A save by another editor (write a temp file, rename it over) reloads the buffer."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -121,8 +124,7 @@ async def test_outside_save_is_picked_up(tmp_path: Path, make_app: Any) -> None:
 async def test_outside_change_with_unsaved_edits_asks_before_saving(
         tmp_path: Path, make_app: Any) -> None:
     """Unsaved edits plus an outside change: a banner, and ctrl+s asks before overwriting."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -147,8 +149,7 @@ async def test_outside_change_with_unsaved_edits_asks_before_saving(
 
 async def test_quit_with_unsaved_edits_asks(tmp_path: Path, make_app: Any) -> None:
     """ctrl+q with unsaved edits offers to save them; Save writes the file and quits."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -265,8 +266,7 @@ async def test_exercises_offer_no_automatic_fix(make_app: Any) -> None:
 
 async def test_latest_edit_wins(tmp_path: Path, make_app: Any) -> None:
     """Results of an older generation are never shown over a newer edit's."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -298,8 +298,7 @@ async def test_key_bar_lists_the_keys_and_a_click_presses_one(tmp_path: Path,
     from tutor.app.screens.help import HelpScreen
     from tutor.app.widgets.keybar import KeyBar
 
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -317,8 +316,7 @@ async def test_key_bar_lists_the_keys_and_a_click_presses_one(tmp_path: Path,
 
 async def test_colours_come_after_the_first_findings(tmp_path: Path, make_app: Any) -> None:
     """The first frame shows plain text; the Dockerfile is highlighted once the lexer loads."""
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
@@ -333,8 +331,7 @@ async def test_collector_is_back_on_after_the_first_frame(tmp_path: Path,
     """The command line turns garbage collection off for start-up; the app turns it back on."""
     import gc
 
-    path = tmp_path / "Dockerfile"
-    path.write_text(ROOT)
+    path = root_dockerfile(tmp_path)
     app = make_app(path)
     gc.disable()
     try:

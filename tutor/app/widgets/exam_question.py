@@ -16,6 +16,7 @@ from textual.widgets import Markdown, Static
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.findings import prose_text
 from tutor.app.widgets.fixit import FixItPanel, numbered
+from tutor.app.widgets.question import AnswerArea
 from tutor.content.answers import choice_texts, chosen_rows, recorded_answer, right_rows
 from tutor.content.model import Question
 
@@ -30,7 +31,7 @@ HINTS = {
 }
 
 
-class ExamQuestionView(Vertical):
+class ExamQuestionView(AnswerArea):
     """A question to answer; `answer_value` reads the answer in the question's own terms."""
 
     def __init__(self, question: Question, order: Sequence[int], *, number: int, total: int,
@@ -74,18 +75,6 @@ class ExamQuestionView(Vertical):
         self.flagged = flagged
         self.query_one("#exam-progress", Static).update(self._progress())
 
-    @property
-    def choices(self) -> Choices | None:
-        """The options or lines, unless this is a fix-it question."""
-        found = self.query("#choices")
-        return found.first(Choices) if found else None
-
-    @property
-    def fixit(self) -> FixItPanel | None:
-        """The editor of a fix-it question."""
-        found = self.query("#fixit")
-        return found.first(FixItPanel) if found else None
-
     def answer_value(self) -> Any:
         """The answer as it stands (None: none given), in the question's own terms."""
         if self.fixit is not None:
@@ -95,13 +84,6 @@ class ExamQuestionView(Vertical):
         if choices is None or not choices.chosen:
             return None
         return recorded_answer(self.question, {self.order[row] for row in choices.chosen})
-
-    def focus_answer(self) -> None:
-        """Put the keyboard on the answer widget without scrolling the prompt away."""
-        if self.fixit is not None:
-            self.fixit.editor.focus(scroll_visible=False)
-        elif self.choices is not None:
-            self.choices.focus(scroll_visible=False)
 
 
 class ReviewItem(Vertical):

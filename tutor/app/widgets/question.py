@@ -31,7 +31,32 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-class QuestionView(Vertical):
+class AnswerArea(Vertical):
+    """A question's way of answering: an option or line list (``#choices``) or a fix-it
+    editor (``#fixit``); practice and exam views both build on it."""
+
+    @property
+    def choices(self) -> Choices | None:
+        """The option or line list, unless this is a fix-it question."""
+        found = self.query("#choices")
+        return found.first(Choices) if found else None
+
+    @property
+    def fixit(self) -> FixItPanel | None:
+        """The editor (and checklist) of a fix-it question."""
+        found = self.query("#fixit")
+        return found.first(FixItPanel) if found else None
+
+    def focus_answer(self) -> None:
+        """Put the keyboard on the answer widget."""
+        # Without scrolling: a tall answer widget would otherwise push the prompt out of view.
+        if self.fixit is not None:
+            self.fixit.editor.focus(scroll_visible=False)
+        elif self.choices is not None:
+            self.choices.focus(scroll_visible=False)
+
+
+class QuestionView(AnswerArea):
     """A question with its answer widget; ``show_feedback`` adds the verdict and explanation."""
 
     def __init__(self, question: Question, *, number: int, total: int, topic_title: str,
@@ -68,30 +93,10 @@ class QuestionView(Vertical):
     def on_mount(self) -> None:
         self.query_one("#feedback").display = False
 
-    @property
-    def choices(self) -> Choices | None:
-        """The option or line list, unless this is a fix-it question."""
-        found = self.query("#choices")
-        return found.first(Choices) if found else None
-
-    @property
-    def fixit(self) -> FixItPanel | None:
-        """The editor and checklist of a fix-it question."""
-        found = self.query("#fixit")
-        return found.first(FixItPanel) if found else None
-
     def chosen_options(self) -> frozenset[int]:
         """The chosen choices as the question's own indexes, whatever order they are shown in."""
         choices = self.choices
         return frozenset(self.order[row] for row in choices.chosen) if choices else frozenset()
-
-    def focus_answer(self) -> None:
-        """Put the keyboard on the answer widget."""
-        # Without scrolling: a tall answer widget would otherwise push the prompt out of view.
-        if self.fixit is not None:
-            self.fixit.editor.focus(scroll_visible=False)
-        elif self.choices is not None:
-            self.choices.focus(scroll_visible=False)
 
     async def show_feedback(self, correct: bool, *, last: bool, gave_up: bool = False,
                             result: GoalResult | None = None) -> None:
