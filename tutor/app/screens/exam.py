@@ -22,6 +22,7 @@ from tutor.app.screens.dialogs import ChoiceDialog
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.exam_question import ExamQuestionView
 from tutor.app.widgets.keybar import KeyBar
+from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys
 from tutor.content.answers import CHOICE_TYPES
 from tutor.errors import TutorError
 from tutor.exam.session import ExamSession
@@ -43,14 +44,11 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
-class ExamScreen(Screen[None]):
+class ExamScreen(ChoiceKeys, Screen[None]):
     """One attempt in progress."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick(1)", "Choose", key_display="1-9"),
-        *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
-        Binding("t", "pick_bool(1)", "True", show=False),
-        Binding("f", "pick_bool(2)", "False", show=False),
+        *CHOICE_BINDINGS,
         Binding("f4", "next", "Next"),
         Binding("enter", "next", "Next", show=False),
         Binding("right", "next", "Next", show=False),
@@ -173,14 +171,6 @@ class ExamScreen(Screen[None]):
         if action == "previous":
             return self.position > 0
         return True
-
-    def action_pick(self, number: int) -> None:
-        choices = self.view.choices
-        if choices is not None:
-            choices.pick(number - 1)
-
-    def action_pick_bool(self, number: int) -> None:
-        self.action_pick(number)
 
     @on(Choices.Changed)
     def _chosen(self) -> None:

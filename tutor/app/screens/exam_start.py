@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from tutor.app.widgets.keybar import KeyBar
+from tutor.content.model import QUESTION_TYPES
 from tutor.errors import TutorError
 from tutor.exam.spec import ExamSpec
 
@@ -25,7 +26,8 @@ def describe_spec(spec: ExamSpec, topic_count: int) -> str:
         size = f"{spec.questions} questions"
     else:
         size = f"{spec.per_topic} questions from each of {topic_count} topics"
-    kinds = "all question types" if len(spec.types) == 5 else ", ".join(spec.types)
+    kinds = ("all question types" if set(spec.types) == set(QUESTION_TYPES)
+             else ", ".join(spec.types))
     limit = (f"{spec.time_limit_minutes:g} minutes" if spec.time_limit_minutes
              else "no time limit")
     attempts = (f"{spec.attempts} attempt{'s' if spec.attempts != 1 else ''} each"

@@ -16,7 +16,7 @@ from textual.widgets import Button, Header, Markdown, Static
 
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.question import QuestionView, shorten
+from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys, QuestionView, shorten
 from tutor.content.answers import CHOICE_TYPES, is_correct, option_order, recorded_answer
 from tutor.content.goals import GoalResult
 from tutor.content.model import Question
@@ -45,18 +45,14 @@ def first_line(markdown: str, width: int = 64) -> str:
                    width)
 
 
-class PracticeScreen(Screen[None]):
+class PracticeScreen(ChoiceKeys, Screen[None]):
     """A practice quiz on one topic (or all of them); every answer is saved as it is given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave quiz"),
         Binding("enter", "submit", "Submit"),
         Binding("enter", "next", "Next"),
-        # One key bar entry stands for all nine digits.
-        Binding("1", "pick(1)", "Choose", key_display="1-9"),
-        *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
-        Binding("t", "pick_bool(1)", "True"),
-        Binding("f", "pick_bool(2)", "False"),
+        *CHOICE_BINDINGS,
         # A focused TextArea swallows letters and Enter, so fix-it keys use ctrl.
         Binding("ctrl+s", "check_fix", "Check my fix"),
         Binding("ctrl+g", "give_up", "Show solution"),
@@ -159,14 +155,6 @@ class PracticeScreen(Screen[None]):
         if action == "again":
             return self.phase == "summary" and bool(self.missed())
         return True
-
-    def action_pick(self, number: int) -> None:
-        choices = self.view.choices
-        if choices is not None:
-            choices.pick(number - 1)
-
-    def action_pick_bool(self, number: int) -> None:
-        self.action_pick(number)
 
     async def action_submit(self) -> None:
         question, choices = self.current, self.view.choices

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Markdown, Static
@@ -54,6 +55,34 @@ class AnswerArea(Vertical):
             self.fixit.editor.focus(scroll_visible=False)
         elif self.choices is not None:
             self.choices.focus(scroll_visible=False)
+
+
+# Digits choose an option (and toggle one where several are right); t and f answer
+# True/False. One key-bar entry stands for all nine digits.
+CHOICE_BINDINGS: list[BindingType] = [
+    Binding("1", "pick(1)", "Choose", key_display="1-9"),
+    *(Binding(str(digit), f"pick({digit})", show=False) for digit in range(2, 10)),
+    Binding("t", "pick_bool(1)", "True"),
+    Binding("f", "pick_bool(2)", "False"),
+]
+
+
+class ChoiceKeys:
+    """The actions behind CHOICE_BINDINGS, for a screen whose ``view`` shows a question;
+    the screen's check_action says when they apply."""
+
+    @property
+    def view(self) -> AnswerArea:
+        """The question on screen."""
+        raise NotImplementedError
+
+    def action_pick(self, number: int) -> None:
+        choices = self.view.choices
+        if choices is not None:
+            choices.pick(number - 1)
+
+    def action_pick_bool(self, number: int) -> None:
+        self.action_pick(number)
 
 
 class QuestionView(AnswerArea):
