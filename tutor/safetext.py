@@ -1,0 +1,59 @@
+"""Untrusted text made safe to show: control characters become visible and harmless.
+
+Rich and Textual pass escape sequences through to the terminal, so a Dockerfile line, a
+file name, a course pack or a learner's name holding ``ESC ] 52`` would write the user's
+clipboard, and ``ESC [ 2J`` would clear the screen. Every display path puts such text
+through :func:`visible` first.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F), which some
+# terminals act on as 8-bit escape sequences. A carriage return before a newline is an
+# ordinary line ending and is left alone; anywhere else it can overwrite what was shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# One visible character each, so columns still line up (the editor maps the cursor by
+# column): the Unicode "control pictures" for C0 and DEL, a replacement glyph for C1.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+_C1_PICTURE = "\ufffd"
+
+
+def _picture(match: re.Match[str]) -> str:
+    return _PICTURES.get(ord(match.group()), _C1_PICTURE)
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character except tab and newline shown as one glyph.
+
+    ESC becomes ``␛``, BEL ``␇``, a lone CR ``␍``, DEL ``␡`` and a C1 control ``�``; the
+    result has the same length, so line and column positions are unchanged.
+    """
+    if _CONTROL.search(text) is None:  # the common case costs one scan and no copy
+        return text
+    return _CONTROL.sub(_picture, text)
+
+
+def has_controls(text: str) -> bool:
+    """True when :func:`visible` would change ``text``."""
+    return _CONTROL.search(text) is not None
+
+
+def first_control(text: str) -> tuple[int, str] | None:
+    """The offset of the first control character and its name (``U+001B (ESC)``), if any."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return None
+    return match.start(), describe(match.group())
+
+
+_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR",
+          0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI", 0x9D: "OSC", 0x90: "DCS"}
+
+
+def describe(char: str) -> str:
+    """``U+001B (ESC)`` for a control character, as a learner would look it up."""
+    code = ord(char)
+    name = _NAMES.get(code)
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
