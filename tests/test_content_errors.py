@@ -176,6 +176,19 @@ CASES: list[tuple[str, Mutation, str, int, tuple[str, ...]]] = [
      ("every course pack needs one",)),
     ("bad format version", sub("lessons/course.yaml", "format_version: 1", "format_version: 2"),
      "lessons/course.yaml", 1, ("format_version' is '2': it must be 1",)),
+    # Control characters would reach learners' terminals (issue 13): raw, or by YAML escape.
+    ("escape in a lesson title", sub(LESSON, "title: Users in images",
+                                     "title: Users\x1b]52;c;cHduZWQ=\x07 in images"),
+     LESSON, 3, ("control character U+001B (ESC) at column 13",)),
+    ("escape in a lesson body", sub(LESSON, "An image without USER", "An image\x1b[2J without"),
+     LESSON, 14, ("control character U+001B (ESC)", "delete it")),
+    ("escape in a quiz option", sub(QUIZ, "      - text: nobody", "      - text: no\x9bbody"),
+     QUIZ, 9, ("control character U+009B (CSI)",)),
+    ("yaml escape in a quiz option", sub(QUIZ, "      - text: nobody",
+                                         '      - text: "no\\e]52;c;eA==\\abody"'),
+     QUIZ, 9, ("control character U+001B (ESC) (from a YAML escape)",)),
+    ("escape in an exercise file", sub(STARTER, "FROM", "FROM\x1b[2J"), STARTER, 1,
+     ("control character U+001B (ESC)",)),
 ]
 
 

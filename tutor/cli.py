@@ -291,7 +291,7 @@ def _rules(fmt: str, out: TextIO) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from tutor.report.text import make_console
+    from tutor.report.console import make_console
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("id", "name", "topic", "severity", "lesson"):
@@ -314,7 +314,7 @@ def _explain(rule_id: str, out: TextIO) -> int:
     from rich.text import Text
 
     from tutor.analysis.rules import rule_for
-    from tutor.report.text import make_console
+    from tutor.report.console import make_console
 
     rule = rule_for(rule_id)
     if rule is None:

@@ -13,7 +13,7 @@ import re
 # C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F), which some
 # terminals act on as 8-bit escape sequences. A carriage return before a newline is an
 # ordinary line ending and is left alone; anywhere else it can overwrite what was shown.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # One visible character each, so columns still line up (the editor maps the cursor by
 # column): the Unicode "control pictures" for C0 and DEL, a replacement glyph for C1.
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
@@ -30,19 +30,19 @@ def visible(text: str) -> str:
     ESC becomes ``␛``, BEL ``␇``, a lone CR ``␍``, DEL ``␡`` and a C1 control ``�``; the
     result has the same length, so line and column positions are unchanged.
     """
-    if _CONTROL.search(text) is None:  # the common case costs one scan and no copy
+    if CONTROL.search(text) is None:  # the common case costs one scan and no copy
         return text
-    return _CONTROL.sub(_picture, text)
+    return CONTROL.sub(_picture, text)
 
 
 def has_controls(text: str) -> bool:
     """True when :func:`visible` would change ``text``."""
-    return _CONTROL.search(text) is not None
+    return CONTROL.search(text) is not None
 
 
 def first_control(text: str) -> tuple[int, str] | None:
     """The offset of the first control character and its name (``U+001B (ESC)``), if any."""
-    match = _CONTROL.search(text)
+    match = CONTROL.search(text)
     if match is None:
         return None
     return match.start(), describe(match.group())
@@ -57,3 +57,18 @@ def describe(char: str) -> str:
     code = ord(char)
     name = _NAMES.get(code)
     return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+_JSON_RAW = re.compile(r"[\x7f-\x9f]")
+
+
+def json_dumps(data: object, *, indent: int | None = 2) -> str:
+    """JSON for people and tools: non-ASCII kept readable, DEL and C1 controls escaped.
+
+    ``json.dumps`` escapes C0 controls always, but with ``ensure_ascii=False`` it writes
+    DEL and U+0080-U+009F raw, and a terminal showing the report may act on them.
+    """
+    import json
+
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

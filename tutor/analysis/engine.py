@@ -80,7 +80,7 @@ def analyze_compose(
     model = parse_compose(text)
     ctx = ComposeContext(model, config.trusted_nonroot)
     syntax = RULES["HT001"]
-    problems = [syntax.finding(p.line, p.message, p.end_line, severity=p.severity)
+    problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix, severity=p.severity)
                 for p in (*extra_problems, *model.problems)]
     rules = [syntax, *(r for r in RULES.values() if isinstance(r, ComposeRule))]
     # YAML problems go through the same ignore, pragma and severity handling as any rule.

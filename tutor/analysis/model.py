@@ -143,6 +143,8 @@ class ParseProblem:
     end_line: int
     message: str
     severity: Severity = Severity.ERROR
+    # What to do, when the rule's general advice does not fit this problem.
+    fix: str | None = None
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ from tutor.analysis.model import (
     Stage,
 )
 from tutor.analysis.variables import parse_assignments, substitute
+from tutor.safetext import first_control, visible
 
 # dockerfile-parse logs to the root logger on odd input; the analyzer reports problems itself.
 logging.getLogger("dockerfile_parse").setLevel(logging.CRITICAL)
@@ -43,9 +44,22 @@ _PLATFORM_ARGS = {
 }
 
 
+def split_lines(text: str) -> list[str]:
+    """The file's lines as Docker reads them: split at LF only, a CR before it dropped.
+
+    ``str.splitlines`` also splits at form feeds, vertical tabs, U+001C-U+001E, U+0085 and
+    U+2028, which Docker does not (BuildKit's parser scans with ``bufio.ScanLines``), and
+    dockerfile-parse reads the text by LF too; splitting there would shift every later line.
+    """
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def parse(text: str) -> Dockerfile:
     """Parse Dockerfile text; problems become ``ParseProblem`` entries, never exceptions."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     directives, escape = _directives(lines)
     tokenizer_input = _join_blank_continuations(lines, escape, text)
     entries = DockerfileParser(fileobj=io.StringIO(tokenizer_input)).structure
@@ -85,10 +99,33 @@ def parse(text: str) -> Dockerfile:
     if not raw_instructions:
         problems.append(ParseProblem(1, 1, "the file has no instructions: a Dockerfile must "
                                      "start with FROM (after optional ARG lines)"))
+    problems.extend(_control_characters(lines))
     instructions, stages, global_args = _build_stages(raw_instructions, escape, problems)
     return Dockerfile(text=text, instructions=instructions, comments=comments,
                       directives=directives, global_args=global_args, stages=stages,
                       problems=sorted(problems, key=lambda p: p.line))
+
+
+def _control_characters(lines: list[str]) -> list[ParseProblem]:
+    """A warning on each line holding a control character, which editors and terminals hide.
+
+    The editor and the reports show such a character as a visible glyph (ESC as ␛), never
+    raw, so this warning is what tells the learner which bytes of their file those are.
+    """
+    found: list[ParseProblem] = []
+    for number, line in enumerate(lines, 1):
+        hit = first_control(line)
+        if hit is not None:
+            column, name = hit
+            found.append(ParseProblem(
+                number, number,
+                f"this line holds the control character {name} at column {column + 1}, which "
+                f"most editors and terminals hide or act on; it is shown here as "
+                f"{visible(line[column])}",
+                Severity.WARNING,
+                fix="Delete the character unless the command needs it; if it does, write it "
+                    "as an escape the command decodes, such as printf '\\033'."))
+    return found
 
 
 def _join_blank_continuations(lines: list[str], escape: str, text: str) -> str:

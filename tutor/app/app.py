@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tutor.app import Launch
+from tutor.app import Launch, terminal_guard
 from tutor.errors import TutorError
+from tutor.safetext import visible
 
 if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neither
     from tutor.content.model import Course
@@ -50,6 +52,7 @@ class TutorApp(App[int]):
 
     def __init__(self, options: Launch) -> None:
         super().__init__()
+        terminal_guard.install()
         self.options = options
         self.today = options.today or dt.date.today()
         self._course: Course | None = options.course
@@ -253,6 +256,15 @@ class TutorApp(App[int]):
                         timeout=10)
 
     # Messages to the learner --------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification shows its text with control characters as glyphs.
+
+        Messages carry file names, error text and course content, which others wrote.
+        """
+        super().notify(visible(message), title=visible(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def show_error(self, message: str) -> None:
         """Show a problem the learner can act on, literally, and keep running."""

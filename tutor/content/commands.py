@@ -48,15 +48,16 @@ def _write_json(course: Course, errors: list[ContentError], out: TextIO) -> None
 def _write_text(course: Course, errors: list[ContentError], out: TextIO) -> None:
     from rich.text import Text
 
-    from tutor.report.text import make_console
+    from tutor.report.console import make_console
+    from tutor.safetext import visible
 
     console = make_console(out)
     for error in errors:
         line = Text()
-        line.append(f"{error.file}:{error.line}", style="bold")
-        line.append(f": {error.message}")
+        line.append(f"{visible(error.file)}:{error.line}", style="bold")
+        line.append(f": {visible(error.message)}")
         console.print(line, soft_wrap=True)
-    summary = (f"{course.title or 'course'}: {_count(len(course.lessons), 'lesson')}, "
+    summary = (f"{visible(course.title or 'course')}: {_count(len(course.lessons), 'lesson')}, "
                f"{_count(len(course.exercises), 'exercise')}, "
                f"{_count(len(course.questions), 'question')}")
     if errors:

@@ -30,6 +30,7 @@ from tutor.content.model import (
 )
 from tutor.content.schema import COURSE, EXERCISE, LESSON, QUESTION, QUIZ, validate
 from tutor.errors import TutorError
+from tutor.safetext import first_control, has_controls, visible
 from tutor.yamllines import YamlList, YamlMap, error_line
 from tutor.yamllines import load as load_yaml
 
@@ -99,19 +100,37 @@ class _Loader:
                                f"{MAX_FILE_BYTES}: split it or remove it")
             return None
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[:exc.start].count(b"\n") + 1
             self.error(rel, line, "is not UTF-8 text: save it as UTF-8 (course files and "
                                   "exercise files are text)")
             return None
+        return self.without_controls(text, rel)
+
+    def without_controls(self, text: str, rel: str) -> str:
+        """``text`` with control characters shown as glyphs, each line holding one an error.
+
+        Course text reaches learners' terminals; an escape sequence in a lesson or an option
+        could set their clipboard or clear their screen (issue 13).
+        """
+        if not has_controls(text):
+            return text
+        for number, line in enumerate(text.split("\n"), 1):
+            hit = first_control(line.removesuffix("\r"))
+            if hit is not None:
+                column, name = hit
+                self.error(rel, number, f"holds the control character {name} at column "
+                                        f"{column + 1}, which a terminal would act on: "
+                                        f"delete it (course text is plain text)")
+        return visible(text)
 
     def yaml(self, text: str | None, rel: str, offset: int = 0) -> Any:
         """Parsed YAML, or ``_INVALID`` (with an error) when the text is missing or malformed."""
         if text is None:
             return _INVALID
         try:
-            return load_yaml(text)
+            return self.escaped_controls(load_yaml(text), rel, offset)
         except yaml.YAMLError as exc:
             line, reason = error_line(exc)
             self.error(rel, line + offset, f"not valid YAML: {reason}: fix the syntax "
@@ -119,6 +138,37 @@ class _Loader:
         except RecursionError:
             self.error(rel, 1, "not valid YAML: nested too deeply: flatten it")
         return _INVALID
+
+    def escaped_controls(self, data: Any, rel: str, offset: int) -> Any:
+        """``data`` with control characters in its strings shown as glyphs, each an error.
+
+        YAML's double-quoted escapes (``"\\e"``, ``"\\x1b"``) make control characters from
+        plain text, so the file passing :meth:`without_controls` is not enough.
+        """
+        seen: set[int] = set()  # an alias shares its node: walk each container once
+
+        def clean(value: Any, line: int) -> Any:
+            if isinstance(value, str):
+                hit = first_control(value)
+                if hit is None:
+                    return value
+                self.error(rel, line + offset, f"a value holds the control character "
+                                               f"{hit[1]} (from a YAML escape), which a "
+                                               f"terminal would act on: remove it")
+                return visible(value)
+            if id(value) in seen:
+                return value
+            if isinstance(value, YamlMap):
+                seen.add(id(value))
+                for key in list(value):
+                    value[key] = clean(value[key], value.line_of(key))
+            elif isinstance(value, YamlList):
+                seen.add(id(value))
+                for index, item in enumerate(value):
+                    value[index] = clean(item, value.line_of(index))
+            return value
+
+        return clean(data, 1)
 
     def load(self) -> Course:
         course = Course(root=str(self.root))

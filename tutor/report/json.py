@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -11,13 +10,14 @@ from tutor.analysis.files import FileReport
 from tutor.analysis.findings import Finding
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.rules import RULES
+from tutor.safetext import json_dumps
 
 FORMAT_VERSION = 1
 
 
 def write(reports: Sequence[FileReport], out: TextIO) -> None:
     """Write the reports as one JSON document."""
-    json.dump(to_dict(reports), out, indent=2, ensure_ascii=False)
+    out.write(json_dumps(to_dict(reports)))
     out.write("\n")
 
 

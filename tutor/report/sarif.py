@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -12,6 +11,7 @@ from tutor.analysis.files import FileReport
 from tutor.analysis.model import Severity
 from tutor.analysis.rules import RULES
 from tutor.analysis.rules.base import Rule
+from tutor.safetext import json_dumps
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -19,7 +19,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 def write(reports: Sequence[FileReport], out: TextIO) -> None:
     """Write one SARIF log with one run."""
-    json.dump(to_dict(reports), out, indent=2, ensure_ascii=False)
+    out.write(json_dumps(to_dict(reports)))
     out.write("\n")
 
 

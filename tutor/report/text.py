@@ -6,20 +6,15 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from tutor.analysis.files import FileReport
 from tutor.analysis.model import Severity
+from tutor.report.console import make_console
 
 _ICONS = {Severity.ERROR: ("✖", "x"), Severity.WARNING: ("▲", "!"), Severity.INFO: ("●", "i")}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def make_console(out: TextIO) -> Console:
-    """A console that honours NO_COLOR and never interprets markup or emoji in our text."""
-    return Console(file=out, markup=False, emoji=False, highlight=False, soft_wrap=False)
 
 
 def write(reports: Sequence[FileReport], out: TextIO) -> None:

@@ -48,4 +48,4 @@ class SyntaxProblem(Rule):
         """One finding per parse problem, at the line where parsing went wrong."""
         for problem in ctx.dockerfile.problems:
             yield self.finding(problem.line, problem.message, problem.end_line,
-                               severity=problem.severity)
+                               fix=problem.fix, severity=problem.severity)

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.analysis.fixes import Fix
+from tutor.safetext import visible
 
 # Arrow keys move between a dialog's buttons, as in most terminal dialogs.
 _BUTTON_KEYS: list[BindingType] = [
@@ -32,8 +33,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     def __init__(self, title: str, message: str, choices: list[tuple[str, str]],
                  default: str | None = None) -> None:
         super().__init__(classes="dialog")
-        self.title_text = title
-        self.message = message
+        # Titles and messages carry file names; shown with control characters as glyphs.
+        self.title_text = visible(title)
+        self.message = visible(message)
         # (answer id, button label); the first is focused unless ``default`` names another.
         self.choices = choices
         self.default = default or choices[0][0]
@@ -140,7 +142,7 @@ class FixDialog(ModalScreen[bool]):
     def __init__(self, fix: Fix, file_name: str) -> None:
         super().__init__(classes="dialog")
         self.fix = fix
-        self.file_name = file_name
+        self.file_name = visible(file_name)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box wide"):

@@ -32,6 +32,7 @@ from tutor.app.widgets.findings import FindingsList, explanation_text, profile_t
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
 from tutor.errors import TutorError
+from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -97,7 +98,8 @@ class WorkbenchScreen(Screen[None]):
         name = workspace.exercise.title if workspace.exercise else (
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
-        self.sub_title = name if workspace.exercise else display_path(workspace.root / name)
+        self.sub_title = visible(name if workspace.exercise
+                                 else display_path(workspace.root / name))
 
     @classmethod
     def for_path(cls, path: Path) -> WorkbenchScreen:
@@ -397,7 +399,7 @@ class WorkbenchScreen(Screen[None]):
         unsaved = set(self.unsaved_names())
         for i, name in enumerate(self.names if len(self.names) > 1 else ()):
             tab = self.query_one(f"#tab-{i}", Tab)
-            label = f"● {name}" if name in unsaved else name
+            label = visible(f"● {name}" if name in unsaved else name)
             if tab.label_text != label:
                 tab.label = Content(label)
         marker = " (unsaved)" if unsaved else ""

@@ -20,9 +20,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
+
+from tutor.safetext import CONTROL, visible
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -168,6 +171,23 @@ class CodeEditor(TextArea):
         self.highlighting = True
         self._build_highlight_map()
         self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: control characters as glyphs (ESC as ␛), marked in reverse.
+
+        The document keeps the real characters, so saving writes the file's bytes back;
+        only the drawing changes, and HT001 names the line and the character.
+        """
+        line = super().get_line(line_index)
+        plain = line.plain
+        if CONTROL.search(plain) is None:
+            return line
+        shown = Text(visible(plain), end="", no_wrap=True)
+        for span in line.spans:
+            shown.spans.append(span)
+        for match in CONTROL.finditer(plain):
+            shown.stylize("reverse", match.start(), match.end())
+        return shown
 
     def _build_highlight_map(self) -> None:
         """Fill TextArea's highlight map from Pygments instead of tree-sitter."""

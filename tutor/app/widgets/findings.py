@@ -18,6 +18,7 @@ from tutor.analysis.model import Severity
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.rules import RULES
 from tutor.app.workspace import Located, WorkResult
+from tutor.safetext import visible
 
 # Severity is an icon and a word; colour only repeats it.
 # The same icons as the text report.
@@ -44,7 +45,7 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
         text.append(f"✓ Runs as {profile.user}", style="bold green")
     else:
         text.append("? User unknown", style="bold yellow")
-    text.append(f": {profile.reason}")
+    text.append(f": {visible(profile.reason)}")
     # The final stage's base first: it is what ships, and the pane is only a few lines tall.
     stages = sorted(profile.stages, key=lambda stage: profile.final_stage is not stage)
     bases = []
@@ -55,7 +56,7 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
         bases.append(f"{name}{label}{final}")
     if bases:
         text.append("\nBase images: ", style="bold")
-        text.append(", ".join(bases))
+        text.append(visible(", ".join(bases)))
     return text
 
 
@@ -74,8 +75,8 @@ def finding_prompt(item: Located, show_file: bool) -> Text:
     text.append(f"{icon} {word:<7} ", style=style)
     text.append(f"{finding.rule} ", style="bold")
     where = f"{item.file}:{finding.line}" if show_file else f"L{finding.line}"
-    text.append(f"{where} ", style="dim")
-    text.append(first_sentence(finding.message))
+    text.append(f"{visible(where)} ", style="dim")
+    text.append(visible(first_sentence(finding.message)))
     return text
 
 
@@ -131,11 +132,11 @@ def _append_prose(text: Text, prose: str) -> None:
     file) is still shown literally, since Text never parses markup.
     """
     if prose.count("`") % 2:  # an unpaired backtick (quoted from a file): show as it is
-        text.append(prose)
+        text.append(visible(prose))
         return
     for index, part in enumerate(prose.split("`")):
         if part:
-            text.append(part, style="bold" if index % 2 else "")
+            text.append(visible(part), style="bold" if index % 2 else "")
 
 
 def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
@@ -151,7 +152,7 @@ def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
     text.append(f"{finding.rule}", style="bold")
     if rule is not None:
         text.append(f" {rule.name}", style="bold")
-    text.append(f"  {item.file} line {finding.line}\n", style="dim")
+    text.append(f"  {visible(item.file)} line {finding.line}\n", style="dim")
     _append_prose(text, finding.message + "\n")
     if rule is not None:
         why = " ".join(rule.doc().why.split())
