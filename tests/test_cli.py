@@ -159,6 +159,8 @@ def test_binary_file(workdir: Path, capsys) -> None:
     (workdir / "Dockerfile").write_bytes(bytes(range(256)) * 4)
     code, out, err = run(capsys, "check", "Dockerfile")
     assert code == 2 and "binary file" in out
+    assert err == ("hardening-tutor: error: Dockerfile: binary file, not a Dockerfile or "
+                   "compose file\n")
 
 
 def test_non_utf8_file_is_analysed_with_a_warning(workdir: Path, capsys) -> None:

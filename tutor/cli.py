@@ -266,10 +266,10 @@ def _check(args: argparse.Namespace) -> int:
     report.write(reports, sys.stdout)
     sys.stdout.flush()
     if any(r.error for r in reports):
-        if args.format != "text":
-            for r in reports:
-                if r.error:
-                    print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
+        # Diagnostics go to stderr in every format; the text report also names them in place.
+        for r in reports:
+            if r.error:
+                print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
         return EXIT_USAGE
     failing = threshold is not None and any(
         f.severity.rank >= threshold.rank for r in reports for f in r.findings)
