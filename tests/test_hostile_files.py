@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -44,6 +45,66 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# --- devices and FIFOs --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_at_once(workdir: Path, device: str) -> None:
+    """check /dev/zero ends with exit 2 and says it is a device, instead of reading forever."""
+    if not Path(device).exists():
+        pytest.skip(f"{device} is not here")
+    result = cli(workdir, "check", device)
+    assert result.returncode == 2
+    assert result.stderr == (f"hardening-tutor: error: {device}: is a device, not a regular "
+                             f"file; give a Dockerfile, a compose file or a directory\n")
+
+
+@needs_fifo
+def test_a_fifo_on_the_command_line_is_refused(workdir: Path) -> None:
+    """A named pipe given as the Dockerfile is refused, not opened (which would block)."""
+    os.mkfifo(workdir / "Dockerfile")
+    result = cli(workdir, "check", "Dockerfile")
+    assert result.returncode == 2
+    assert "Dockerfile: is a named pipe (FIFO), not a regular file" in result.stderr
+
+
+@needs_fifo
+def test_a_fifo_in_a_scanned_directory_is_skipped(workdir: Path) -> None:
+    """A FIFO named Dockerfile and a link to /dev/zero are passed over; real files are read."""
+    os.mkfifo(workdir / "Dockerfile")
+    os.mkfifo(workdir / "compose.yaml")
+    (workdir / "api").mkdir()
+    (workdir / "api" / "Dockerfile").write_text(ROOT_FILE)
+    if Path("/dev/zero").exists():
+        (workdir / "zero.Dockerfile").symlink_to("/dev/zero")
+    result = cli(workdir, "check", "--format", "json", ".")
+    paths = [f["path"] for f in json.loads(result.stdout)["files"]]
+    assert paths == ["api/Dockerfile"]
+    assert result.returncode == 1 and result.stderr == ""
+
+
+@needs_fifo
+def test_a_compose_service_that_builds_a_fifo(workdir: Path, capsys) -> None:
+    """A service whose Dockerfile is a FIFO is a warning on its build line, not a hang."""
+    (workdir / "web").mkdir()
+    os.mkfifo(workdir / "web" / "Dockerfile")
+    (workdir / "compose.yaml").write_text("services:\n  web:\n    build: ./web\n")
+    code, out, _ = run(capsys, "check", "--format", "json", "compose.yaml")
+    (entry,) = json.loads(out)["files"]
+    (finding,) = [f for f in entry["findings"] if f["rule"] == "HT001"]
+    assert finding["line"] == 3 and finding["severity"] == "warning"
+    assert "which is not a regular file, so it was not analysed" in finding["message"]
+
+
+@needs_fifo
+def test_a_fifo_as_the_workbench_file_is_refused(workdir: Path) -> None:
+    """Opening a FIFO in the workbench is an error before the screen is taken, not a hang."""
+    os.mkfifo(workdir / "Dockerfile")
+    result = cli(workdir, "Dockerfile")
+    assert result.returncode == 2
+    assert "Dockerfile: is a named pipe (FIFO), not a regular file" in result.stderr
 
 
 # --- errors on stderr in text mode ----------------------------------------------------------

@@ -35,7 +35,8 @@ Commands:
 
 _CHECK_EPILOG = """\
 exit status: 0 when nothing is at or above the failure threshold, 1 when something
-is, 2 when a path or file cannot be used (missing, binary, unreadable, too large).
+is, 2 when a path or file cannot be used (missing, binary, unreadable, too large,
+not a regular file).
 
 configuration: .hardening-tutor.toml, or [tool.hardening-tutor] in pyproject.toml,
 found from the current directory upwards (stopping at the repository root):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ def discover(paths: list[Path]) -> list[Target]:
                                  f"compose.yaml, docker-compose.yml)")
             targets.extend(found)
         else:
+            _require_regular(path)
             kind = kind_of(path)
             targets.append(Target(path, kind, context=path.parent if kind == "dockerfile"
                                   else None))
@@ -99,16 +101,38 @@ def discover(paths: list[Path]) -> list[Target]:
     return list(unique.values())
 
 
+def _require_regular(path: Path) -> None:
+    """Refuse a device, FIFO or socket named on the command line: reading one never ends."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise InputError(f"{path}: is {what}, not a regular file; give a Dockerfile, a compose "
+                     f"file or a directory")
+
+
 def _scan_directory(root: Path) -> Iterator[Target]:
-    """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder."""
+    """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder.
+
+    Only regular files count: a FIFO named Dockerfile would block the read forever.
+    """
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         for name in sorted(names):
             path = Path(directory) / name
             if any(fnmatch.fnmatch(name, p) for p in DOCKERFILE_PATTERNS):
-                yield Target(path, "dockerfile", context=Path(directory))
+                kind = "dockerfile"
             elif _is_compose_name(name):
-                yield Target(path, "compose", context=Path(directory))
+                kind = "compose"
+            else:
+                continue
+            if path.is_file():
+                yield Target(path, kind, context=Path(directory))
 
 
 def analyze_targets(
@@ -213,9 +237,10 @@ def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[T
             builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target,
                                  service=f"{build.service} in {report.path}", user=user))
         elif "HT001" not in config.ignore:
+            what = "is not a regular file" if dockerfile.exists() else "does not exist"
             report.findings.append(syntax.finding(
                 build.line, f"service '{build.service}' builds from {build.dockerfile} in "
-                            f"{build.context}, which does not exist, so it was not analysed",
+                            f"{build.context}, which {what}, so it was not analysed",
                 severity=Severity.WARNING))
     report.findings.sort(key=lambda f: (f.line, -f.severity.rank, f.rule))
     return report, builds

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.errors import InputError
+from tutor.safeio import read_limited
 
 # Real Dockerfiles are kilobytes; the longest in our 558-file corpus is 512 lines.
 MAX_BYTES = 2 * 1024 * 1024
@@ -22,24 +23,7 @@ class SourceText:
 
 def read_source(path: Path) -> SourceText:
     """Read and decode ``path``; raise ``InputError`` with a one-line reason if unusable."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory")
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size / 1024 / 1024:.1f} MB is too large to be a Dockerfile "
-                         f"(the limit is {MAX_BYTES // 1024 // 1024} MB)")
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode(data, str(path))
+    return decode(read_limited(path, MAX_BYTES, "Dockerfile or compose file"), str(path))
 
 
 def decode(data: bytes, name: str = "input") -> SourceText:

@@ -25,7 +25,7 @@ from tutor.analysis.files import DOCKERFILE_PATTERNS, kind_of
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
-from tutor.analysis.source import decode, read_source
+from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
 from tutor.errors import InputError, TutorError
 
@@ -343,6 +343,6 @@ def _read_text(path: Path) -> tuple[str, Stamp | None]:
 
 def _peek(path: Path) -> str | None:
     try:
-        return decode(path.read_bytes(), str(path)).text
-    except (OSError, TutorError):
+        return read_source(path).text
+    except TutorError:
         return None
