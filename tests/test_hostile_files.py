@@ -107,6 +107,55 @@ def test_a_fifo_as_the_workbench_file_is_refused(workdir: Path) -> None:
     assert "Dockerfile: is a named pipe (FIFO), not a regular file" in result.stderr
 
 
+# --- UTF-16 and UTF-32 --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("codec", "label"), [
+    ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian"),
+    ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian")])
+def test_a_wide_dockerfile_with_a_bom_is_decoded(workdir: Path, capsys, codec: str,
+                                                   label: str) -> None:
+    """UTF-16/32 with a BOM is analysed (finding on the right line) with a UTF-8 warning."""
+    text = "# Windows editor\r\nFROM debian:13-slim\r\nRUN echo café\r\nUSER root\r\n"
+    (workdir / "Dockerfile").write_bytes("\ufeff".encode(codec) + text.encode(codec))
+    code, out, err = run(capsys, "check", "--format", "json", "Dockerfile")
+    (entry,) = json.loads(out)["files"]
+    assert entry["error"] is None and err == ""
+    found = {(f["rule"], f["line"]) for f in entry["findings"]}
+    assert ("HT101", 4) in found
+    (encoding,) = [f for f in entry["findings"] if f["rule"] == "HT001"]
+    assert encoding["line"] == 1 and encoding["severity"] == "warning"
+    assert label in encoding["message"] and "save it as UTF-8" in encoding["message"]
+    assert entry["profile"]["user"] == "root"
+
+
+def test_a_utf16_compose_file_is_decoded(workdir: Path, capsys) -> None:
+    """A UTF-16 compose file is analysed, with a note that it was decoded."""
+    text = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n"
+    (workdir / "compose.yaml").write_bytes(text.encode("utf-16"))
+    code, out, _ = run(capsys, "check", "--format", "json", "compose.yaml")
+    (entry,) = json.loads(out)["files"]
+    assert entry["error"] is None
+    lines = {f["line"] for f in entry["findings"] if f["rule"] != "HT001"}
+    assert 4 in lines
+    (note,) = [f for f in entry["findings"] if f["rule"] == "HT001"]
+    assert "UTF-16" in note["message"] and note["severity"] == "info"
+
+
+def test_a_bom_before_binary_is_still_binary(workdir: Path, capsys) -> None:
+    """A UTF-16 mark before control characters, or before broken UTF-16, is refused."""
+    (workdir / "a.Dockerfile").write_bytes(
+        b"\xff\xfe" + ("\x01\x02\x03\x04" * 64).encode("utf-16-le"))
+    (workdir / "b.Dockerfile").write_bytes(b"\xff\xfe" + b"\x00\xd8" + "FROM x\n".encode(
+        "utf-16-le"))  # a high surrogate with no low one after it
+    code, _, err = run(capsys, "check", "a.Dockerfile", "b.Dockerfile")
+    assert code == 2
+    assert err.splitlines() == [
+        "hardening-tutor: error: a.Dockerfile: binary file, not a Dockerfile or compose file",
+        "hardening-tutor: error: b.Dockerfile: starts with a UTF-16 byte-order mark but is not "
+        "UTF-16 text"]
+
+
 # --- errors on stderr in text mode ----------------------------------------------------------
 
 

@@ -192,7 +192,7 @@ def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
                         context=display_path(target.context) if target.context else None,
                         service=target.service)
     try:
-        source = read_source(target.path)
+        source = read_source(target.path, "dockerfile")
         problems = source.problems + _ignore_problems(context)
         analysis = analyze_dockerfile(source.text, config, target=stage, today=today,
                                       extra_problems=problems, context=context,
@@ -217,7 +217,7 @@ def _ignore_problems(context: BuildContext | None) -> tuple[ParseProblem, ...]:
 def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[Target]]:
     report = FileReport(display_path(target.path), "compose")
     try:
-        source = read_source(target.path)
+        source = read_source(target.path, "compose")
     except TutorError as exc:
         report.error = str(exc)
         return report, []
