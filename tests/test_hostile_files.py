@@ -99,6 +99,21 @@ def test_a_compose_service_that_builds_a_fifo(workdir: Path, capsys) -> None:
 
 
 @needs_fifo
+def test_a_fifo_in_the_build_context_is_no_secret_and_no_ignore_file(workdir: Path) -> None:
+    """A FIFO named id_rsa is not reported as a copied key, and a FIFO .dockerignore is absent."""
+    (workdir / "Dockerfile").write_text(
+        "FROM debian:13-slim@sha256:" + "a" * 64 + "\nCOPY . /app\nUSER 10001\n")
+    os.mkfifo(workdir / "id_rsa")
+    os.mkfifo(workdir / ".dockerignore")
+    (workdir / ".env").write_text("TOKEN=x\n")
+    result = cli(workdir, "check", "--format", "json", "Dockerfile")
+    (entry,) = json.loads(result.stdout)["files"]
+    messages = " ".join(f["message"] for f in entry["findings"])
+    assert ".env" in messages and "no .dockerignore" in messages
+    assert "id_rsa" not in messages
+
+
+@needs_fifo
 def test_a_fifo_as_the_workbench_file_is_refused(workdir: Path) -> None:
     """Opening a FIFO in the workbench is an error before the screen is taken, not a hang."""
     os.mkfifo(workdir / "Dockerfile")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.config import Config, find_config, load_config
-from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile
+from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile, is_special
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
 from tutor.analysis.files import DOCKERFILE_PATTERNS, kind_of
@@ -199,7 +199,8 @@ class Workspace:
         self.truncated = len(paths) > MAX_ENTRIES
         self.paths = tuple(paths[:MAX_ENTRIES])
         self.secret_files = tuple(SecretFile(p, kind) for p in self.paths
-                                  if (kind := secret_file_kind(p)) is not None)
+                                  if (kind := secret_file_kind(p)) is not None
+                                  and not is_special(self.root / p))
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""
