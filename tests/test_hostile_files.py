@@ -122,6 +122,20 @@ def test_a_fifo_as_the_workbench_file_is_refused(workdir: Path) -> None:
     assert "Dockerfile: is a named pipe (FIFO), not a regular file" in result.stderr
 
 
+@needs_fifo
+def test_a_config_file_that_is_not_a_file(workdir: Path) -> None:
+    """--config /dev/zero or a FIFO is a clear error with exit 2."""
+    (workdir / "Dockerfile").write_text(CLEAN_FILE)
+    os.mkfifo(workdir / "pipe.toml")
+    for config, what in (("pipe.toml", "a named pipe (FIFO)"), ("/dev/zero", "a device")):
+        if not Path(config).exists() and config.startswith("/"):
+            continue
+        result = cli(workdir, "check", "--config", config, "Dockerfile")
+        assert result.returncode == 2
+        assert result.stderr == (f"hardening-tutor: error: {config}: is {what}, not a regular "
+                                 f"file\n")
+
+
 # --- UTF-16 and UTF-32 --------------------------------------------------------------------
 
 
