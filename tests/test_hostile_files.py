@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -205,3 +206,85 @@ def test_text_mode_unknown_target_goes_to_stderr(workdir: Path, capsys) -> None:
     code, _, err = run(capsys, "check", "--target", "nope", "Dockerfile")
     assert code == 2
     assert err.startswith("hardening-tutor: error: ") and "nope" in err and "runtime" in err
+
+
+# --- folders that cannot be listed -----------------------------------------------------------
+
+
+def _deny_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make listing ``folder`` fail as it does for a chmod 000 folder (root ignores modes)."""
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.abspath(path) == str(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unlistable_folder_is_a_permission_error(workdir: Path, capsys,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder that cannot be listed is reported as such, not as holding no Dockerfile."""
+    (workdir / "src").mkdir()
+    (workdir / "src" / "Dockerfile").write_text(ROOT_FILE)
+    _deny_listing(monkeypatch, workdir / "src")
+    code, out, err = run(capsys, "check", "src")
+    assert code == 2 and out == ""
+    assert err == "hardening-tutor: error: src: cannot list this directory: permission denied\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root can list any folder")
+def test_a_chmod_000_folder_is_a_permission_error(workdir: Path, capsys) -> None:
+    """The real thing: a folder with mode 000."""
+    (workdir / "src").mkdir()
+    (workdir / "src" / "Dockerfile").write_text(ROOT_FILE)
+    (workdir / "src").chmod(0)
+    try:
+        code, _, err = run(capsys, "check", "src")
+    finally:
+        (workdir / "src").chmod(0o755)
+    assert code == 2 and "permission denied" in err and "no Dockerfile" not in err
+
+
+def test_an_unlistable_subfolder_is_a_warning(workdir: Path, capsys,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subfolder that cannot be listed gets a warning on stderr; the rest is analysed."""
+    (workdir / "Dockerfile").write_text(ROOT_FILE)
+    (workdir / "secret").mkdir()
+    (workdir / "secret" / "Dockerfile").write_text(ROOT_FILE)
+    _deny_listing(monkeypatch, workdir / "secret")
+    code, out, err = run(capsys, "check", ".")
+    assert code == 1
+    assert "HT101" in out and "secret/Dockerfile" not in out
+    assert err.startswith("hardening-tutor: warning: ") and "secret" in err
+    assert "permission denied" in err and "not analysed" in err
+
+
+def test_a_path_that_cannot_be_looked_at(workdir: Path, capsys,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A path whose folder denies access is a permission error, not a traceback."""
+    real = Path.stat
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "Dockerfile":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    code, out, err = run(capsys, "check", "locked/Dockerfile")
+    assert code == 2 and out == ""
+    assert err == "hardening-tutor: error: locked/Dockerfile: cannot read: permission denied\n"
+
+
+def test_the_workbench_reports_an_unlistable_folder(workdir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening an unlistable folder in the workbench says so, not 'no Dockerfile'."""
+    from tutor.app.workspace import Workspace
+    from tutor.errors import InputError
+
+    (workdir / "src").mkdir()
+    _deny_listing(monkeypatch, workdir / "src")
+    with pytest.raises(InputError, match="cannot list this folder: permission denied"):
+        Workspace.from_path(workdir / "src")

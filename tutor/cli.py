@@ -254,7 +254,8 @@ def _check(args: argparse.Namespace) -> int:
         config = load_config(None)
     else:
         config = load_config(args.config or find_config(Path.cwd()))
-    targets = discover(args.paths)
+    targets = discover(args.paths, warn=lambda message: print(
+        f"hardening-tutor: warning: {message}", file=sys.stderr))
     reports = analyze_targets(targets, config, stage=args.target)
     threshold = (parse_threshold(args.failure_threshold) if args.failure_threshold
                  else config.failure_threshold)

@@ -6,7 +6,7 @@ import datetime as dt
 import fnmatch
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,24 +74,24 @@ def kind_of(path: Path) -> str:
     return "dockerfile"
 
 
-def discover(paths: list[Path]) -> list[Target]:
+def discover(paths: list[Path], warn: Callable[[str], None] | None = None) -> list[Target]:
     """Expand arguments into targets; a missing path or an empty directory is an error.
 
     A Dockerfile's build context is its own directory unless a compose file says otherwise.
+    ``warn`` hears about subfolders that could not be listed; the rest is still scanned.
     """
     targets: list[Target] = []
     for path in paths:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
-        if path.is_dir():
-            found = list(_scan_directory(path))
+        mode = _mode(path)
+        if stat.S_ISDIR(mode):
+            found = list(_scan_directory(path, warn or (lambda message: None)))
             if not found:
                 raise InputError(f"{path}: no Dockerfile or compose file in this directory "
                                  f"(looked for Dockerfile, *.Dockerfile, Containerfile, "
                                  f"compose.yaml, docker-compose.yml)")
             targets.extend(found)
         else:
-            _require_regular(path)
+            _require_regular(path, mode)
             kind = kind_of(path)
             targets.append(Target(path, kind, context=path.parent if kind == "dockerfile"
                                   else None))
@@ -101,12 +101,24 @@ def discover(paths: list[Path]) -> list[Target]:
     return list(unique.values())
 
 
-def _require_regular(path: Path) -> None:
-    """Refuse a device, FIFO or socket named on the command line: reading one never ends."""
+def _mode(path: Path) -> int:
+    """The file type and mode of a command-line path, or an ``InputError`` saying why not."""
     try:
-        mode = path.stat().st_mode
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no such file or directory") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise InputError(f"{path}: cannot read: {_reason(exc)}") from None
+
+
+def _reason(error: OSError) -> str:
+    """What went wrong, in the words the other messages use."""
+    return "permission denied" if isinstance(error, PermissionError) else (
+        error.strerror or str(error))
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    """Refuse a device, FIFO or socket named on the command line: reading one never ends."""
     if stat.S_ISREG(mode):
         return
     what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
@@ -116,12 +128,20 @@ def _require_regular(path: Path) -> None:
                      f"file or a directory")
 
 
-def _scan_directory(root: Path) -> Iterator[Target]:
+def _scan_directory(root: Path, warn: Callable[[str], None]) -> Iterator[Target]:
     """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder.
 
     Only regular files count: a FIFO named Dockerfile would block the read forever.
     """
-    for directory, subdirs, names in os.walk(root):
+    top = os.fspath(root)
+
+    def unlisted(error: OSError) -> None:
+        if error.filename in (None, top):
+            raise InputError(f"{root}: cannot list this directory: {_reason(error)}")
+        warn(f"{display_path(Path(error.filename))}: cannot list this directory "
+             f"({_reason(error)}); the files in it were not analysed")
+
+    for directory, subdirs, names in os.walk(root, onerror=unlisted):
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         for name in sorted(names):
             path = Path(directory) / name

@@ -115,6 +115,7 @@ class Workspace:
         path = Path(os.path.abspath(path))
         if path.is_dir():
             root = path
+            _require_listable(root)
             dockerfile = _first_dockerfile(root)
             compose = next((n for n in COMPOSE_NAMES if (root / n).is_file()), None)
             if dockerfile is None and compose is None:
@@ -347,3 +348,14 @@ def _peek(path: Path) -> str | None:
         return read_source(path).text
     except TutorError:
         return None
+
+
+def _require_listable(root: Path) -> None:
+    """An unreadable folder is a permission problem, not a folder without a Dockerfile."""
+    try:
+        with os.scandir(root):
+            pass
+    except OSError as exc:
+        reason = ("permission denied" if isinstance(exc, PermissionError)
+                  else exc.strerror or str(exc))
+        raise InputError(f"{root}: cannot list this folder: {reason}") from None
