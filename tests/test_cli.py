@@ -159,6 +159,8 @@ def test_binary_file(workdir: Path, capsys) -> None:
     (workdir / "Dockerfile").write_bytes(bytes(range(256)) * 4)
     code, out, err = run(capsys, "check", "Dockerfile")
     assert code == 2 and "binary file" in out
+    assert err == ("hardening-tutor: error: Dockerfile: binary file, not a Dockerfile or "
+                   "compose file\n")
 
 
 def test_non_utf8_file_is_analysed_with_a_warning(workdir: Path, capsys) -> None:
@@ -194,7 +196,7 @@ def test_unterminated_heredoc_and_continuation(workdir: Path, capsys) -> None:
 
 
 def test_huge_file(workdir: Path, capsys) -> None:
-    """A 10 MB file is refused with its size in the message."""
+    """A 10 MB file is refused, with the limit in the message."""
     (workdir / "Dockerfile").write_bytes(b"FROM debian:13-slim\n" + b"RUN true\n" * 1_200_000)
     code, out, _ = run(capsys, "check", "Dockerfile")
     assert code == 2 and "too large" in out and "MB" in out
@@ -215,13 +217,17 @@ def test_unreadable_file_via_oserror(workdir: Path, capsys, monkeypatch) -> None
     """A read that fails (as for an unreadable file when running as root) is reported."""
     path = workdir / "Dockerfile"
     path.write_text(ROOT_FILE)
+    real_open = os.open
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    def deny(file, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(file).name == "Dockerfile":
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
-    code, out, _ = run(capsys, "check", "Dockerfile")
+    monkeypatch.setattr(os, "open", deny)
+    code, out, err = run(capsys, "check", "Dockerfile")
     assert code == 2 and "permission denied" in out
+    assert "hardening-tutor: error: Dockerfile: permission denied" in err
 
 
 def test_directory_finds_dockerfiles_and_compose(workdir: Path, capsys) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -55,7 +56,18 @@ def remove(file: str) -> Mutation:
     return mutate
 
 
+def fifo(file: str) -> Mutation:
+    """Put a named pipe where a course file would be (reading it would block forever)."""
+    def mutate(root: Path) -> None:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(root / file)
+    return mutate
+
+
 SECOND_LESSON = LESSON.replace("01-users", "02-more")
+PIPE = "lessons/exercises/tiny-user/starter/pipe"
+BIG = "lessons/exercises/tiny-user/starter/big.txt"
 
 # (name, mutation, file, line, words the message must contain)
 CASES: list[tuple[str, Mutation, str, int, tuple[str, ...]]] = [
@@ -135,6 +147,11 @@ CASES: list[tuple[str, Mutation, str, int, tuple[str, ...]]] = [
      "lessons/exercises/tiny-user/starter", 1, ("needs a starter/ folder",)),
     ("binary exercise file", write(STARTER, b"FROM debian\n\xff\xfe\n"), STARTER, 2,
      ("not UTF-8 text",)),
+    ("fifo exercise file", fifo(PIPE), PIPE, 1, ("is a named pipe (FIFO)", "regular files")),
+    ("fifo quiz bank", fifo("quizzes/pipe.yaml"), "quizzes/pipe.yaml", 1,
+     ("is a named pipe (FIFO)",)),
+    ("huge exercise file", write(BIG, b"x" * (1024 * 1024 + 1)), BIG, 1,
+     ("too large to be a course file (the limit is 1 MB)",)),
     ("spot answer outside", sub(QUIZ, "answer: 2\n", "answer: 9\n"), QUIZ, 43,
      ("answer line 9 is outside the Dockerfile, which has 3 lines",)),
     ("spot answer on a comment",

@@ -68,6 +68,19 @@ def test_unusable_paths_say_why(tmp_path: Path) -> None:
         Workspace.from_path(tmp_path / "Dockerfile")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_in_the_folder_is_no_secret_file(tmp_path: Path) -> None:
+    """A FIFO named id_rsa beside the Dockerfile is not reported as a key COPY . would send."""
+    text = "FROM debian:13-slim\nCOPY . /app\nUSER 10001\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    os.mkfifo(tmp_path / "id_rsa")
+    (tmp_path / ".env").write_text("TOKEN=x\n")
+    workspace = Workspace.from_path(tmp_path)
+    messages = " ".join(item.finding.message for item in workspace.analyze(
+        {"Dockerfile": text}, TODAY).findings)
+    assert ".env" in messages and "id_rsa" not in messages
+
+
 def test_new_file_name_opens_empty_and_is_created_on_save(tmp_path: Path) -> None:
     """Naming a Dockerfile that does not exist yet starts it empty; saving creates it."""
     workspace = Workspace.from_path(tmp_path / "Dockerfile")

@@ -35,7 +35,8 @@ Commands:
 
 _CHECK_EPILOG = """\
 exit status: 0 when nothing is at or above the failure threshold, 1 when something
-is, 2 when a path or file cannot be used (missing, binary, unreadable, too large).
+is, 2 when a path or file cannot be used (missing, binary, unreadable, too large,
+not a regular file).
 
 configuration: .hardening-tutor.toml, or [tool.hardening-tutor] in pyproject.toml,
 found from the current directory upwards (stopping at the repository root):
@@ -253,7 +254,8 @@ def _check(args: argparse.Namespace) -> int:
         config = load_config(None)
     else:
         config = load_config(args.config or find_config(Path.cwd()))
-    targets = discover(args.paths)
+    targets = discover(args.paths, warn=lambda message: print(
+        f"hardening-tutor: warning: {message}", file=sys.stderr))
     reports = analyze_targets(targets, config, stage=args.target)
     threshold = (parse_threshold(args.failure_threshold) if args.failure_threshold
                  else config.failure_threshold)
@@ -266,10 +268,10 @@ def _check(args: argparse.Namespace) -> int:
     report.write(reports, sys.stdout)
     sys.stdout.flush()
     if any(r.error for r in reports):
-        if args.format != "text":
-            for r in reports:
-                if r.error:
-                    print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
+        # Diagnostics go to stderr in every format; the text report also names them in place.
+        for r in reports:
+            if r.error:
+                print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
         return EXIT_USAGE
     failing = threshold is not None and any(
         f.severity.rank >= threshold.rank for r in reports for f in r.findings)

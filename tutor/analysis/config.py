@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from tutor.analysis.model import Severity
-from tutor.errors import ConfigError
+from tutor.errors import ConfigError, InputError
+from tutor.safeio import read_limited
 
 CONFIG_NAME = ".hardening-tutor.toml"
+# Far above any real pyproject.toml; the bound is what matters (--config /dev/zero).
+MAX_CONFIG_BYTES = 1024 * 1024
 THRESHOLDS = ("error", "warning", "info", "none")
 _KEYS = {
     "ignore": "a list of rule ids (or hadolint/Trivy/Checkov ids) never to report",
@@ -115,6 +118,8 @@ def parse_threshold(value: str) -> Severity | None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_limited(path, MAX_CONFIG_BYTES, "config file").decode("utf-8")
+    except InputError as exc:
+        raise ConfigError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None

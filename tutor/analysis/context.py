@@ -7,12 +7,15 @@ the resulting ``BuildContext`` without touching the disk, so live analysis stays
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.secrets import secret_file_kind
+from tutor.errors import InputError
+from tutor.safeio import read_limited
 
 # Folders that hold tooling or dependencies rather than the project's own files.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
@@ -70,7 +73,7 @@ def scan_context(root: Path, dockerfile: Path | None = None) -> BuildContext:
         for name in sorted(names):
             relative = name if relative_dir == "." else f"{relative_dir}/{name}"
             kind = secret_file_kind(relative)
-            if kind is not None:
+            if kind is not None and not is_special(Path(directory) / name):
                 found.append(SecretFile(relative, kind))
     return BuildContext(str(root), tuple(found), ignore, ignore_name, truncated)
 
@@ -82,13 +85,20 @@ def _read_ignore(root: Path, dockerfile: Path | None) -> tuple[IgnoreFile | None
     candidates.append(root / ".dockerignore")
     for path in candidates:
         try:
-            if not path.is_file() or path.stat().st_size > _IGNORE_LIMIT:
-                continue
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        return IgnoreFile.parse(text), path.name
+            data = read_limited(path, _IGNORE_LIMIT, ".dockerignore")
+        except InputError:
+            continue  # missing, unreadable, too big, or a FIFO or device: treated as absent
+        return IgnoreFile.parse(data.decode("utf-8", errors="replace")), path.name
     return None, None
+
+
+def is_special(path: Path) -> bool:
+    """True for a FIFO, device or socket: no content a build could copy, so no secret file."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode))
 
 
 def context_from_files(paths: Iterable[str], ignore_text: str | None,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,23 +74,24 @@ def kind_of(path: Path) -> str:
     return "dockerfile"
 
 
-def discover(paths: list[Path]) -> list[Target]:
+def discover(paths: list[Path], warn: Callable[[str], None] | None = None) -> list[Target]:
     """Expand arguments into targets; a missing path or an empty directory is an error.
 
     A Dockerfile's build context is its own directory unless a compose file says otherwise.
+    ``warn`` hears about subfolders that could not be listed; the rest is still scanned.
     """
     targets: list[Target] = []
     for path in paths:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
-        if path.is_dir():
-            found = list(_scan_directory(path))
+        mode = _mode(path)
+        if stat.S_ISDIR(mode):
+            found = list(_scan_directory(path, warn or (lambda message: None)))
             if not found:
                 raise InputError(f"{path}: no Dockerfile or compose file in this directory "
                                  f"(looked for Dockerfile, *.Dockerfile, Containerfile, "
                                  f"compose.yaml, docker-compose.yml)")
             targets.extend(found)
         else:
+            _require_regular(path, mode)
             kind = kind_of(path)
             targets.append(Target(path, kind, context=path.parent if kind == "dockerfile"
                                   else None))
@@ -99,16 +101,58 @@ def discover(paths: list[Path]) -> list[Target]:
     return list(unique.values())
 
 
-def _scan_directory(root: Path) -> Iterator[Target]:
-    """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder."""
-    for directory, subdirs, names in os.walk(root):
+def _mode(path: Path) -> int:
+    """The file type and mode of a command-line path, or an ``InputError`` saying why not."""
+    try:
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{path}: no such file or directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {_reason(exc)}") from None
+
+
+def _reason(error: OSError) -> str:
+    """What went wrong, in the words the other messages use."""
+    return "permission denied" if isinstance(error, PermissionError) else (
+        error.strerror or str(error))
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    """Refuse a device, FIFO or socket named on the command line: reading one never ends."""
+    if stat.S_ISREG(mode):
+        return
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+            "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise InputError(f"{path}: is {what}, not a regular file; give a Dockerfile, a compose "
+                     f"file or a directory")
+
+
+def _scan_directory(root: Path, warn: Callable[[str], None]) -> Iterator[Target]:
+    """Dockerfiles and compose files under ``root``; each Dockerfile's context is its folder.
+
+    Only regular files count: a FIFO named Dockerfile would block the read forever.
+    """
+    top = os.fspath(root)
+
+    def unlisted(error: OSError) -> None:
+        if error.filename in (None, top):
+            raise InputError(f"{root}: cannot list this directory: {_reason(error)}")
+        warn(f"{display_path(Path(error.filename))}: cannot list this directory "
+             f"({_reason(error)}); the files in it were not analysed")
+
+    for directory, subdirs, names in os.walk(root, onerror=unlisted):
         subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
         for name in sorted(names):
             path = Path(directory) / name
             if any(fnmatch.fnmatch(name, p) for p in DOCKERFILE_PATTERNS):
-                yield Target(path, "dockerfile", context=Path(directory))
+                kind = "dockerfile"
             elif _is_compose_name(name):
-                yield Target(path, "compose", context=Path(directory))
+                kind = "compose"
+            else:
+                continue
+            if path.is_file():
+                yield Target(path, kind, context=Path(directory))
 
 
 def analyze_targets(
@@ -168,7 +212,7 @@ def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
                         context=display_path(target.context) if target.context else None,
                         service=target.service)
     try:
-        source = read_source(target.path)
+        source = read_source(target.path, "dockerfile")
         problems = source.problems + _ignore_problems(context)
         analysis = analyze_dockerfile(source.text, config, target=stage, today=today,
                                       extra_problems=problems, context=context,
@@ -193,7 +237,7 @@ def _ignore_problems(context: BuildContext | None) -> tuple[ParseProblem, ...]:
 def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[Target]]:
     report = FileReport(display_path(target.path), "compose")
     try:
-        source = read_source(target.path)
+        source = read_source(target.path, "compose")
     except TutorError as exc:
         report.error = str(exc)
         return report, []
@@ -213,9 +257,10 @@ def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[T
             builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target,
                                  service=f"{build.service} in {report.path}", user=user))
         elif "HT001" not in config.ignore:
+            what = "is not a regular file" if dockerfile.exists() else "does not exist"
             report.findings.append(syntax.finding(
                 build.line, f"service '{build.service}' builds from {build.dockerfile} in "
-                            f"{build.context}, which does not exist, so it was not analysed",
+                            f"{build.context}, which {what}, so it was not analysed",
                 severity=Severity.WARNING))
     report.findings.sort(key=lambda f: (f.line, -f.severity.rank, f.rule))
     return report, builds

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.config import Config, find_config, load_config
-from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile
+from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile, is_special
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
 from tutor.analysis.files import DOCKERFILE_PATTERNS, kind_of
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
-from tutor.analysis.source import decode, read_source
+from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
 from tutor.errors import InputError, TutorError
 
@@ -115,6 +115,7 @@ class Workspace:
         path = Path(os.path.abspath(path))
         if path.is_dir():
             root = path
+            _require_listable(root)
             dockerfile = _first_dockerfile(root)
             compose = next((n for n in COMPOSE_NAMES if (root / n).is_file()), None)
             if dockerfile is None and compose is None:
@@ -199,7 +200,8 @@ class Workspace:
         self.truncated = len(paths) > MAX_ENTRIES
         self.paths = tuple(paths[:MAX_ENTRIES])
         self.secret_files = tuple(SecretFile(p, kind) for p in self.paths
-                                  if (kind := secret_file_kind(p)) is not None)
+                                  if (kind := secret_file_kind(p)) is not None
+                                  and not is_special(self.root / p))
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""
@@ -343,6 +345,17 @@ def _read_text(path: Path) -> tuple[str, Stamp | None]:
 
 def _peek(path: Path) -> str | None:
     try:
-        return decode(path.read_bytes(), str(path)).text
-    except (OSError, TutorError):
+        return read_source(path).text
+    except TutorError:
         return None
+
+
+def _require_listable(root: Path) -> None:
+    """An unreadable folder is a permission problem, not a folder without a Dockerfile."""
+    try:
+        with os.scandir(root):
+            pass
+    except OSError as exc:
+        reason = ("permission denied" if isinstance(exc, PermissionError)
+                  else exc.strerror or str(exc))
+        raise InputError(f"{root}: cannot list this folder: {reason}") from None

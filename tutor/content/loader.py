@@ -29,7 +29,8 @@ from tutor.content.model import (
     Topic,
 )
 from tutor.content.schema import COURSE, EXERCISE, LESSON, QUESTION, QUIZ, validate
-from tutor.errors import TutorError
+from tutor.errors import InputError, TutorError
+from tutor.safeio import read_limited
 from tutor.safetext import first_control, has_controls, visible
 from tutor.yamllines import YamlList, YamlMap, error_line
 from tutor.yamllines import load as load_yaml
@@ -39,7 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from importlib.abc import Traversable
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1024 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _INVALID = object()  # what ``_Loader.yaml`` returns for text it could not parse
 # What tools leave beside course files; never part of an exercise.
@@ -88,17 +89,18 @@ class _Loader:
         self.errors.append(ContentError(file, line, message))
 
     def read(self, node: Traversable, rel: str) -> str | None:
-        """A file's text, or None (with an error) when too big or not UTF-8 text."""
+        """A file's text, or None (with an error) unless it is a regular UTF-8 file in bounds."""
         try:
-            data: bytes = node.read_bytes()
+            data = _read_bytes(node)
+        except InputError as exc:
+            reason = str(exc).removeprefix(f"{node}: ")
+            self.error(rel, 1, f"cannot be read: {reason}: course files must be regular files "
+                               f"you can read, under {MAX_FILE_BYTES // 1024 // 1024} MB")
+            return None
         except OSError as exc:
             self.error(rel, 1, f"cannot be read ({exc.strerror or exc}): check its permissions")
             return None
         self.digest[rel] = data
-        if len(data) > MAX_FILE_BYTES:
-            self.error(rel, 1, f"is {len(data)} bytes; course files must be under "
-                               f"{MAX_FILE_BYTES}: split it or remove it")
-            return None
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -222,7 +224,9 @@ class _Loader:
             self.error("lessons", 1, "missing: a course pack needs a lessons/ folder")
             return lessons
         for node in sorted(lessons_dir.iterdir(), key=lambda n: n.name):
-            if node.is_file() and node.name.endswith(".md") and node.name.lower() != "readme.md":
+            # Not is_file(): a FIFO or device named like a lesson is reported, not skipped.
+            if not node.is_dir() and node.name.endswith(".md") and (
+                    node.name.lower() != "readme.md"):
                 lesson = self._lesson(node, f"lessons/{node.name}")
                 if lesson is not None:
                     lessons.append(lesson)
@@ -320,7 +324,7 @@ class _Loader:
                                "copy the file in instead")
                 elif child.is_dir():
                     pending.append((child, f"{path}/"))
-                elif child.is_file():
+                else:  # a FIFO or device is reported by read(), not skipped
                     text = self.read(child, f"{rel}/{which}/{path}")
                     if text is not None:
                         files[path] = text
@@ -333,7 +337,7 @@ class _Loader:
                                      "question bank a topic")
             return questions
         for node in sorted(folder.iterdir(), key=lambda n: n.name):
-            if node.is_file() and node.name.endswith((".yaml", ".yml")):
+            if not node.is_dir() and node.name.endswith((".yaml", ".yml")):
                 questions.extend(self._quiz(node, f"quizzes/{node.name}"))
         return questions
 
@@ -367,6 +371,19 @@ class _Loader:
             if question is not None:
                 questions.append(question)
         return questions
+
+
+def _read_bytes(node: Traversable) -> bytes:
+    """A course file's bytes, never more than the limit; on disk, only a regular file."""
+    if isinstance(node, Path):
+        # An instructor's pack may hold anything: a FIFO would block, /dev/zero never ends.
+        return read_limited(node, MAX_FILE_BYTES, "course file")
+    with node.open("rb") as handle:  # the packaged course, possibly inside a zip
+        data: bytes = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{node}: too large to be a course file (the limit is "
+                         f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
+    return data
 
 
 def _with_lesson(exercise: Exercise, lesson_id: str) -> Exercise:
