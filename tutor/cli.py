@@ -12,6 +12,7 @@ from typing import TextIO
 
 from tutor import __version__
 from tutor.errors import InputError, TutorError
+from tutor.safetext import visible
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif")
@@ -49,6 +50,11 @@ found from the current directory upwards (stopping at the repository root):
 inline: '# hardening-tutor ignore=HT101' above an instruction; hadolint's
 '# hadolint ignore=DL3002' and Checkov's '# checkov:skip=CKV_DOCKER_3' work too.
 """
+
+
+def diagnose(level: str, message: str) -> None:
+    """Print ``hardening-tutor: error: ...`` to stderr; file names in it are shown safely."""
+    print(f"hardening-tutor: {level}: {visible(message)}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _run_app(words)
         except TutorError as exc:
-            print(f"hardening-tutor: error: {exc}", file=sys.stderr)
+            diagnose("error", str(exc))
             return exc.exit_code
     parser = build_parser()
     args = parser.parse_args(words)
@@ -235,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     except TutorError as exc:
-        print(f"hardening-tutor: error: {exc}", file=sys.stderr)
+        diagnose("error", str(exc))
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (``| head``); don't print a traceback about it.
@@ -254,8 +260,7 @@ def _check(args: argparse.Namespace) -> int:
         config = load_config(None)
     else:
         config = load_config(args.config or find_config(Path.cwd()))
-    targets = discover(args.paths, warn=lambda message: print(
-        f"hardening-tutor: warning: {message}", file=sys.stderr))
+    targets = discover(args.paths, warn=lambda message: diagnose("warning", message))
     reports = analyze_targets(targets, config, stage=args.target)
     threshold = (parse_threshold(args.failure_threshold) if args.failure_threshold
                  else config.failure_threshold)
@@ -271,7 +276,7 @@ def _check(args: argparse.Namespace) -> int:
         # Diagnostics go to stderr in every format; the text report also names them in place.
         for r in reports:
             if r.error:
-                print(f"hardening-tutor: error: {r.error}", file=sys.stderr)
+                diagnose("error", r.error)
         return EXIT_USAGE
     failing = threshold is not None and any(
         f.severity.rank >= threshold.rank for r in reports for f in r.findings)
