@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.images import parse_image_ref
 from tutor.analysis.parse import parse
-from tutor.analysis.variables import parse_assignments, split_words, substitute
+from tutor.analysis.variables import (
+    mask_operands,
+    operand_words,
+    parse_assignments,
+    split_words,
+    substitute,
+)
 
 
 def test_line_spans_cover_continuations_and_heredocs() -> None:
@@ -112,6 +118,29 @@ def test_assignments() -> None:
     assert parse_assignments("ENV", "LEGACY some value") == [("LEGACY", "some value")]
     assert parse_assignments("ARG", "NAME") == [("NAME", None)]
     assert split_words(r"a\ b 'c d'") == ["a b", "c d"]
+
+
+@pytest.mark.parametrize("text, operands", [
+    ("${X:-s3cret}", [("-", "s3cret")]),
+    ("${X-s3cret}", [("-", "s3cret")]),
+    ("${X:+s3cret}", [("+", "s3cret")]),
+    ("${X+s3cret}", [("+", "s3cret")]),
+    ("${X:?set X}", [("?", "set X")]),
+    ("${A:+x${B-y}z}", [("+", "x"), ("-", "y"), ("+", "z")]),
+    ("${A:-pre${B}$C}", [("-", "pre")]),
+    ("lit ${X} $Y ${X:-}", []),
+    ("\\${X:-escaped}", []),
+    ("${X:-unclosed", []),
+])
+def test_operand_words(text: str, operands: list[tuple[str, str]]) -> None:
+    """The literal defaults, alternatives and messages inside ${…}, nested ones included."""
+    assert operand_words(text) == operands
+
+
+def test_mask_operands_keeps_the_shape_of_the_reference() -> None:
+    """Only operand text is masked; names, nested references and outer text stay."""
+    masked = mask_operands("a ${X:-secret${Y}more}/${Z}", lambda op, literal: op + "…")
+    assert masked == "a ${X:--…${Y}-…}/${Z}"
 
 
 def test_unknown_instruction_and_missing_from() -> None:

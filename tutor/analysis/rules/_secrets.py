@@ -19,10 +19,16 @@ from tutor.analysis.secrets import (
     SecretMatch,
     find_secret_values,
     is_placeholder,
+    redact,
     secret_file_kind,
 )
 from tutor.analysis.shell import run_scripts
-from tutor.analysis.variables import parse_assignments, split_words
+from tutor.analysis.variables import (
+    mask_operands,
+    operand_words,
+    parse_assignments,
+    split_words,
+)
 
 T = TypeVar("T")
 # Instructions whose text is a command line, where `--password x` is a secret too.
@@ -39,6 +45,8 @@ class NamedSecret:
     value: str | None
     # A known credential format found in the value, if any.
     match: SecretMatch | None
+    # Literal defaults and alternatives in the value's ${VAR:-word} and ${VAR:+word} forms.
+    operands: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +142,19 @@ def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
             values.append(named.match.value)
         elif named.value and not is_placeholder(named.value):
             values.append(named.value)
+        values.extend(literal for _, literal in named.operands)
     return [v for v in values if worth_scrubbing(v)]
+
+
+def _secret_operand(literal: str) -> bool:
+    """Whether a ``${VAR:-word}`` operand written under a secret's name could be the secret."""
+    return bool(literal.strip()) and not is_placeholder(literal) and not names_no_secret(literal)
+
+
+def masked_operands(value: str, escape: str) -> str:
+    """A value for display, its literal defaults and alternatives masked: ``${X:-Re…23}``."""
+    return mask_operands(value, lambda _, literal: redact(literal) if _secret_operand(literal)
+                         else literal, escape)
 
 
 def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]:
@@ -145,10 +165,14 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
     for inst in ctx.dockerfile.instructions:
         if inst.keyword in _ASSIGNMENTS:
             for name, value in parse_assignments(inst.keyword, inst.value, escape):
-                matches = find_secret_values(value) if value else []
+                operands = [(op, literal) for op, literal in operand_words(value or "", escape)
+                            if op in "-+"]
+                matches = _values_in(value or "", [literal for _, literal in operands])
                 if is_secret_name(name) and not (value and not matches
                                                  and names_no_secret(value)):
-                    named.append(NamedSecret(inst, name, value, matches[0] if matches else None))
+                    named.append(NamedSecret(
+                        inst, name, value, matches[0] if matches else None,
+                        tuple((op, lit) for op, lit in operands if _secret_operand(lit))))
                 else:
                     where = f"the value of {inst.keyword} {name}"
                     values.extend(ValueSecret(inst, m, where) for m in matches)
@@ -162,12 +186,26 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
                               for m in find_command_secrets(script))
         elif inst.keyword not in _ASSIGNMENTS:
             values.extend(ValueSecret(inst, m, f"the {inst.keyword} instruction")
-                          for m in find_secret_values(inst.value))
+                          for m in _values_in(inst.value, [
+                              literal for op, literal in operand_words(inst.value, escape)
+                              if op in "-+"]))
         for heredoc in inst.heredocs:
             if heredoc.body not in scripts:
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
                               for m in find_secret_values(heredoc.body))
     return named, values
+
+
+def _values_in(text: str, operands: list[str]) -> list[SecretMatch]:
+    """Secret values in the ``${VAR:-word}`` operands of the text, then in the rest of it.
+
+    An operand is scanned alone because the ``-`` before it blurs a token's left edge; a
+    match in the whole text that overlaps one already found is the same secret.
+    """
+    found = [m for literal in operands for m in find_secret_values(literal)]
+    found += [m for m in (find_secret_values(text) if text else [])
+              if all(m.value not in f.value and f.value not in m.value for f in found)]
+    return found
 
 
 def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
@@ -218,7 +256,8 @@ class EnvSecret:
     value: str
     line: int
     match: SecretMatch | None
-    defaulted: bool
+    # "default" or "alternative" when the value is the word of a ${VAR:-word} or ${VAR:+word}.
+    via: str
 
 
 def compose_env_secrets(ctx: ComposeContext) -> list[EnvSecret]:
@@ -234,9 +273,10 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
             sections.append(("build args", build.get("args")))
         for section, block in sections:
             for name, raw, line in _variables(block):
-                value, unresolved = interpolated(raw)
-                defaulted = value != raw
-                if unresolved and not defaulted:
+                value, unresolved = interpolated(raw, alternatives=True)
+                via = "" if value == raw else (
+                    "default" if interpolated(raw)[0] == value else "alternative")
+                if unresolved and not via:
                     continue
                 if not value:
                     continue
@@ -244,7 +284,7 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                 if matches or (is_secret_name(name) and not is_placeholder(value)
                                and not names_no_secret(value)):
                     yield EnvSecret(service.name, section, name, value, line,
-                                    matches[0] if matches else None, defaulted)
+                                    matches[0] if matches else None, via)
 
 
 def _variables(block: object) -> Iterator[tuple[str, str, int]]:
