@@ -49,6 +49,16 @@ CASES = [
      (SECRET,), "HT201", 2),
     ("env-quoted-spaces", "Dockerfile", BASE + 'ENV DB_PASSWORD="Real Secret Value 123"\n' + END,
      ("Real Secret Value 123",), "HT201", 2),
+    ("env-continued", "Dockerfile", BASE + "ENV DB_PASSWORD=Abc\\\nContinuedSecretPw\n" + END,
+     ("AbcContinuedSecretPw", "ContinuedSecretPw"), "HT201", 2),
+    ("env-continued-indented", "Dockerfile",
+     BASE + "ENV DB_PASSWORD=Abc\\\n    ContinuedSecretPw\n" + END,
+     ("ContinuedSecretPw",), "HT201", 2),
+    ("env-continued-after-space", "Dockerfile",
+     BASE + "ENV DB_PASSWORD=Abc \\\nContinuedSecretPw\n" + END, ("ContinuedSecretPw",),
+     "HT201", 2),
+    ("env-unquoted-spaces", "Dockerfile",
+     BASE + "ENV DB_PASSWORD=Real SecretValue123\n" + END, ("SecretValue123",), "HT201", 2),
     ("arg-default", "Dockerfile", BASE + f"ARG API_TOKEN=${{X:-{SECRET}}}\n" + END,
      (SECRET,), "HT201", 2),
     ("arg-literal", "Dockerfile", BASE + f"ARG DB_PASSWORD={SECRET}\n" + END,
@@ -56,6 +66,9 @@ CASES = [
     ("arg-global-default", "Dockerfile",
      f"ARG API_TOKEN=${{X:-{SECRET}}}\n" + BASE + "ARG API_TOKEN\n" + END,
      (SECRET,), "HT201", 1),
+    ("arg-continued-indented", "Dockerfile",
+     BASE + "ARG DB_PASSWORD=Abc \\\n    ContinuedSecretPw\n" + END,
+     ("ContinuedSecretPw",), "HT201", 2),
     ("label-default", "Dockerfile", BASE + f'LABEL deploy.token="${{X:-{GITLAB}}}"\n' + END,
      (GITLAB,), "HT202", 2),
     ("label-random-default", "Dockerfile", BASE + f"LABEL build.key=${{X:-{RANDOM}}}\n" + END,
@@ -123,11 +136,12 @@ def test_secret_is_reported_but_never_printed_whole(
 
 
 def test_last_guard_searches_for_every_literal_a_secret_may_take() -> None:
-    """The engine's final redaction knows the defaults and alternatives in ${…} references."""
-    text = BASE + f"ENV API_TOKEN=${{X:-{SECRET}}} DB_PASSWORD=${{Y:+Another-Secret-9}}\n" + END
+    """The engine's final redaction knows ${…} defaults and alternatives and continued values."""
+    text = (BASE + f"ENV API_TOKEN=${{X:-{SECRET}}} DB_PASSWORD=${{Y:+Another-Secret-9}}\n"
+            "ARG GH_TOKEN=Abc \\\n    ContinuedSecretPw\n" + END)
     dockerfile = parse(text)
     ctx = DockerfileContext(dockerfile, compute_profile(dockerfile), TODAY)
-    assert {SECRET, "Another-Secret-9"} <= set(dockerfile_secret_values(ctx))
+    assert {SECRET, "Another-Secret-9", "ContinuedSecretPw"} <= set(dockerfile_secret_values(ctx))
 
 
 def test_secret_value_stays_recognisable() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 
@@ -237,6 +238,28 @@ def parse_assignments(
     pairs: list[tuple[str, str | None]] = []
     for word in words:
         name, sep, val = word.partition("=")
+        if not sep and keyword != "ARG" and pairs:
+            # Docker stops at a word without "=" here (see dangling_words); it is the rest of
+            # a value with a space in it, never a name, so it stays with that value.
+            pairs[-1] = (pairs[-1][0], f"{pairs[-1][1]} {word}")
+            continue
         pairs.append((name, val if sep else None))
     return pairs
 
+
+def dangling_words(keyword: str, value: str, escape: str = "\\") -> list[str]:
+    """The names whose ENV or LABEL value runs on into words without ``=``.
+
+    Docker rejects them (“can't find = in …”): an unquoted space, or white space at the start
+    of a continuation line, which Docker keeps, split the value.
+    """
+    if keyword not in ("ENV", "LABEL"):
+        return []
+    words = split_words(value, escape)
+    if not words or "=" not in words[0]:
+        return []
+    names: list[str] = []
+    for previous, word in itertools.pairwise(words):
+        if "=" not in word and "=" in previous:
+            names.append(previous.partition("=")[0])
+    return names

@@ -21,6 +21,7 @@ from tutor.analysis.secrets import (
     is_placeholder,
     redact,
     secret_file_kind,
+    usable,
 )
 from tutor.analysis.shell import run_scripts
 from tutor.analysis.variables import (
@@ -143,6 +144,8 @@ def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
         elif named.value and not is_placeholder(named.value):
             values.append(named.value)
         values.extend(literal for _, literal in named.operands)
+    # A value with spaces may be quoted in part elsewhere: its distinctive words count too.
+    values += [word for value in values if " " in value for word in value.split()]
     return [v for v in values if worth_scrubbing(v)]
 
 
@@ -164,7 +167,7 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
     escape = ctx.escape
     for inst in ctx.dockerfile.instructions:
         if inst.keyword in _ASSIGNMENTS:
-            for name, value in parse_assignments(inst.keyword, inst.value, escape):
+            for name, value in _assignments(inst, escape):
                 operands = [(op, literal) for op, literal in operand_words(value or "", escape)
                             if op in "-+"]
                 matches = _values_in(value or "", [literal for _, literal in operands])
@@ -206,6 +209,26 @@ def _values_in(text: str, operands: list[str]) -> list[SecretMatch]:
     found += [m for m in (find_secret_values(text) if text else [])
               if all(m.value not in f.value and f.value not in m.value for f in found)]
     return found
+
+
+def _assignments(inst: Instruction, escape: str) -> list[tuple[str, str | None]]:
+    """An ENV's or ARG's pairs; a bare ARG word right after a secret's literal is its tail.
+
+    Docker declares it as another build argument, but ``ARG DB_PASSWORD=Abc \\`` followed by
+    an indented ``Rest`` is a password split by the white space Docker keeps, not a name.
+    """
+    pairs = parse_assignments(inst.keyword, inst.value, escape)
+    if inst.keyword != "ARG":
+        return pairs
+    merged: list[tuple[str, str | None]] = []
+    for name, value in pairs:
+        last = merged[-1] if merged else None
+        if (value is None and last is not None and last[1] and is_secret_name(last[0])
+                and usable(last[1])):
+            merged[-1] = (last[0], f"{last[1]} {name}")
+        else:
+            merged.append((name, value))
+    return merged
 
 
 def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
