@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,8 +12,8 @@ from tutor.analysis.compose import YamlMap, interpolated
 from tutor.analysis.context import SecretFile
 from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import ComposeContext, DockerfileContext
-from tutor.analysis.secret_commands import find_command_secrets
-from tutor.analysis.secret_names import is_secret_name
+from tutor.analysis.secret_commands import find_command_secrets, find_written_secrets
+from tutor.analysis.secret_names import is_secret_name, names_no_secret
 from tutor.analysis.secrets import (
     SecretMatch,
     find_secret_values,
@@ -71,22 +70,6 @@ class CopySource:
 
 # Initials read with a vowel sound: "an SSH key", "an HMAC secret", "an RSA key".
 _VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
-# Values that switch a feature on or off (MYSQL_RANDOM_ROOT_PASSWORD=yes) are not secrets.
-_SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
-                           "null", "enabled", "disabled"})
-
-
-_PATH = re.compile(r"^(?:/|\./|~/)[\w.@~/-]*$")
-
-
-def names_no_secret(value: str) -> bool:
-    """A path (``/run/secrets/db``) or a switch (``yes``) under a secret's name holds no secret.
-
-    The path says where the secret is; the switch turns a feature on
-    (``MYSQL_RANDOM_ROOT_PASSWORD=yes``).
-    """
-    value = value.strip()
-    return bool(_PATH.match(value)) or value.lower() in _SWITCH_VALUES
 
 
 def _memo(memo: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
@@ -194,8 +177,9 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
                               if op in "-+"]))
         for heredoc in inst.heredocs:
             if heredoc.body not in scripts:
+                # A file written from the Dockerfile (`COPY <<EOF .env`) holds NAME=value lines.
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
-                              for m in find_secret_values(heredoc.body))
+                              for m in find_written_secrets(heredoc.body))
     return named, values
 
 
