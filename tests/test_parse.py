@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.images import parse_image_ref
 from tutor.analysis.parse import parse
-from tutor.analysis.variables import parse_assignments, split_words, substitute
+from tutor.analysis.variables import (
+    dangling_words,
+    mask_operands,
+    operand_words,
+    parse_assignments,
+    split_words,
+    substitute,
+)
 
 
 def test_line_spans_cover_continuations_and_heredocs() -> None:
@@ -112,6 +119,51 @@ def test_assignments() -> None:
     assert parse_assignments("ENV", "LEGACY some value") == [("LEGACY", "some value")]
     assert parse_assignments("ARG", "NAME") == [("NAME", None)]
     assert split_words(r"a\ b 'c d'") == ["a b", "c d"]
+
+
+@pytest.mark.parametrize("text, operands", [
+    ("${X:-s3cret}", [("-", "s3cret")]),
+    ("${X-s3cret}", [("-", "s3cret")]),
+    ("${X:+s3cret}", [("+", "s3cret")]),
+    ("${X+s3cret}", [("+", "s3cret")]),
+    ("${X:?set X}", [("?", "set X")]),
+    ("${A:+x${B-y}z}", [("+", "x"), ("-", "y"), ("+", "z")]),
+    ("${A:-pre${B}$C}", [("-", "pre")]),
+    ("lit ${X} $Y ${X:-}", []),
+    ("\\${X:-escaped}", []),
+    ("${X:-unclosed", []),
+])
+def test_operand_words(text: str, operands: list[tuple[str, str]]) -> None:
+    """The literal defaults, alternatives and messages inside ${…}, nested ones included."""
+    assert operand_words(text) == operands
+
+
+def test_mask_operands_keeps_the_shape_of_the_reference() -> None:
+    """Only operand text is masked; names, nested references and outer text stay."""
+    masked = mask_operands("a ${X:-secret${Y}more}/${Z}", lambda op, literal: op + "…")
+    assert masked == "a ${X:--…${Y}-…}/${Z}"
+
+
+def test_continuation_joins_lines_as_docker_does() -> None:
+    """A backslash-newline joins the lines; white space at the start of the next is kept."""
+    joined = parse("FROM a\nENV DB_PASSWORD=Abc\\\nContinuedSecretPw\n").instructions[1]
+    assert parse_assignments("ENV", joined.value) == [("DB_PASSWORD", "AbcContinuedSecretPw")]
+    split = parse("FROM a\nENV DB_PASSWORD=Abc\\\n    ContinuedSecretPw\n")
+    assert parse_assignments("ENV", split.instructions[1].value) == [
+        ("DB_PASSWORD", "Abc ContinuedSecretPw")]
+    assert [(p.line, p.end_line) for p in split.problems] == [(2, 3)]
+    assert "ContinuedSecretPw" not in split.problems[0].message
+
+
+def test_word_without_equals_is_never_a_name() -> None:
+    """In the NAME=value form, a stray word is the rest of a value and Docker rejects it."""
+    assert parse_assignments("ENV", "A=b c D=e f g") == [("A", "b c"), ("D", "e f g")]
+    assert dangling_words("ENV", "A=b c D=e f g") == ["A", "D"]
+    assert dangling_words("LABEL", 'a="b c" d=e') == []
+    assert dangling_words("ENV", "LEGACY some value") == []
+    # An ARG may declare several names at once, so a bare word there is Docker's too.
+    assert parse_assignments("ARG", "A=b C") == [("A", "b"), ("C", None)]
+    assert dangling_words("ARG", "A=b C") == []
 
 
 def test_unknown_instruction_and_missing_from() -> None:

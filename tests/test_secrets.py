@@ -501,10 +501,22 @@ REAL_CORPUS_SECRETS = {
     ("real/OWASP__wrongsecrets/Dockerfile.web/Dockerfile", "high-entropy string"),
     # Chromium's Google API key and OAuth client secret, written into /etc/chromium.d.
     ("real/jessfraz__dockerfiles/chromium__Dockerfile/Dockerfile", "Google API key"),
-    ("real/jessfraz__dockerfiles/chromium__Dockerfile/Dockerfile", "high-entropy string"),
+    # The client secret is read as the value of GOOGLE_DEFAULT_CLIENT_SECRET, a secret's name.
+    ("real/jessfraz__dockerfiles/chromium__Dockerfile/Dockerfile", "secret set in a variable"),
     # `echo 'root:password' | chpasswd` gives root a known password in the image.
     ("real/vulhub__vulhub/base__webmin__1.850__Dockerfile/Dockerfile",
      "password on the command line"),
+    # Literals given to secret-named variables. Scanned as one script, a Dockerfile's ENV and
+    # ARG lines count too: WrongSecrets' challenge values, default database passwords
+    # ("password", pgAdmin's "vulhub", toy AWS keys).
+    *((f"real/{path}/Dockerfile", "secret set in a variable") for path in (
+        "OWASP__wrongsecrets/Dockerfile", "OWASP__wrongsecrets/Dockerfile.web",
+        "alokkavilkar__Profile/Dockerfile", "haewonito__crud-node-express/Dockerfile",
+        "shaygef123__Test_repo/Dockerfile",
+        "vulhub__vulhub/base__pgadmin__6.16__Dockerfile",
+        "vulhub__vulhub/base__pgadmin__7.6__Dockerfile",
+        # `msiexec … PASSWORD=B@dP@ssw0rd` installs a Windows service with a fixed password.
+        "StefanScherer__dockerfiles-windows/windows-service__Dockerfile")),
 }
 
 

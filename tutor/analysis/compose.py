@@ -131,16 +131,22 @@ def is_remote_context(context: str) -> bool:
         PurePosixPath(context).suffix == ".git"
 
 
-_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-]([^}]*)\}")
+# Innermost first, so that a default may itself hold a defaulted reference.
+_DEFAULTED = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^{}]*)\}")
+_OPERAND = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-+]([^{}]*)\}")
 _VARIABLE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 
-def interpolated(value: str) -> tuple[str, bool]:
+def interpolated(value: str, *, alternatives: bool = False) -> tuple[str, bool]:
     """Compose's ``${VAR:-default}`` replaced by its default; True if a bare variable remains.
 
+    With ``alternatives``, ``${VAR:+word}`` gives its word too: not what the service surely
+    gets, but text the file can put there, which is what a secret scan needs.
     ``$$`` is a literal dollar sign in compose files, so it never counts as a variable.
     """
     text = value.replace("$$", "\x00")
-    text = _DEFAULTED.sub(lambda m: m.group(1), text)
+    pattern = _OPERAND if alternatives else _DEFAULTED
+    while (replaced := pattern.sub(lambda m: m.group(1), text)) != text:
+        text = replaced
     unresolved = bool(_VARIABLE.search(text))
     return text.replace("\x00", "$"), unresolved

@@ -26,7 +26,7 @@ from tutor.analysis.model import (
     Severity,
     Stage,
 )
-from tutor.analysis.variables import parse_assignments, substitute
+from tutor.analysis.variables import dangling_words, parse_assignments, substitute
 from tutor.safetext import first_control, visible
 
 # dockerfile-parse logs to the root logger on odd input; the analyzer reports problems itself.
@@ -225,6 +225,13 @@ def _build_stages(
                                          f"unknown instruction '{_clip(keyword)}'"))
             out.append(replace(inst, stage=len(stages) - 1))
             continue
+        for name in dangling_words(keyword, inst.value, escape):
+            # The stray word is never quoted: it is usually the rest of a secret's value.
+            problems.append(ParseProblem(
+                inst.line, inst.end_line,
+                f"{keyword} {_clip(name)}=… runs on into a word without '=', which Docker "
+                f"rejects (\"can't find =\"): quote a value that holds spaces, and remember "
+                f"that white space at the start of a continuation line is kept"))
         if keyword == "FROM":
             stage, base = _open_stage(inst, len(stages), stages, global_scope, escape,
                                       problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tutor.analysis.secret_names import is_secret_name, names_no_secret
 from tutor.analysis.secrets import (
     TOKEN_CHARS,
     URL_KIND,
@@ -21,6 +22,7 @@ PASSWORD_FLAG = "password on the command line"
 _HEADER_KIND = "credential in an HTTP header"
 _NPM_KIND = "npm token on the command line"
 _AWS_KIND = "AWS secret on the command line"
+_ASSIGNED_KIND = "secret set in a variable"
 _OPTION_KINDS = {
     **dict.fromkeys(("password", "passwd", "pass", "http-password", "proxy-password",
                      "ftp-password"), PASSWORD_FLAG),
@@ -31,7 +33,7 @@ _OPTION_KINDS = {
     "secret": "secret on the command line",
 }
 _CONTEXT_KINDS = frozenset({*_OPTION_KINDS.values(), _HEADER_KIND, _NPM_KIND, _AWS_KIND,
-                            URL_KIND})
+                            _ASSIGNED_KIND, URL_KIND})
 
 # Patterns start with a literal and their left edge is checked in code, for speed as above.
 _LONG_OPTION = re.compile(r"--(?P<o>" + "|".join(sorted(_OPTION_KINDS, key=len, reverse=True))
@@ -53,6 +55,10 @@ _SHELL_TOKEN = re.compile(r"""
   | (?P<redirect>\d*(?:>>?|<<?-?)&?)
   | (?P<word>(?:\$\((?:[^()]|\([^()]*\))*\)|[^\s'"`\\;&|()<>]|\\[^\n]|'[^']*'|"(?:[^"\\]|\\.)*"
                |`[^`]*`)+)""", re.X)
+# `export API_TOKEN=x`, `API_TOKEN=x ./deploy`, or a `.env` line: a name at the start of a
+# word (after white space, a separator or a quote), then its value, quoted or not.
+_ASSIGNMENT = re.compile(r"""(?:^|(?<=[\s;&|(`"']))(?P<n>[A-Za-z_][A-Za-z0-9_]*)="""
+                         r"""(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s;&|)'"`]+)""", re.M)
 _MYSQL_TOOLS = r"mysql|mariadb|mysqladmin|mysqldump|mysqlimport|mysqlcheck|mariadb-dump"
 # Programs whose own flags or stdin carry a secret: a family name, literals the script must
 # contain, then the program, looking ahead within its command for the flag that matters.
@@ -209,10 +215,30 @@ def _command_line_secrets(script: str) -> list[SecretMatch]:
     return [SecretMatch(s.kind, script[s.start:s.end], s.start, s.end) for s in found]
 
 
+def _assigned_secrets(text: str) -> list[SecretMatch]:
+    """Literal values given to secret-named variables: ``export API_TOKEN=x``, ``.env`` lines."""
+    if "=" not in text:
+        return []
+    found: list[SecretMatch] = []
+    for m in _ASSIGNMENT.finditer(text):
+        value, start = _unquote(m.group("v"), m.start("v"))
+        # `key='B97B…'; gpg --recv-keys "$key"`: a bare "key" in a script is a GPG fingerprint.
+        if (is_secret_name(m.group("n")) and m.group("n").lower() not in ("key", "keys")
+                and not names_no_secret(value)):
+            found += _hit(_ASSIGNED_KIND, value, start)
+    return found
+
+
 # Cached by text: the app re-analyses on every edit, and an edit changes one RUN,
 # so the others are answered from here. Callers must not modify the result.
 @lru_cache(maxsize=4096)
 def find_command_secrets(script: str) -> list[SecretMatch]:
     """Secrets in a RUN script: literal values plus passwords and tokens given to commands."""
-    return without_overlaps(find_secret_values(script) + _command_line_secrets(script),
-                            _CONTEXT_KINDS)
+    return without_overlaps(find_secret_values(script) + _command_line_secrets(script)
+                            + _assigned_secrets(script), _CONTEXT_KINDS)
+
+
+@lru_cache(maxsize=1024)
+def find_written_secrets(text: str) -> list[SecretMatch]:
+    """Secrets in a file a Dockerfile writes (``COPY <<EOF .env``): values, NAME=value lines."""
+    return without_overlaps(find_secret_values(text) + _assigned_secrets(text), _CONTEXT_KINDS)

@@ -121,3 +121,19 @@ def _joined(words: list[str]) -> list[str]:
         else:
             merged.append(word)
     return merged
+
+
+# Values that switch a feature on or off (MYSQL_RANDOM_ROOT_PASSWORD=yes) are not secrets.
+_SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
+                           "null", "enabled", "disabled"})
+_PATH = re.compile(r"^(?:/|\./|~/)[\w.@~/-]*$")
+
+
+def names_no_secret(value: str) -> bool:
+    """A path (``/run/secrets/db``) or a switch (``yes``) under a secret's name holds no secret.
+
+    The path says where the secret is; the switch turns a feature on
+    (``MYSQL_RANDOM_ROOT_PASSWORD=yes``).
+    """
+    value = value.strip()
+    return bool(_PATH.match(value)) or value.lower() in _SWITCH_VALUES

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # A scope maps a variable to its build-time value, or to None when it is declared but its
 # value is only known at build time (``ARG X`` with no default).  A name missing from the
@@ -113,6 +114,79 @@ def _expand_braced(inner: str, scope: Scope, escape: str, unresolved: list[str])
     return value
 
 
+def operand_words(text: str, escape: str = "\\") -> list[tuple[str, str]]:
+    """``(operator, literal)`` for the literal text in each ``${VAR:-word}``-style operand.
+
+    ``-`` and ``+`` (with or without ``:``) give a default and an alternative, values the
+    variable may take; ``?`` gives an error message. References nested in an operand split it
+    into the literal runs around them: ``${A:+x${B-y}z}`` holds ``x``, ``y`` and ``z``.
+    """
+    found: list[tuple[str, str]] = []
+    if "${" not in text:
+        return found
+
+    def note(operator: str, literal: str) -> str:
+        found.append((operator, literal))
+        return literal
+
+    _map_operands(text, note, escape)
+    return found
+
+
+def mask_operands(text: str, mask: Callable[[str, str], str], escape: str = "\\") -> str:
+    """The text with each literal run of an operand replaced by ``mask(operator, literal)``."""
+    return _map_operands(text, mask, escape) if "${" in text else text
+
+
+def _map_operands(text: str, replace: Callable[[str, str], str], escape: str,
+                  operator: str = "") -> str:
+    """Rebuild ``text``, passing the literal runs of operands through ``replace``.
+
+    ``operator`` is set when ``text`` is itself an operand; top-level text is kept as it is.
+    """
+    out: list[str] = []
+    literal: list[str] = []
+
+    def flush() -> None:
+        if literal:
+            run = "".join(literal)
+            out.append(replace(operator, run) if operator else run)
+            literal.clear()
+
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == escape and i + 1 < n:
+            literal.append(text[i : i + 2])
+            i += 2
+            continue
+        if text[i] != "$":
+            literal.append(text[i])
+            i += 1
+            continue
+        close = _matching_brace(text, i + 1) if text.startswith("${", i) else -1
+        name = _NAME.match(text, i + 2 if close >= 0 else i + 1)
+        if name is None or (close < 0 and text.startswith("${", i)):
+            literal.append(text[i])
+            i += 1
+            continue
+        flush()
+        if close < 0:
+            out.append(text[i : name.end()])
+            i = name.end()
+            continue
+        rest = text[name.end() : close]
+        op_len = 2 if rest.startswith(":") else 1
+        op = rest[op_len - 1 : op_len]
+        if op in ("-", "+", "?"):
+            body = _map_operands(rest[op_len:], replace, escape, op)
+            out.append(text[i : name.end() + op_len] + body + "}")
+        else:
+            out.append(text[i : close + 1])
+        i = close + 1
+    flush()
+    return "".join(out)
+
+
 def split_words(text: str, escape: str = "\\") -> list[str]:
     """Split on unquoted whitespace, removing quotes and escapes (Docker's word rules)."""
     words: list[str] = []
@@ -164,5 +238,28 @@ def parse_assignments(
     pairs: list[tuple[str, str | None]] = []
     for word in words:
         name, sep, val = word.partition("=")
+        if not sep and keyword != "ARG" and pairs:
+            # Docker stops at a word without "=" here (see dangling_words); it is the rest of
+            # a value with a space in it, never a name, so it stays with that value.
+            pairs[-1] = (pairs[-1][0], f"{pairs[-1][1]} {word}")
+            continue
         pairs.append((name, val if sep else None))
     return pairs
+
+
+def dangling_words(keyword: str, value: str, escape: str = "\\") -> list[str]:
+    """The names whose ENV or LABEL value runs on into words without ``=``.
+
+    Docker rejects them (“can't find = in …”): an unquoted space, or white space at the start
+    of a continuation line, which Docker keeps, split the value.
+    """
+    if keyword not in ("ENV", "LABEL"):
+        return []
+    words = split_words(value, escape)
+    if not words or "=" not in words[0]:
+        return []
+    names: list[str] = []
+    for previous, word in itertools.pairwise(words):
+        if "=" not in word and "=" in previous:
+            names.append(previous.partition("=")[0])
+    return names

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,16 +12,23 @@ from tutor.analysis.compose import YamlMap, interpolated
 from tutor.analysis.context import SecretFile
 from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import ComposeContext, DockerfileContext
-from tutor.analysis.secret_commands import find_command_secrets
-from tutor.analysis.secret_names import is_secret_name
+from tutor.analysis.secret_commands import find_command_secrets, find_written_secrets
+from tutor.analysis.secret_names import is_secret_name, names_no_secret
 from tutor.analysis.secrets import (
     SecretMatch,
     find_secret_values,
     is_placeholder,
+    redact,
     secret_file_kind,
+    usable,
 )
 from tutor.analysis.shell import run_scripts
-from tutor.analysis.variables import parse_assignments, split_words
+from tutor.analysis.variables import (
+    mask_operands,
+    operand_words,
+    parse_assignments,
+    split_words,
+)
 
 T = TypeVar("T")
 # Instructions whose text is a command line, where `--password x` is a secret too.
@@ -39,6 +45,8 @@ class NamedSecret:
     value: str | None
     # A known credential format found in the value, if any.
     match: SecretMatch | None
+    # Literal defaults and alternatives in the value's ${VAR:-word} and ${VAR:+word} forms.
+    operands: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,22 +70,6 @@ class CopySource:
 
 # Initials read with a vowel sound: "an SSH key", "an HMAC secret", "an RSA key".
 _VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
-# Values that switch a feature on or off (MYSQL_RANDOM_ROOT_PASSWORD=yes) are not secrets.
-_SWITCH_VALUES = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1", "none",
-                           "null", "enabled", "disabled"})
-
-
-_PATH = re.compile(r"^(?:/|\./|~/)[\w.@~/-]*$")
-
-
-def names_no_secret(value: str) -> bool:
-    """A path (``/run/secrets/db``) or a switch (``yes``) under a secret's name holds no secret.
-
-    The path says where the secret is; the switch turns a feature on
-    (``MYSQL_RANDOM_ROOT_PASSWORD=yes``).
-    """
-    value = value.strip()
-    return bool(_PATH.match(value)) or value.lower() in _SWITCH_VALUES
 
 
 def _memo(memo: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
@@ -134,7 +126,21 @@ def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
             values.append(named.match.value)
         elif named.value and not is_placeholder(named.value):
             values.append(named.value)
+        values.extend(literal for _, literal in named.operands)
+    # A value with spaces may be quoted in part elsewhere: its distinctive words count too.
+    values += [word for value in values if " " in value for word in value.split()]
     return [v for v in values if worth_scrubbing(v)]
+
+
+def _secret_operand(literal: str) -> bool:
+    """Whether a ``${VAR:-word}`` operand written under a secret's name could be the secret."""
+    return bool(literal.strip()) and not is_placeholder(literal) and not names_no_secret(literal)
+
+
+def masked_operands(value: str, escape: str) -> str:
+    """A value for display, its literal defaults and alternatives masked: ``${X:-Re…23}``."""
+    return mask_operands(value, lambda _, literal: redact(literal) if _secret_operand(literal)
+                         else literal, escape)
 
 
 def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]:
@@ -144,11 +150,15 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
     escape = ctx.escape
     for inst in ctx.dockerfile.instructions:
         if inst.keyword in _ASSIGNMENTS:
-            for name, value in parse_assignments(inst.keyword, inst.value, escape):
-                matches = find_secret_values(value) if value else []
+            for name, value in _assignments(inst, escape):
+                operands = [(op, literal) for op, literal in operand_words(value or "", escape)
+                            if op in "-+"]
+                matches = _values_in(value or "", [literal for _, literal in operands])
                 if is_secret_name(name) and not (value and not matches
                                                  and names_no_secret(value)):
-                    named.append(NamedSecret(inst, name, value, matches[0] if matches else None))
+                    named.append(NamedSecret(
+                        inst, name, value, matches[0] if matches else None,
+                        tuple((op, lit) for op, lit in operands if _secret_operand(lit))))
                 else:
                     where = f"the value of {inst.keyword} {name}"
                     values.extend(ValueSecret(inst, m, where) for m in matches)
@@ -162,12 +172,47 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
                               for m in find_command_secrets(script))
         elif inst.keyword not in _ASSIGNMENTS:
             values.extend(ValueSecret(inst, m, f"the {inst.keyword} instruction")
-                          for m in find_secret_values(inst.value))
+                          for m in _values_in(inst.value, [
+                              literal for op, literal in operand_words(inst.value, escape)
+                              if op in "-+"]))
         for heredoc in inst.heredocs:
             if heredoc.body not in scripts:
+                # A file written from the Dockerfile (`COPY <<EOF .env`) holds NAME=value lines.
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
-                              for m in find_secret_values(heredoc.body))
+                              for m in find_written_secrets(heredoc.body))
     return named, values
+
+
+def _values_in(text: str, operands: list[str]) -> list[SecretMatch]:
+    """Secret values in the ``${VAR:-word}`` operands of the text, then in the rest of it.
+
+    An operand is scanned alone because the ``-`` before it blurs a token's left edge; a
+    match in the whole text that overlaps one already found is the same secret.
+    """
+    found = [m for literal in operands for m in find_secret_values(literal)]
+    found += [m for m in (find_secret_values(text) if text else [])
+              if all(m.value not in f.value and f.value not in m.value for f in found)]
+    return found
+
+
+def _assignments(inst: Instruction, escape: str) -> list[tuple[str, str | None]]:
+    """An ENV's or ARG's pairs; a bare ARG word right after a secret's literal is its tail.
+
+    Docker declares it as another build argument, but ``ARG DB_PASSWORD=Abc \\`` followed by
+    an indented ``Rest`` is a password split by the white space Docker keeps, not a name.
+    """
+    pairs = parse_assignments(inst.keyword, inst.value, escape)
+    if inst.keyword != "ARG":
+        return pairs
+    merged: list[tuple[str, str | None]] = []
+    for name, value in pairs:
+        last = merged[-1] if merged else None
+        if (value is None and last is not None and last[1] and is_secret_name(last[0])
+                and usable(last[1])):
+            merged[-1] = (last[0], f"{last[1]} {name}")
+        else:
+            merged.append((name, value))
+    return merged
 
 
 def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
@@ -218,7 +263,8 @@ class EnvSecret:
     value: str
     line: int
     match: SecretMatch | None
-    defaulted: bool
+    # "default" or "alternative" when the value is the word of a ${VAR:-word} or ${VAR:+word}.
+    via: str
 
 
 def compose_env_secrets(ctx: ComposeContext) -> list[EnvSecret]:
@@ -234,9 +280,10 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
             sections.append(("build args", build.get("args")))
         for section, block in sections:
             for name, raw, line in _variables(block):
-                value, unresolved = interpolated(raw)
-                defaulted = value != raw
-                if unresolved and not defaulted:
+                value, unresolved = interpolated(raw, alternatives=True)
+                via = "" if value == raw else (
+                    "default" if interpolated(raw)[0] == value else "alternative")
+                if unresolved and not via:
                     continue
                 if not value:
                     continue
@@ -244,7 +291,7 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                 if matches or (is_secret_name(name) and not is_placeholder(value)
                                and not names_no_secret(value)):
                     yield EnvSecret(service.name, section, name, value, line,
-                                    matches[0] if matches else None, defaulted)
+                                    matches[0] if matches else None, via)
 
 
 def _variables(block: object) -> Iterator[tuple[str, str, int]]:

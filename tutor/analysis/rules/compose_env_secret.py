@@ -68,7 +68,7 @@ class ComposeEnvironmentSecret(ComposeRule):
                 what = f"{article(found.match.kind)}{shown(found.match.masked)}"
             else:
                 what = f"a literal value{shown(redact(found.value))}"
-            how = " as the default of its ${…} reference" if found.defaulted else ""
+            how = f" as the {found.via} of its ${{…}} reference" if found.via else ""
             leak = ("the image history" if found.section == "build args"
                     else "`docker inspect` and the container's environment")
             yield self.finding(

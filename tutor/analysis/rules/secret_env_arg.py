@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, named_secrets, shown
+from tutor.analysis.rules._secrets import article, masked_operands, named_secrets, shown
 from tutor.analysis.rules.base import DockerfileContext, Rule
 from tutor.analysis.secrets import is_placeholder, redact
 
@@ -51,18 +51,25 @@ class SecretInEnvOrArg(Rule):
             inst, name, value = found.inst, found.name, found.value
             shipped = inst.stage in ctx.final_chain
             reference = value is not None and "$" in value
+            how = ""
             if found.match is not None:
                 what = f"what looks like {article(found.match.kind)}{shown(found.match.masked)}"
             elif value and not reference and not is_placeholder(value):
                 what = f"a literal value{shown(redact(value))}"
+            elif found.operands:
+                operator, literal = found.operands[0]
+                what = f"a literal value{shown(redact(literal))}"
+                how = (f" as the {'default' if operator == '-' else 'alternative'} of its "
+                       f"${{…}} reference")
             else:
                 what = None
             if inst.keyword == "ENV":
                 if what:
-                    held = f"stores {what} in the image's configuration"
+                    held = f"stores {what}{how} in the image's configuration"
                 elif reference:
-                    held = (f"copies {(value or '').strip()} into the image's configuration "
-                            f"at build time")
+                    # Any ${X:?message} word is masked as well: a reference shows its shape.
+                    held = (f"copies {masked_operands((value or '').strip(), ctx.escape)} into "
+                            f"the image's configuration at build time")
                 else:
                     held = "declares a secret in the image's configuration"
                 message = (f"ENV {name} {held}: `docker inspect`, `docker history` and "
@@ -72,7 +79,8 @@ class SecretInEnvOrArg(Rule):
                 severity = (Severity.ERROR if what is not None and not reference and shipped
                             else Severity.WARNING)
             else:
-                given = f" with a default of {what}" if what else ""
+                given = "" if not what else f" with {what}{how}" if how else \
+                    f" with a default of {what}"
                 message = (f"ARG {name}{given} is a build argument: its value is recorded in "
                            f"`docker history` for every RUN that uses it and kept in cached "
                            f"layers.")
