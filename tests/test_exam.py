@@ -425,13 +425,55 @@ def test_results_commands_never_import_textual(with_records: Path, tmp_path: Pat
     assert done.returncode == 0, done.stderr
 
 
-def test_a_corrupt_store_is_moved_aside_with_a_message(
+def test_results_report_a_corrupt_store_and_leave_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """results list on a damaged progress file says where it was moved; nothing is deleted."""
+    """results list on a damaged progress file says so (exit 2); the file is not moved."""
     data = tmp_path / "data"
     data.mkdir()
     (data / "progress.db").write_bytes(b"not a database at all " * 50)
     code, out, err = run(capsys, "results", "list", "--data-dir", str(data))
-    assert code == 0 and "No exam attempts yet." in out
-    assert "could not be read" in err and "moved to" in err
-    assert [p.name for p in data.iterdir() if p.name.startswith("progress.db.broken-")]
+    assert code == 2 and "cannot be read" in err and "left as it is" in err
+    assert [p.name for p in data.iterdir()] == ["progress.db"]
+
+
+def test_results_on_a_missing_store_create_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No store yet: no attempts, and no folder or file is created by reading."""
+    data = tmp_path / "never-used"
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(data))
+    assert code == 0 and out == "No exam attempts yet.\n"
+    code, out, _ = run(capsys, "results", "export", "--format", "csv", "--data-dir", str(data))
+    assert code == 0 and out.count("\n") == 1  # the header only
+    assert not data.exists()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_results_change_nothing_in_the_data_folder(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """list and export read the store without writing it (no learner row, no journal)."""
+    before = _snapshot(with_records)
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_records))
+    assert code == 0 and "Ada Lovelace" in out
+    code, out, _ = run(capsys, "results", "export", "--data-dir", str(with_records))
+    assert code == 0 and "Grace Hopper" in out
+    assert _snapshot(with_records) == before
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root may write a read-only folder")
+def test_results_read_a_read_only_folder(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A data folder and store the reader may not write are listed and exported."""
+    (with_records / "progress.db").chmod(0o444)
+    with_records.chmod(0o555)
+    try:
+        code, out, err = run(capsys, "results", "list", "--data-dir", str(with_records))
+        assert code == 0 and "Ada Lovelace" in out, err
+        code, out, err = run(capsys, "results", "export", "--format", "csv",
+                             "--data-dir", str(with_records))
+        assert code == 0 and "Grace Hopper" in out, err
+    finally:
+        with_records.chmod(0o755)

@@ -81,8 +81,9 @@ class TutorApp(App[int]):
     def store(self) -> ProgressStore:
         """The learner's progress store, opened on first use.
 
-        If it cannot be opened (an unwritable folder, a file from a newer version), the app
-        keeps working on a store in a temporary folder and says so, rather than crashing.
+        If it cannot be opened (locked, a full disk, an unwritable folder, a file from a newer
+        version), the app keeps working on a store for this session only and says so, rather
+        than crashing; the real store is left as it is.
         """
         if self._store is None:
             from tutor.progress.store import ProgressStore, StoreError
@@ -90,12 +91,7 @@ class TutorApp(App[int]):
             try:
                 self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
             except StoreError as exc:
-                import tempfile
-
-                folder = Path(tempfile.mkdtemp(prefix="hardening-tutor-"))
-                self._store = ProgressStore.open(folder, self.options.learner)
-                self._store.notice = (f"Progress is kept in {folder} for this session only: "
-                                      f"{exc}")
+                self._store = ProgressStore.for_this_session(str(exc), self.options.learner)
             if self._store.notice:
                 self.notify(self._store.notice, title="Progress", severity="warning",
                             markup=False, timeout=15)
@@ -104,6 +100,10 @@ class TutorApp(App[int]):
     @property
     def data_dir(self) -> Path:
         """The folder the progress store lives in (exercise workspaces go beside it)."""
+        if self.store.kept_in_memory:  # no folder for this session: the real one, if it can be
+            from tutor.progress.store import default_data_dir
+
+            return self.options.data_dir or default_data_dir()
         return self.store.path.parent
 
     # Lifecycle ----------------------------------------------------------------------------

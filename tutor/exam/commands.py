@@ -151,21 +151,23 @@ def run_results(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_USAGE
 
 
-def _open_store(data_dir: Path | None) -> Any:
+def _read_attempts(data_dir: Path | None) -> list[Any]:
+    """Every attempt in the store, read without writing; none when there is no store yet."""
     from tutor.progress.store import ProgressStore
 
-    store = ProgressStore.open(data_dir)
-    if store.notice:  # a damaged store was moved aside: say so, records may be in it
-        print(f"hardening-tutor: warning: {store.notice}", file=sys.stderr)
-    return store
+    # Read-only: a data folder the reader may not write (a teacher's copy, a backup) is
+    # enough, and a mistyped --data-dir creates nothing.
+    store = ProgressStore.open_read_only(data_dir)
+    if store is None:
+        return []
+    try:
+        return list(store.exams.all_attempts())
+    finally:
+        store.close()
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    store = _open_store(args.data_dir)
-    try:
-        attempts = list(store.exams.all_attempts())
-    finally:
-        store.close()
+    attempts = _read_attempts(args.data_dir)
     if not attempts:
         out.write("No exam attempts yet.\n")
         return EXIT_OK
@@ -199,11 +201,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("--home-page is for --format xapi")
     if args.output is not None and args.output.exists() and not args.force:
         raise InputError(f"{args.output} exists; pass --force to replace it")
-    store = _open_store(args.data_dir)
-    try:
-        records = [a.record for a in store.exams.all_attempts() if a.record is not None]
-    finally:
-        store.close()
+    records = [a.record for a in _read_attempts(args.data_dir) if a.record is not None]
     if args.format == "csv":
         text = export.to_csv(records)
     elif args.format == "xapi":
