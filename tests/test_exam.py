@@ -210,6 +210,7 @@ def test_kill_9_mid_exam_loses_nothing(course: Course, tmp_path: Path) -> None:
     session = ExamSession.begin(store, course, spec_for(course, seed=11, types=["single"]),
                                 "Ada", None)
     assert session.resumed and session.attempt.id == attempt_id
+    assert session.notice is not None and "is no longer running" in session.notice
     assert sorted(session.answers) == [0, 1] and session.flags == {2}
     record = session.submit()
     assert record["score"]["correct"] == 2
@@ -233,7 +234,8 @@ def test_a_finished_attempt_takes_no_more_answers(course: Course, store: Any) ->
     session = ExamSession.begin(store, course, spec_for(course, questions=2), "Ada", KEY)
     session.submit()
     with pytest.raises(StoreError, match="not open for answers"):
-        store.exams.save_answer(session.attempt.id, 0, [0], "2026-11-22T09:00:00Z")
+        store.exams.save_answer(session.attempt.id, session.holder, 0, [0],
+                                "2026-11-22T09:00:00Z")
 
 
 # Records and signatures ----------------------------------------------------------------------
@@ -477,3 +479,4 @@ def test_results_read_a_read_only_folder(
         assert code == 0 and "Grace Hopper" in out, err
     finally:
         with_records.chmod(0o755)
+

@@ -263,3 +263,16 @@ def test_read_only_open_writes_nothing_and_cannot_write(tmp_path: Path) -> None:
         reader.mark_lesson_read("root-risks")
     reader.close()
     assert _files(tmp_path) == before
+
+
+def test_an_existing_store_gains_the_lease_table_on_open(tmp_path: Path) -> None:
+    """A store from before exam leases gets the table, keeps its data and its format."""
+    store = ProgressStore.open(tmp_path, learner="ada")
+    store.mark_lesson_read("secrets")
+    store._db.execute("DROP TABLE exam_leases")
+    store._db.commit()
+    store.close()
+    again = ProgressStore.open(tmp_path, learner="ada")
+    tables = {row[0] for row in again._db.execute("SELECT name FROM sqlite_master")}
+    assert "exam_leases" in tables and again.lessons_read() == {"secrets"}
+    assert again._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)

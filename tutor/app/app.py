@@ -20,6 +20,7 @@ from tutor.errors import TutorError
 
 if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neither
     from tutor.content.model import Course
+    from tutor.progress.exams import Holder
     from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
@@ -54,6 +55,7 @@ class TutorApp(App[int]):
         self.today = options.today or dt.date.today()
         self._course: Course | None = options.course
         self._store: ProgressStore | None = None
+        self._exam_holder: Holder | None = None
         self._startup_error: str | None = None
 
     # Shared state -------------------------------------------------------------------------
@@ -98,6 +100,15 @@ class TutorApp(App[int]):
         return self._store
 
     @property
+    def exam_holder(self) -> Holder:
+        """Who this app is on the exam attempts it opens: one per app, kept across exams."""
+        if self._exam_holder is None:
+            from tutor.progress.exams import Holder
+
+            self._exam_holder = Holder.new()
+        return self._exam_holder
+
+    @property
     def data_dir(self) -> Path:
         """The folder the progress store lives in (exercise workspaces go beside it)."""
         if self.store.kept_in_memory:  # no folder for this session: the real one, if it can be
@@ -117,7 +128,8 @@ class TutorApp(App[int]):
         if self.options.exam is not None:
             from tutor.app.screens.exam_start import ExamStartScreen
 
-            return ExamStartScreen(self.options.exam, self.options.exam_learner)
+            return ExamStartScreen(self.options.exam, self.options.exam_learner,
+                                   take_over=self.options.exam_take_over)
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 

@@ -34,6 +34,9 @@ def add_parsers(commands: Any) -> None:
         epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     exam.add_argument("--name", metavar="NAME",
                       help="the learner's name, as records show it (asked for if not given)")
+    exam.add_argument("--take-over", action="store_true",
+                      help="take the attempt over from another window that has it open "
+                           "(answers given there are no longer saved)")
     size = exam.add_mutually_exclusive_group()
     size.add_argument("--questions", type=int, metavar="N", help="N questions in all")
     size.add_argument("--per-topic", type=int, metavar="N",
@@ -130,7 +133,7 @@ def run_exam(args: argparse.Namespace) -> int:
     from tutor.app import Launch, launch
 
     return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
-                         exam_learner=args.name, course=course))
+                         exam_learner=args.name, exam_take_over=args.take_over, course=course))
 
 
 # results ------------------------------------------------------------------------------------

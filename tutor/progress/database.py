@@ -15,7 +15,8 @@ from pathlib import Path
 from tutor.progress.failures import StoreError, explain, is_damage
 
 # The version changes only when an older hardening-tutor would misread the file. Adding a
-# table does not: older versions never look at it.
+# table does not: older versions never look at it (exam_leases came without a new version;
+# an older version ignores leases, as it did before they existed).
 SCHEMA_VERSION = 1
 # How long to wait for another program's lock before saying so. Our own transactions last
 # milliseconds; a lock held longer is a backup tool, the sqlite3 shell or a stuck process.
@@ -49,6 +50,11 @@ _TABLES = {
         attempt TEXT NOT NULL REFERENCES exam_attempts(id), position INTEGER NOT NULL,
         answer TEXT, flagged INTEGER NOT NULL DEFAULT 0, answered_at TEXT NOT NULL,
         PRIMARY KEY (attempt, position))""",
+    # Which session has an attempt open (tutor.progress.exams): one row per open attempt.
+    "exam_leases": """(
+        attempt TEXT PRIMARY KEY REFERENCES exam_attempts(id), holder TEXT NOT NULL,
+        pid INTEGER NOT NULL, host TEXT NOT NULL, claimed_at TEXT NOT NULL,
+        heartbeat TEXT NOT NULL)""",
 }
 SCHEMA = "".join(f"CREATE TABLE IF NOT EXISTS {name} {columns};\n"
                  for name, columns in _TABLES.items())
