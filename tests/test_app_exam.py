@@ -321,3 +321,22 @@ async def test_the_heartbeat_finds_a_take_over_without_an_answer(course: Course,
         assert "Taken over by another window" in screen_text(app)
         store.close()
 
+
+async def test_a_name_with_control_characters_is_refused(course: Course,
+                                                         data_dir: Path) -> None:
+    """A pasted name holding an escape sequence is refused on the start screen."""
+    from textual.widgets import Input
+
+    spec = spec_for(course, questions=3, types=["single"], seed=5)
+    app = exam_app(data_dir, course, spec)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#exam-name", Input).value = "Ada\x1b]52;c;aGk=\x07"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamStartScreen)
+        assert "cannot hold control characters" in screen_text(app)
+        assert "U+001B (ESC) at character 4" in screen_text(app)
+    store = ProgressStore.open(data_dir, "tester")
+    assert list(store.exams.all_attempts()) == []
+    store.close()

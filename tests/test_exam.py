@@ -480,3 +480,24 @@ def test_results_read_a_read_only_folder(
     finally:
         with_records.chmod(0o755)
 
+
+# Names -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["exam", "--name", "Ada\x1b]52;c;aGk=\x07"], id="exam --name"),
+    pytest.param(["--learner", "Ada\x9b2J", "--data-dir", "{data}"], id="app --learner"),
+])
+def test_names_with_control_characters_are_refused_before_the_screen(
+        args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """exam --name and --learner refuse control characters, naming the first (exit 2)."""
+    code, out, err = run(capsys, *(a.format(data=tmp_path) for a in args))
+    assert code == 2 and "cannot hold control characters" in err
+    assert "U+001B (ESC) at character 4" in err or "U+009B (CSI) at character 4" in err
+    assert "\x1b" not in err and "\x9b" not in err and "needs a terminal" not in err
+
+
+def test_a_name_is_refused_by_the_session_itself(course: Course, store: Any) -> None:
+    """The headless session refuses it too (a server has no command line to check it)."""
+    with pytest.raises(ExamError, match="U\\+0007 \\(BEL\\)"):
+        ExamSession.begin(store, course, spec_for(course, questions=2), "A\x07da", KEY)
+    assert list(store.exams.all_attempts()) == []

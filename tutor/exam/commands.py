@@ -111,8 +111,10 @@ def run_exam(args: argparse.Namespace) -> int:
     """Check everything that can be wrong before the screen is taken, then open the exam."""
     from tutor.content.loader import load_course
     from tutor.exam.record import load_key
+    from tutor.exam.session import learner_name
     from tutor.exam.spec import spec_for
 
+    name = learner_name(args.name) if args.name is not None else None
     course = load_course(args.content)
     if course.errors:
         raise InputError(f"the course has {len(course.errors)} problem(s); run "
@@ -133,7 +135,7 @@ def run_exam(args: argparse.Namespace) -> int:
     from tutor.app import Launch, launch
 
     return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
-                         exam_learner=args.name, exam_take_over=args.take_over, course=course))
+                         exam_learner=name, exam_take_over=args.take_over, course=course))
 
 
 # results ------------------------------------------------------------------------------------

@@ -25,8 +25,10 @@ from tutor.exam.record import RECORD_FORMAT, SigningKey, sign
 from tutor.exam.spec import ExamSpec
 from tutor.progress.exams import AttemptRow, Holder, parse_stamp, stamp
 from tutor.progress.store import ProgressStore
+from tutor.safetext import first_control
 
-__all__ = ["ExamError", "ExamSession", "parse_stamp", "stamp", "topic_breakdown", "utc_now"]
+__all__ = ["ExamError", "ExamSession", "learner_name", "parse_stamp", "stamp",
+           "topic_breakdown", "utc_now"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -38,6 +40,24 @@ class ExamError(TutorError):
 def utc_now() -> dt.datetime:
     """The current time, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
+
+
+def learner_name(text: str) -> str:
+    """The name as records keep it (runs of spaces made one), or `ExamError` if unusable.
+
+    A name is shown on screens, in listings and in exports: a control character in it
+    (ESC starts a terminal escape sequence) is refused rather than stored.
+    """
+    control = first_control(text)
+    if control is not None:
+        offset, name = control
+        raise ExamError(f"a name cannot hold control characters, and this one has {name} at "
+                        f"character {offset + 1}; type it again with letters, spaces and "
+                        f"punctuation only")
+    name = " ".join(text.split())
+    if not name:
+        raise ExamError("the exam needs the learner's name")
+    return name
 
 
 @dataclass
@@ -70,9 +90,7 @@ class ExamSession:
         an attempt open in another live session raises `AttemptOpenElsewhere` unless
         ``take_over``.
         """
-        learner = " ".join(learner.split())
-        if not learner:
-            raise ExamError("the exam needs the learner's name")
+        learner = learner_name(learner)
         holder = holder or Holder.new()
         log = store.exams
         open_attempt = log.open_attempt(learner, spec.exam_id)

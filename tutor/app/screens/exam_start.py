@@ -106,13 +106,13 @@ class ExamStartScreen(Screen[None]):
         from tutor.exam.record import load_key
         from tutor.exam.session import ExamSession
 
-        name = " ".join(self.query_one("#exam-name", Input).value.split())
+        typed = self.query_one("#exam-name", Input).value
         error = self.query_one("#exam-error", Static)
-        if not name:
+        if not typed.strip():
             error.update(Content("Type your name first: the record is made out to it."))
             return
         try:
-            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, name,
+            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, typed,
                                         load_key(), holder=self.tutor.exam_holder,
                                         take_over=self.take_over)
         except AttemptOpenElsewhere as exc:
