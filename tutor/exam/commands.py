@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tutor.errors import InputError
+from tutor.safetext import visible
 
 EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
 
@@ -191,8 +192,11 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
                       if method not in (None, "none") else "no (self-assessed)")
         rows.append((f"#{attempt.number} {attempt.id[:8]}", attempt.learner, title,
                      attempt.started_at, score, result, signed))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
+    # Records written by older versions or other tools may hold control characters in a
+    # name or a title: shown as glyphs of the same width, never sent to the terminal.
+    shown = [[visible(str(cell)) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in shown) for i in range(len(shown[0]))]
+    for row in shown:
         out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
                   .rstrip() + "\n")
     return EXIT_OK
