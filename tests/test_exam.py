@@ -549,3 +549,72 @@ def test_csv_cells(value: Any, cell: Any) -> None:
     from tutor.exam.export import csv_cell
 
     assert csv_cell(value) == cell
+
+
+# Verifying: what the file holds, and the key ---------------------------------------------------
+
+@pytest.fixture
+def export(with_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A JSON export of the two signed records."""
+    target = tmp_path / "records.json"
+    code, _, _ = run(capsys, "results", "export", "-o", str(target),
+                     "--data-dir", str(with_records))
+    assert code == 0
+    return target
+
+
+def test_verify_refuses_the_same_record_twice(export: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A copied record is an error naming its attempt: one attempt counts once (exit 1)."""
+    document = json.loads(export.read_text())
+    copy = document["records"][0]
+    document["records"].append(copy)
+    export.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 1
+    assert (f"✖ record 3 (attempt {copy['attempt_id']}, learner 'Ada Lovelace'): attempt "
+            f"{copy['attempt_id']} appears again (first as record 1)") in out
+    assert "3 record(s): 2 intact and signed with key" in out and ", 1 not." in out
+
+
+def test_verify_of_no_records_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """An export with no records proves nothing: exit 1 saying there is nothing to verify."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    for text in ('{"records": []}', "[]"):
+        (tmp_path / "empty.json").write_text(text)
+        code, out, _ = run(capsys, "results", "verify", str(tmp_path / "empty.json"))
+        assert code == 1 and "holds no records: there is nothing to verify" in out
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "directory"])
+def test_verify_reads_only_a_regular_file(kind: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero, a named pipe or a folder is refused at once (exit 2), never read."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    target = {"device": Path("/dev/zero"), "fifo": tmp_path / "pipe",
+              "directory": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    code, _, err = run(capsys, "results", "verify", str(target))
+    assert code == 2 and "not a regular file" in err
+
+
+def test_verify_stops_reading_at_the_limit(export: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A record file over the limit is refused as too large (exit 2)."""
+    monkeypatch.setattr("tutor.exam.commands.RECORDS_LIMIT", 1024)
+    code, _, err = run(capsys, "results", "verify", str(export))
+    assert code == 2 and "too large to be a record file (the limit is 1 KB)" in err
+
+
+def test_verify_shows_hostile_text_from_the_file_harmlessly(
+        export: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An attempt id holding an escape sequence is reported with the control visible."""
+    document = json.loads(export.read_text())
+    document["records"][0]["attempt_id"] = "x\x1b]52;c;aGk=\x07"
+    export.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 1 and "\x1b" not in out and "attempt x␛]52;c;aGk=␇" in out
+

@@ -14,6 +14,10 @@ from tutor.errors import InputError
 from tutor.safetext import visible
 
 EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+# A record is about 10 KB (15 questions with their Dockerfiles and answers), so 64 MB holds
+# thousands: more than any one export, while the parsed form (several times the text, in
+# Python objects) stays within a few hundred MB. The read stops there whatever the file is.
+RECORDS_LIMIT = 64 * 1024 * 1024
 
 _KEY_HELP = """\
 signing: records are signed with HMAC-SHA256 when a key is configured, in the environment
@@ -88,8 +92,9 @@ def add_parsers(commands: Any) -> None:
         "verify", help="check that exported records are intact and signed",
         description="Check every record in a JSON export against the configured key.",
         epilog="exit status: 0 when every record is intact and signed with this key, 1 "
-               "when any was changed, is unsigned or was signed with another key (each "
-               "is named), 2 when no key is configured or the file cannot be read.")
+               "when any was changed, is unsigned, was signed with another key or is a "
+               "second copy of an attempt (each is named), or when the file holds no "
+               "records; 2 when no key is configured or the file cannot be read.")
     verify.add_argument("file", type=Path, metavar="FILE", help="a 'results export' JSON file")
     new_key = which.add_parser(
         "new-key", help="make a random signing key file",
@@ -231,27 +236,40 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(path: Path, out: TextIO) -> int:
-    from tutor.exam.record import describe, load_key, verify
+    from tutor.exam.record import Verdict, describe, load_key, verify
+    from tutor.safeio import read_limited
 
     key = load_key()
     if key is None:
         raise InputError("no signing key is configured (HARDENING_TUTOR_SIGNING_KEY or the "
                          "signing.key file), so nothing can be verified")
+    data = read_limited(path, RECORDS_LIMIT, "record file")  # /dev/zero, a FIFO: refused
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path} is not a JSON export: {exc}") from None
     records = document.get("records") if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise InputError(f"{path} has no list of records (expected 'results export' JSON)")
+    if not records:
+        # Exit 1, not 0: a check that 'every record verifies' must not pass on an export
+        # of the wrong folder or an emptied file. The file itself was read fine, so not 2.
+        out.write(f"{visible(str(path))} holds no records: there is nothing to verify.\n")
+        return EXIT_BAD_RECORDS
     bad = 0
+    first_seen: dict[str, int] = {}
     for index, record in enumerate(records, start=1):
         verdict = verify(record, key)
+        attempt = record.get("attempt_id") if isinstance(record, dict) else None
+        if isinstance(attempt, str):
+            first = first_seen.setdefault(attempt, index)
+            if first != index and verdict.ok:  # a copy counts an attempt twice
+                verdict = Verdict(False, f"attempt {attempt} appears again (first as record "
+                                         f"{first}); each attempt counts once")
         if not verdict.ok:
             bad += 1
-            out.write(f"✖ {describe(record, index)}: {verdict.reason}\n")
+            # Names, ids and key ids come from the file: controls are shown, not sent.
+            out.write(visible(f"✖ {describe(record, index)}: {verdict.reason}") + "\n")
     good = len(records) - bad
     out.write(f"{len(records)} record(s): {good} intact and signed with key {key.key_id}"
               f"{f', {bad} not' if bad else ''}.\n")
