@@ -22,6 +22,7 @@ from tutor.cli import main
 from tutor.content.answers import recorded_answer, right_rows
 from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
+from tutor.errors import InputError
 from tutor.exam.record import KEY_ENV, SigningKey, canonical, verify
 from tutor.exam.session import ExamError, ExamSession
 from tutor.exam.spec import spec_for
@@ -618,3 +619,47 @@ def test_verify_shows_hostile_text_from_the_file_harmlessly(
     code, out, _ = run(capsys, "results", "verify", str(export))
     assert code == 1 and "\x1b" not in out and "attempt x␛]52;c;aGk=␇" in out
 
+
+@pytest.fixture
+def key_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the signing key file is looked for (tests unset the environment variable)."""
+    path = tmp_path / "cfg" / "signing.key"
+    monkeypatch.setattr("tutor.exam.record.key_file", lambda: path)
+    return path
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620], ids=lambda m: f"{m:04o}")
+def test_a_key_file_others_can_reach_is_refused(key_path: Path, mode: int, export: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """As ssh does for private keys: a group- or world-accessible key names the chmod fix."""
+    monkeypatch.delenv(KEY_ENV)
+    key_path.parent.mkdir()
+    key_path.write_text(KEY.secret.decode() + "\n")
+    key_path.chmod(mode)
+    code, _, err = run(capsys, "results", "verify", str(export))
+    assert code == 2 and f"permissions {mode:04o} are too open" in err
+    assert f"Run 'chmod 600 {key_path}'" in err
+    key_path.chmod(0o600)
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 0 and "2 intact" in out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too large"])
+def test_a_key_file_that_is_not_a_small_regular_file_is_refused(
+        key_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key 'file' that is a pipe, a folder or far too long is an error, not read."""
+    from tutor.exam.record import load_key
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    key_path.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(key_path, 0o600)
+    elif kind == "directory":
+        key_path.mkdir(0o700)
+    else:
+        key_path.write_text("k" * 10_000)
+        key_path.chmod(0o600)
+    with pytest.raises(InputError, match="cannot use the signing key") as refused:
+        load_key()
+    assert ("not a regular file" in str(refused.value)) != (kind == "too large")
