@@ -276,3 +276,17 @@ def test_an_existing_store_gains_the_lease_table_on_open(tmp_path: Path) -> None
     tables = {row[0] for row in again._db.execute("SELECT name FROM sqlite_master")}
     assert "exam_leases" in tables and again.lessons_read() == {"secrets"}
     assert again._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)
+
+
+def test_read_only_open_finds_a_store_whose_path_needs_quoting(tmp_path: Path) -> None:
+    """A folder named with ? # and % is read, not mistaken for URI syntax (no new file)."""
+    folder = tmp_path / "we?ird #%20 name"
+    store = ProgressStore.open(folder, learner="ada")
+    store.mark_lesson_read("secrets")
+    store.close()
+    reader = ProgressStore.open_read_only(folder)
+    assert reader is not None
+    assert reader._db.execute("SELECT lesson FROM lessons_read").fetchall() == [("secrets",)]
+    reader.close()
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name]
+    assert [p.name for p in folder.iterdir()] == [FILE_NAME]
