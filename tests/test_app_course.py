@@ -384,6 +384,33 @@ async def test_a_store_that_cannot_be_opened_is_replaced_for_the_session(
     assert (data_dir / FILE_NAME).read_bytes() == before
 
 
+async def test_a_locked_store_is_left_alone_and_the_app_runs_on(
+        make_app: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program's lock: the app says so, runs on a session store, moves nothing."""
+    import sqlite3
+
+    from tutor.progress.store import FILE_NAME, ProgressStore
+
+    ProgressStore.open(data_dir, learner="tester").close()
+    opener = ProgressStore.open.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(ProgressStore, "open", classmethod(
+        lambda cls, *args, **kwargs: opener(cls, *args, **{**kwargs, "busy_timeout": 0.05})))
+    other = sqlite3.connect(data_dir / FILE_NAME, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.is_running and isinstance(app.screen, HomeScreen)
+            notice = app.store.notice or ""
+            assert "for this session only" in notice and "locked by another program" in notice
+            assert notice in shown(app.screen)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert sorted(p.name for p in data_dir.iterdir()) == [FILE_NAME]
+
+
 def test_lesson_links_in_reading_order_once_each() -> None:
     """Links come in order with their text; repeats and links inside code are left out."""
     from tutor.app.widgets.lesson_parts import lesson_links

@@ -237,3 +237,106 @@ async def test_fix_it_edits_are_saved_as_a_draft(course: Course, data_dir: Path)
         finally:
             store.close()
         assert isinstance(saved, str) and "# edited" in saved
+
+
+# One window at a time ------------------------------------------------------------------------
+
+async def test_an_attempt_open_elsewhere_is_refused_then_taken_over(course: Course,
+                                                                  data_dir: Path) -> None:
+    """The start screen names the other window and offers Take over, confirmed first."""
+    from textual.widgets import Button
+
+    from tutor.app.screens.dialogs import ChoiceDialog
+    from tutor.progress.exams import AttemptTakenOver, Holder
+
+    spec = spec_for(course, questions=3, types=["single"], seed=5)
+    store = ProgressStore.open(data_dir, "tester")
+    other = ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new())
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        take_over = app.screen.query_one("#exam-take-over", Button)
+        assert not take_over.display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamStartScreen) and app.is_running
+        assert (f"This attempt is open in another window (pid {other.holder.pid} on "
+                f"{other.holder.host} since {other.attempt.started_at})") in screen_text(app)
+        assert take_over.display
+        await pilot.click("#exam-take-over")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        assert "Take this attempt over?" in screen_text(app)
+        await pilot.click("#choice-take")
+        await until(pilot, lambda: isinstance(app.screen, ExamScreen))
+        screen = app.screen
+        assert isinstance(screen, ExamScreen) and screen.session.attempt.id == other.attempt.id
+        with pytest.raises(AttemptTakenOver):
+            other.answer(0, [0])
+    store.close()
+
+
+async def test_a_window_whose_attempt_is_taken_over_says_so(course: Course,
+                                                            data_dir: Path) -> None:
+    """After another window takes over, an answer here is refused with a panel, not saved."""
+    from tutor.progress.exams import Holder
+
+    spec = spec_for(course, questions=3, types=["single"], seed=5)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app)
+        store = ProgressStore.open(data_dir, "tester")
+        other = ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new(),
+                                  take_over=True)
+        await pilot.press("1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert (f"This attempt was taken over by pid {other.holder.pid} on "
+                f"{other.holder.host}") in text
+        assert "answers given here are no longer saved" in text and "Press Esc to leave" in text
+        assert store.exams.answers(other.attempt.id) == {}
+        await pilot.press("2", "f2", "f10")  # nothing more is taken, nothing opens
+        await pilot.pause()
+        assert app.screen is screen and store.exams.answers(other.attempt.id) == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.is_running  # the exam command's app closes; the attempt is kept
+        assert store.exams.lease(other.attempt.id).holder == other.holder
+        store.close()
+
+
+async def test_the_heartbeat_finds_a_take_over_without_an_answer(course: Course,
+                                                                  data_dir: Path) -> None:
+    """The periodic heartbeat shows the take-over even while the learner is not typing."""
+    from tutor.progress.exams import Holder
+
+    spec = spec_for(course, questions=3, types=["single"], seed=5)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot, app)
+        store = ProgressStore.open(data_dir, "tester")
+        ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new(),
+                          take_over=True)
+        screen.heartbeat()  # what the timer calls every LEASE_HEARTBEAT
+        await pilot.pause()
+        assert "Taken over by another window" in screen_text(app)
+        store.close()
+
+
+async def test_a_name_with_control_characters_is_refused(course: Course,
+                                                         data_dir: Path) -> None:
+    """A pasted name holding an escape sequence is refused on the start screen."""
+    from textual.widgets import Input
+
+    spec = spec_for(course, questions=3, types=["single"], seed=5)
+    app = exam_app(data_dir, course, spec)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#exam-name", Input).value = "Ada\x1b]52;c;aGk=\x07"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExamStartScreen)
+        assert "cannot hold control characters" in screen_text(app)
+        assert "U+001B (ESC) at character 4" in screen_text(app)
+    store = ProgressStore.open(data_dir, "tester")
+    assert list(store.exams.all_attempts()) == []
+    store.close()

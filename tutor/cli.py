@@ -182,6 +182,13 @@ def _run_app(argv: Sequence[str]) -> int:
 def _start_app(argv: Sequence[str]) -> int:
     parser = build_app_parser()
     args = parser.parse_args(argv)
+    if args.learner is not None:
+        from tutor.safetext import first_control
+
+        control = first_control(args.learner)
+        if control is not None:  # it would be shown on screen and stored
+            raise InputError(f"--learner cannot hold control characters, and this one has "
+                             f"{control[1]} at character {control[0] + 1}")
     if args.content is not None:
         from tutor.content.loader import pack_root
 

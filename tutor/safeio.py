@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from tutor.errors import InputError
@@ -26,11 +27,14 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
+def read_limited(path: Path, limit: int, what: str = "file", *,
+                 check: Callable[[os.stat_result], None] | None = None) -> bytes:
     """The bytes of the regular file ``path``; ``InputError`` if it is not one or is too big.
 
     At most ``limit + 1`` bytes are read, whatever the file claims its size is. ``what``
     names the expected content in the too-large message ("Dockerfile", "record file").
+    ``check`` sees the status of the file as opened, before anything is read, and may
+    refuse it by raising ``InputError`` (a key file others can read).
     """
     try:
         info = path.stat()
@@ -49,8 +53,11 @@ def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
         # The path may have been swapped between stat and open: check what was opened.
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError(f"{path}: is {_kind(os.fstat(fd).st_mode)}, not a regular file")
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise InputError(f"{path}: is {_kind(opened.st_mode)}, not a regular file")
+        if check is not None:
+            check(opened)
         chunks: list[bytes] = []
         remaining = limit + 1
         while remaining > 0:

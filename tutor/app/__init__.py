@@ -28,6 +28,8 @@ class Launch:
     # An exam to open at once (``hardening-tutor exam``), and the learner's name if given.
     exam: ExamSpec | None = None
     exam_learner: str | None = None
+    # Take the attempt over from another window that has it open (``exam --take-over``).
+    exam_take_over: bool = False
     # The course, when the command line already loaded it to check the exam's settings.
     course: Course | None = None
 

@@ -22,6 +22,7 @@ from tutor.safetext import visible
 
 if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neither
     from tutor.content.model import Course
+    from tutor.progress.exams import Holder
     from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
@@ -57,6 +58,7 @@ class TutorApp(App[int]):
         self.today = options.today or dt.date.today()
         self._course: Course | None = options.course
         self._store: ProgressStore | None = None
+        self._exam_holder: Holder | None = None
         self._startup_error: str | None = None
 
     # Shared state -------------------------------------------------------------------------
@@ -84,8 +86,9 @@ class TutorApp(App[int]):
     def store(self) -> ProgressStore:
         """The learner's progress store, opened on first use.
 
-        If it cannot be opened (an unwritable folder, a file from a newer version), the app
-        keeps working on a store in a temporary folder and says so, rather than crashing.
+        If it cannot be opened (locked, a full disk, an unwritable folder, a file from a newer
+        version), the app keeps working on a store for this session only and says so, rather
+        than crashing; the real store is left as it is.
         """
         if self._store is None:
             from tutor.progress.store import ProgressStore, StoreError
@@ -93,20 +96,28 @@ class TutorApp(App[int]):
             try:
                 self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
             except StoreError as exc:
-                import tempfile
-
-                folder = Path(tempfile.mkdtemp(prefix="hardening-tutor-"))
-                self._store = ProgressStore.open(folder, self.options.learner)
-                self._store.notice = (f"Progress is kept in {folder} for this session only: "
-                                      f"{exc}")
+                self._store = ProgressStore.for_this_session(str(exc), self.options.learner)
             if self._store.notice:
                 self.notify(self._store.notice, title="Progress", severity="warning",
                             markup=False, timeout=15)
         return self._store
 
     @property
+    def exam_holder(self) -> Holder:
+        """Who this app is on the exam attempts it opens: one per app, kept across exams."""
+        if self._exam_holder is None:
+            from tutor.progress.exams import Holder
+
+            self._exam_holder = Holder.new()
+        return self._exam_holder
+
+    @property
     def data_dir(self) -> Path:
         """The folder the progress store lives in (exercise workspaces go beside it)."""
+        if self.store.kept_in_memory:  # no folder for this session: the real one, if it can be
+            from tutor.progress.store import default_data_dir
+
+            return self.options.data_dir or default_data_dir()
         return self.store.path.parent
 
     # Lifecycle ----------------------------------------------------------------------------
@@ -120,7 +131,8 @@ class TutorApp(App[int]):
         if self.options.exam is not None:
             from tutor.app.screens.exam_start import ExamStartScreen
 
-            return ExamStartScreen(self.options.exam, self.options.exam_learner)
+            return ExamStartScreen(self.options.exam, self.options.exam_learner,
+                                   take_over=self.options.exam_take_over)
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 

@@ -11,8 +11,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tutor.errors import InputError
+from tutor.safetext import visible
 
 EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+# A record is about 10 KB (15 questions with their Dockerfiles and answers), so 64 MB holds
+# thousands: more than any one export, while the parsed form (several times the text, in
+# Python objects) stays within a few hundred MB. The read stops there whatever the file is.
+RECORDS_LIMIT = 64 * 1024 * 1024
 
 _KEY_HELP = """\
 signing: records are signed with HMAC-SHA256 when a key is configured, in the environment
@@ -34,6 +39,9 @@ def add_parsers(commands: Any) -> None:
         epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     exam.add_argument("--name", metavar="NAME",
                       help="the learner's name, as records show it (asked for if not given)")
+    exam.add_argument("--take-over", action="store_true",
+                      help="take the attempt over from another window that has it open "
+                           "(answers given there are no longer saved)")
     size = exam.add_mutually_exclusive_group()
     size.add_argument("--questions", type=int, metavar="N", help="N questions in all")
     size.add_argument("--per-topic", type=int, metavar="N",
@@ -84,8 +92,9 @@ def add_parsers(commands: Any) -> None:
         "verify", help="check that exported records are intact and signed",
         description="Check every record in a JSON export against the configured key.",
         epilog="exit status: 0 when every record is intact and signed with this key, 1 "
-               "when any was changed, is unsigned or was signed with another key (each "
-               "is named), 2 when no key is configured or the file cannot be read.")
+               "when any was changed, is unsigned, was signed with another key or is a "
+               "second copy of an attempt (each is named), or when the file holds no "
+               "records; 2 when no key is configured or the file cannot be read.")
     verify.add_argument("file", type=Path, metavar="FILE", help="a 'results export' JSON file")
     new_key = which.add_parser(
         "new-key", help="make a random signing key file",
@@ -108,8 +117,10 @@ def run_exam(args: argparse.Namespace) -> int:
     """Check everything that can be wrong before the screen is taken, then open the exam."""
     from tutor.content.loader import load_course
     from tutor.exam.record import load_key
+    from tutor.exam.session import learner_name
     from tutor.exam.spec import spec_for
 
+    name = learner_name(args.name) if args.name is not None else None
     course = load_course(args.content)
     if course.errors:
         raise InputError(f"the course has {len(course.errors)} problem(s); run "
@@ -130,7 +141,7 @@ def run_exam(args: argparse.Namespace) -> int:
     from tutor.app import Launch, launch
 
     return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
-                         exam_learner=args.name, course=course))
+                         exam_learner=name, exam_take_over=args.take_over, course=course))
 
 
 # results ------------------------------------------------------------------------------------
@@ -151,21 +162,23 @@ def run_results(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_USAGE
 
 
-def _open_store(data_dir: Path | None) -> Any:
+def _read_attempts(data_dir: Path | None) -> list[Any]:
+    """Every attempt in the store, read without writing; none when there is no store yet."""
     from tutor.progress.store import ProgressStore
 
-    store = ProgressStore.open(data_dir)
-    if store.notice:  # a damaged store was moved aside: say so, records may be in it
-        print(f"hardening-tutor: warning: {store.notice}", file=sys.stderr)
-    return store
+    # Read-only: a data folder the reader may not write (a teacher's copy, a backup) is
+    # enough, and a mistyped --data-dir creates nothing.
+    store = ProgressStore.open_read_only(data_dir)
+    if store is None:
+        return []
+    try:
+        return list(store.exams.all_attempts())
+    finally:
+        store.close()
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    store = _open_store(args.data_dir)
-    try:
-        attempts = list(store.exams.all_attempts())
-    finally:
-        store.close()
+    attempts = _read_attempts(args.data_dir)
     if not attempts:
         out.write("No exam attempts yet.\n")
         return EXIT_OK
@@ -184,8 +197,11 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
                       if method not in (None, "none") else "no (self-assessed)")
         rows.append((f"#{attempt.number} {attempt.id[:8]}", attempt.learner, title,
                      attempt.started_at, score, result, signed))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
+    # Records written by older versions or other tools may hold control characters in a
+    # name or a title: shown as glyphs of the same width, never sent to the terminal.
+    shown = [[visible(str(cell)) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in shown) for i in range(len(shown[0]))]
+    for row in shown:
         out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
                   .rstrip() + "\n")
     return EXIT_OK
@@ -199,11 +215,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("--home-page is for --format xapi")
     if args.output is not None and args.output.exists() and not args.force:
         raise InputError(f"{args.output} exists; pass --force to replace it")
-    store = _open_store(args.data_dir)
-    try:
-        records = [a.record for a in store.exams.all_attempts() if a.record is not None]
-    finally:
-        store.close()
+    records = [a.record for a in _read_attempts(args.data_dir) if a.record is not None]
     if args.format == "csv":
         text = export.to_csv(records)
     elif args.format == "xapi":
@@ -224,27 +236,40 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _verify(path: Path, out: TextIO) -> int:
-    from tutor.exam.record import describe, load_key, verify
+    from tutor.exam.record import Verdict, describe, load_key, verify
+    from tutor.safeio import read_limited
 
     key = load_key()
     if key is None:
         raise InputError("no signing key is configured (HARDENING_TUTOR_SIGNING_KEY or the "
                          "signing.key file), so nothing can be verified")
+    data = read_limited(path, RECORDS_LIMIT, "record file")  # /dev/zero, a FIFO: refused
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path} is not a JSON export: {exc}") from None
     records = document.get("records") if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise InputError(f"{path} has no list of records (expected 'results export' JSON)")
+    if not records:
+        # Exit 1, not 0: a check that 'every record verifies' must not pass on an export
+        # of the wrong folder or an emptied file. The file itself was read fine, so not 2.
+        out.write(f"{visible(str(path))} holds no records: there is nothing to verify.\n")
+        return EXIT_BAD_RECORDS
     bad = 0
+    first_seen: dict[str, int] = {}
     for index, record in enumerate(records, start=1):
         verdict = verify(record, key)
+        attempt = record.get("attempt_id") if isinstance(record, dict) else None
+        if isinstance(attempt, str):
+            first = first_seen.setdefault(attempt, index)
+            if first != index and verdict.ok:  # a copy counts an attempt twice
+                verdict = Verdict(False, f"attempt {attempt} appears again (first as record "
+                                         f"{first}); each attempt counts once")
         if not verdict.ok:
             bad += 1
-            out.write(f"✖ {describe(record, index)}: {verdict.reason}\n")
+            # Names, ids and key ids come from the file: controls are shown, not sent.
+            out.write(visible(f"✖ {describe(record, index)}: {verdict.reason}") + "\n")
     good = len(records) - bad
     out.write(f"{len(records)} record(s): {good} intact and signed with key {key.key_id}"
               f"{f', {bad} not' if bad else ''}.\n")

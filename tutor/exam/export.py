@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from tutor.safetext import visible
+
 EXPORT_FORMAT = "hardening-tutor/exam-records/1"
 # xAPI needs an account system for each learner; set --home-page to your organisation's.
 DEFAULT_HOME_PAGE = "https://hardening-tutor.invalid/learners"
@@ -40,15 +42,30 @@ def _seconds(record: dict[str, Any]) -> int:
     return max(0, int((ended - started).total_seconds()))
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets:
+# "=HYPERLINK(…)" as a learner's name runs when the file is opened. OWASP, "CSV Injection"
+# (https://owasp.org/www-community/attacks/CSV_Injection): prefix such a cell with a single
+# quote, which spreadsheets show as text. Tab and carriage return are on OWASP's list too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value safe to put in a spreadsheet: text with controls visible, never a formula."""
+    if not isinstance(value, str):
+        return value  # a number, even a negative one, is only ever a number to a spreadsheet
+    text = visible(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def to_csv(records: Iterable[dict[str, Any]]) -> str:
-    """One line per attempt, with a header row."""
+    """One line per attempt, with a header row; every text cell goes through `csv_cell`."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for record in records:
         signature = record.get("signature") or {}
         score = record["score"]
-        writer.writerow({
+        writer.writerow({column: csv_cell(value) for column, value in {
             "attempt_id": record["attempt_id"], "attempt_number": record["attempt_number"],
             "learner": record["learner"], "exam_id": record["exam"]["id"],
             "exam_title": record["exam"].get("title", ""),
@@ -59,7 +76,7 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
             "signed": "yes" if signature.get("method") not in (None, "none") else "no",
             "key_id": signature.get("key_id", ""),
             "course_hash": record["course"]["content_hash"],
-            "tool_version": record["tool_version"]})
+            "tool_version": record["tool_version"]}.items()})
     return out.getvalue()
 
 

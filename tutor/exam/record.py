@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from tutor.errors import InputError
+from tutor.safeio import read_limited
 
 KEY_ENV = "HARDENING_TUTOR_SIGNING_KEY"
 KEY_FILE_NAME = "signing.key"
 RECORD_FORMAT = "hardening-tutor/exam-record/1"
 METHOD = "HMAC-SHA256"
 MIN_KEY_LENGTH = 16
+# 'results new-key' writes 64 hex characters; a file much larger than that is not a key.
+KEY_FILE_LIMIT = 4096
 SELF_ASSESSED = "self-assessed: no signing key was configured where the exam ran"
 
 
@@ -51,23 +54,43 @@ def key_file() -> Path:
 def load_key(environ: dict[str, str] | None = None, path: Path | None = None) -> SigningKey | None:
     """The configured key (the environment first, then the key file), or None.
 
-    A key shorter than 16 characters, or a key file that cannot be read, is an error rather
-    than a silent fall back to unsigned records.
+    A key shorter than 16 characters, or a key file that cannot be read, is not a regular
+    file, or that others may read, is an error rather than a silent fall back to unsigned
+    records.
     """
     environ = dict(os.environ) if environ is None else environ
     text, source = environ.get(KEY_ENV), f"${KEY_ENV}"
     if not text:
         path = path or key_file()
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return None
         try:
-            text, source = path.read_text(encoding="utf-8").strip(), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
+            data = read_limited(path, KEY_FILE_LIMIT, "signing key file",
+                                check=lambda opened: _refuse_if_others_can_read(path, opened))
+            text, source = data.decode("utf-8").strip(), str(path)
+        except InputError as exc:
+            raise InputError(f"cannot use the signing key: {exc}") from None
+        except UnicodeDecodeError as exc:
             raise InputError(f"cannot read the signing key {path}: {exc}") from None
     if len(text) < MIN_KEY_LENGTH:
         raise InputError(f"the signing key in {source} is shorter than {MIN_KEY_LENGTH} "
                          f"characters; use a long random one (hardening-tutor results new-key)")
     return SigningKey(text.encode("utf-8"), source)
+
+
+def _refuse_if_others_can_read(path: Path, opened: os.stat_result) -> None:
+    """Refuse a key file that anyone but its owner may read or write.
+
+    Whoever can read the key can sign any record. OpenSSH refuses a private key file the
+    same way ("WARNING: UNPROTECTED PRIVATE KEY FILE!", "Permissions 0644 for '…' are too
+    open.", "This private key will be ignored."), and so do we rather than sign with it.
+    Windows has no such mode bits (its ACLs decide), so there the check does not apply.
+    """
+    mode = opened.st_mode & 0o777
+    if os.name == "posix" and mode & 0o077:
+        raise InputError(f"{path}: permissions {mode:04o} are too open: others may read this "
+                         f"key and sign any record with it. Run 'chmod 600 {path}' and try "
+                         f"again")
 
 
 def canonical(record: dict[str, Any]) -> bytes:

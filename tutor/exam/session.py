@@ -2,7 +2,9 @@
 
 The app's exam screen and the tests drive the same `ExamSession`: it draws the questions,
 commits every answer and flag as it is given, keeps the deadline, grades on submission
-(nothing is judged before) and stores the signed record.
+(nothing is judged before) and stores the signed record. A session holds its attempt's
+lease (`tutor.progress.exams`) from start to submission, so one attempt is never written
+from two places.
 """
 
 from __future__ import annotations
@@ -21,8 +23,12 @@ from tutor.errors import TutorError
 from tutor.exam.draw import Served, draw, shown_choices
 from tutor.exam.record import RECORD_FORMAT, SigningKey, sign
 from tutor.exam.spec import ExamSpec
-from tutor.progress.exams import AttemptRow
+from tutor.progress.exams import AttemptRow, Holder, parse_stamp, stamp
 from tutor.progress.store import ProgressStore
+from tutor.safetext import first_control
+
+__all__ = ["ExamError", "ExamSession", "learner_name", "parse_stamp", "stamp",
+           "topic_breakdown", "utc_now"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -36,15 +42,22 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def stamp(moment: dt.datetime) -> str:
-    """An ISO 8601 UTC timestamp to the second, as records keep them."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace(
-        "+00:00", "Z")
+def learner_name(text: str) -> str:
+    """The name as records keep it (runs of spaces made one), or `ExamError` if unusable.
 
-
-def parse_stamp(text: str) -> dt.datetime:
-    """The inverse of `stamp`."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    A name is shown on screens, in listings and in exports: a control character in it
+    (ESC starts a terminal escape sequence) is refused rather than stored.
+    """
+    control = first_control(text)
+    if control is not None:
+        offset, name = control
+        raise ExamError(f"a name cannot hold control characters, and this one has {name} at "
+                        f"character {offset + 1}; type it again with letters, spaces and "
+                        f"punctuation only")
+    name = " ".join(text.split())
+    if not name:
+        raise ExamError("the exam needs the learner's name")
+    return name
 
 
 @dataclass
@@ -57,24 +70,33 @@ class ExamSession:
     served: list[Served]
     questions: list[Question]
     key: SigningKey | None
+    holder: Holder
     clock: Clock = utc_now
     answers: dict[int, Any] = field(default_factory=dict)
     flags: set[int] = field(default_factory=set)
     resumed: bool = False
+    # What the learner should be told on opening (an attempt taken over from elsewhere).
+    notice: str | None = None
 
     # Starting and resuming -----------------------------------------------------------------
 
     @classmethod
     def begin(cls, store: ProgressStore, course: Course, spec: ExamSpec, learner: str,
-              key: SigningKey | None, clock: Clock = utc_now) -> ExamSession:
-        """Resume the learner's open attempt at this exam, or start a new one."""
-        learner = " ".join(learner.split())
-        if not learner:
-            raise ExamError("the exam needs the learner's name")
+              key: SigningKey | None, clock: Clock = utc_now, *, holder: Holder | None = None,
+              take_over: bool = False) -> ExamSession:
+        """Resume the learner's open attempt at this exam, or start a new one.
+
+        ``holder`` is the session that will hold the attempt open (a new one if not given);
+        an attempt open in another live session raises `AttemptOpenElsewhere` unless
+        ``take_over``.
+        """
+        learner = learner_name(learner)
+        holder = holder or Holder.new()
         log = store.exams
         open_attempt = log.open_attempt(learner, spec.exam_id)
         if open_attempt is not None:
-            return cls.resume(store, course, open_attempt, key, clock)
+            return cls.resume(store, course, open_attempt, key, clock, holder=holder,
+                              take_over=take_over)
         used = log.attempts_made(learner, spec.exam_id)
         if spec.attempts is not None and used >= spec.attempts:
             raise ExamError(f"{learner} has used {used} of {spec.attempts} attempt"
@@ -92,16 +114,25 @@ class ExamSession:
             ended_at=None, spec=settings,
             served=[{"question": s.question, "order": list(s.order)} for s in served],
             course_hash=course.content_hash, tool_version=__version__)
-        log.start(attempt)
-        return cls(store, course, attempt, served, _questions(course, served), key, clock)
+        questions = _questions(course, served)
+        log.start(attempt, holder)
+        return cls(store, course, attempt, served, questions, key, holder, clock)
 
     @classmethod
     def resume(cls, store: ProgressStore, course: Course, attempt: AttemptRow,
-               key: SigningKey | None, clock: Clock = utc_now) -> ExamSession:
+               key: SigningKey | None, clock: Clock = utc_now, *, holder: Holder | None = None,
+               take_over: bool = False) -> ExamSession:
         """Reopen an attempt with the answers and flags it had; the deadline is unchanged."""
         served = [Served(item["question"], tuple(item["order"])) for item in attempt.served]
-        session = cls(store, course, attempt, served, _questions(course, served), key, clock,
-                      resumed=True)
+        session = cls(store, course, attempt, served, _questions(course, served), key,
+                      holder or Holder.new(), clock, resumed=True)
+        replaced = store.exams.claim(attempt.id, session.holder, clock(), take_over=take_over)
+        if replaced is not None:
+            why = replaced.abandoned(clock())
+            session.notice = (f"This attempt was open in another window ({why}); it is open "
+                              f"here now." if why else
+                              f"You took this attempt over from {replaced.holder.describe()}:"
+                              f" answers given there are no longer saved.")
         for position, stored in store.exams.answers(attempt.id).items():
             if stored.answer is not None:
                 session.answers[position] = stored.answer
@@ -132,7 +163,8 @@ class ExamSession:
     def answer(self, position: int, value: Any) -> None:
         """Keep the answer to one question (None clears it); committed before returning."""
         self._check_open(position)
-        self.store.exams.save_answer(self.attempt.id, position, value, stamp(self.clock()))
+        self.store.exams.save_answer(self.attempt.id, self.holder, position, value,
+                                     stamp(self.clock()))
         if value is None:
             self.answers.pop(position, None)
         else:
@@ -141,7 +173,8 @@ class ExamSession:
     def flag(self, position: int, flagged: bool) -> None:
         """Mark a question to come back to, or unmark it."""
         self._check_open(position)
-        self.store.exams.set_flag(self.attempt.id, position, flagged, stamp(self.clock()))
+        self.store.exams.set_flag(self.attempt.id, self.holder, position, flagged,
+                                  stamp(self.clock()))
         (self.flags.add if flagged else self.flags.discard)(position)
 
     def unanswered(self) -> list[int]:
@@ -151,6 +184,14 @@ class ExamSession:
     def shown(self, position: int) -> list[str]:
         """The choices of one question in the order this attempt shows them."""
         return shown_choices(self.questions[position], self.served[position])
+
+    def heartbeat(self) -> None:
+        """Say this session still has the attempt open; `AttemptTakenOver` if it has not."""
+        self.store.exams.heartbeat(self.attempt.id, self.holder, stamp(self.clock()))
+
+    def release(self) -> None:
+        """Let the attempt go without submitting it: another window may open it at once."""
+        self.store.exams.release(self.attempt.id, self.holder)
 
     def _check_open(self, position: int) -> None:
         if not 0 <= position < len(self.questions):
@@ -208,7 +249,7 @@ class ExamSession:
             "result": "passed" if passed else "failed",
         }
         sealed = sign(record, self.key)
-        self.store.exams.finish(self.attempt.id, sealed["ended_at"], sealed)
+        self.store.exams.finish(self.attempt.id, self.holder, sealed["ended_at"], sealed)
         return sealed
 
 

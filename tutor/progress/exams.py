@@ -4,18 +4,122 @@ An attempt row is written when the exam starts (with the questions drawn and the
 every answer or flag is its own committed transaction, and submitting writes the sealed
 record. A killed process therefore loses nothing, and the next start finds the open attempt
 with its deadline unchanged: the clock kept running.
+
+An attempt is open in one session at a time. Starting or resuming it claims a lease (a row
+naming the session's random token, its process and host); every answer and flag refreshes
+the lease in the transaction that writes it, and is refused once another session holds it.
+A second session finding a live lease is refused, unless it takes the attempt over; a lease
+whose process is gone (same host) or that has not been refreshed for `LEASE_STALE_AFTER` is
+taken over with a notice. Nothing here knows about windows or terminals, so a server with
+many learners' sessions in one process uses it as it is: each session has its own token.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from tutor.errors import TutorError
+from tutor.safetext import visible
+
 WriteTransaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+# A session refreshes its lease at least this often while the attempt is open (the app on
+# a timer, and with every answer); one not refreshed for LEASE_STALE_AFTER is abandoned,
+# which covers a holder on another host, or a frozen one, that cannot be asked directly.
+LEASE_HEARTBEAT = dt.timedelta(seconds=30)
+LEASE_STALE_AFTER = dt.timedelta(minutes=2)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """An ISO 8601 UTC timestamp to the second, as the store and records keep them."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
+
+
+def parse_stamp(text: str) -> dt.datetime:
+    """The inverse of `stamp`."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A session that may hold attempts open: a random token, and where it runs."""
+
+    token: str
+    pid: int
+    host: str
+
+    @classmethod
+    def new(cls) -> Holder:
+        """A fresh holder for a session in this process."""
+        return cls(secrets.token_hex(16), os.getpid(), socket.gethostname())
+
+    def describe(self) -> str:
+        """How a learner recognises the holder: ``pid 4242 on lab-07``."""
+        return f"pid {self.pid} on {visible(self.host)}"  # the row may have been forged
+
+
+def _running(pid: int) -> bool:
+    """False only when no process with this id exists on this host."""
+    if os.name != "posix":
+        # On Windows os.kill(pid, 0) terminates the process (TerminateProcess with exit
+        # code 0), so there only the age of the heartbeat tells an abandoned lease.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, and belongs to another user
+        return True
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """Which session has an attempt open, since when, and when it last said so."""
+
+    attempt: str
+    holder: Holder
+    claimed_at: str
+    heartbeat: str
+
+    def abandoned(self, now: dt.datetime) -> str | None:
+        """Why the lease may be taken over without asking (its holder is gone), or None."""
+        if self.holder.host == socket.gethostname() and not _running(self.holder.pid):
+            return f"{self.holder.describe()} is no longer running"
+        if now - parse_stamp(self.heartbeat) > LEASE_STALE_AFTER:
+            return f"{self.holder.describe()} was last heard from at {self.heartbeat}"
+        return None
+
+
+class AttemptOpenElsewhere(TutorError):
+    """Another live session has the attempt open; taking it over must be asked for."""
+
+    def __init__(self, lease: Lease) -> None:
+        self.lease = lease
+        super().__init__(f"this attempt is open in another window ({lease.holder.describe()} "
+                         f"since {lease.claimed_at}); close it there, or take it over with "
+                         f"--take-over")
+
+
+class AttemptTakenOver(TutorError):
+    """This session no longer holds the attempt: its answers are refused, not written."""
+
+    def __init__(self, lease: Lease | None) -> None:
+        self.lease = lease
+        where = (f"by {lease.holder.describe()} at {lease.claimed_at}" if lease is not None
+                 else "in another window")
+        super().__init__(f"this attempt was taken over {where}, so answers given here are no "
+                         f"longer saved; carry on in the window that has it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +167,35 @@ def _refuse_if_finished(db: sqlite3.Connection, attempt_id: str) -> None:
         raise sqlite3.IntegrityError(f"attempt {attempt_id} is not open for answers")
 
 
+def _lease(db: sqlite3.Connection, attempt_id: str) -> Lease | None:
+    row = db.execute("SELECT holder, pid, host, claimed_at, heartbeat FROM exam_leases "
+                     "WHERE attempt = ?", (attempt_id,)).fetchone()
+    if row is None:
+        return None
+    token, pid, host, claimed_at, heartbeat = row
+    return Lease(attempt_id, Holder(token, int(pid), host), claimed_at, heartbeat)
+
+
+def _hold(db: sqlite3.Connection, attempt_id: str, holder: Holder, at: str) -> None:
+    """Begin a write that only the lease's holder may make, and refresh the lease.
+
+    BEGIN IMMEDIATE takes the write lock before the lease is read, so no take-over can
+    come between this check and the write that follows it in the same transaction.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    _refuse_if_finished(db, attempt_id)
+    held = db.execute("UPDATE exam_leases SET heartbeat = ? WHERE attempt = ? AND holder = ?",
+                      (at, attempt_id, holder.token))
+    if held.rowcount != 1:
+        raise AttemptTakenOver(_lease(db, attempt_id))
+
+
+def _put_lease(db: sqlite3.Connection, attempt_id: str, holder: Holder, at: str) -> None:
+    db.execute("INSERT OR REPLACE INTO exam_leases (attempt, holder, pid, host, claimed_at, "
+               "heartbeat) VALUES (?, ?, ?, ?, ?, ?)",
+               (attempt_id, holder.token, holder.pid, holder.host, at, at))
+
+
 class ExamLog:
     """Reads and writes exam attempts through the progress store's connection."""
 
@@ -70,8 +203,8 @@ class ExamLog:
         self._db = db
         self._write = write
 
-    def start(self, attempt: AttemptRow) -> None:
-        """Store a new attempt, its questions and its deadline, before the first is shown."""
+    def start(self, attempt: AttemptRow, holder: Holder) -> None:
+        """Store a new attempt, its questions and its deadline, held open by ``holder``."""
         with self._write() as db:
             db.execute(f"INSERT INTO exam_attempts ({_COLUMNS}) VALUES "
                        f"(?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL)",
@@ -79,6 +212,42 @@ class ExamLog:
                         attempt.started_at, attempt.deadline, json.dumps(attempt.spec),
                         json.dumps(attempt.served), attempt.course_hash,
                         attempt.tool_version))
+            _put_lease(db, attempt.id, holder, attempt.started_at)
+
+    # Leases: one session at a time --------------------------------------------------------
+
+    def lease(self, attempt_id: str) -> Lease | None:
+        """Who has the attempt open, if anyone."""
+        return _lease(self._db, attempt_id)
+
+    def claim(self, attempt_id: str, holder: Holder, now: dt.datetime, *,
+              take_over: bool = False) -> Lease | None:
+        """Make ``holder`` the attempt's only writer; returns the lease it replaced, if any.
+
+        A live lease held by another session raises `AttemptOpenElsewhere` unless
+        ``take_over``; an abandoned one is replaced (the caller tells the learner).
+        """
+        with self._write() as db:
+            db.execute("BEGIN IMMEDIATE")  # read and replace the lease under one lock
+            _refuse_if_finished(db, attempt_id)
+            current = _lease(db, attempt_id)
+            if current is not None and current.holder.token == holder.token:
+                current = None  # this session's own lease, from before it left
+            if current is not None and not take_over and current.abandoned(now) is None:
+                raise AttemptOpenElsewhere(current)
+            _put_lease(db, attempt_id, holder, stamp(now))
+        return current
+
+    def heartbeat(self, attempt_id: str, holder: Holder, at: str) -> None:
+        """Say the holder is still there; `AttemptTakenOver` if it no longer holds it."""
+        with self._write() as db:
+            _hold(db, attempt_id, holder, at)
+
+    def release(self, attempt_id: str, holder: Holder) -> None:
+        """Let the attempt go (leaving it open for later); only its holder's lease goes."""
+        with self._write() as db:
+            db.execute("DELETE FROM exam_leases WHERE attempt = ? AND holder = ?",
+                       (attempt_id, holder.token))
 
     def attempt(self, attempt_id: str) -> AttemptRow | None:
         """One attempt by id."""
@@ -109,20 +278,22 @@ class ExamLog:
                 counts[item["question"]] = counts.get(item["question"], 0) + 1
         return counts
 
-    def save_answer(self, attempt_id: str, position: int, answer: Any, at: str) -> None:
+    def save_answer(self, attempt_id: str, holder: Holder, position: int, answer: Any,
+                    at: str) -> None:
         """Keep an answer (None clears it), committed before this returns."""
         with self._write() as db:
-            _refuse_if_finished(db, attempt_id)
+            _hold(db, attempt_id, holder, at)
             db.execute("INSERT INTO exam_answers (attempt, position, answer, answered_at) "
                        "VALUES (?, ?, ?, ?) ON CONFLICT (attempt, position) DO UPDATE SET "
                        "answer = excluded.answer, answered_at = excluded.answered_at",
                        (attempt_id, position, None if answer is None else json.dumps(answer),
                         at))
 
-    def set_flag(self, attempt_id: str, position: int, flagged: bool, at: str) -> None:
+    def set_flag(self, attempt_id: str, holder: Holder, position: int, flagged: bool,
+                 at: str) -> None:
         """Mark a question for review (or not); it changes nothing about the answer."""
         with self._write() as db:
-            _refuse_if_finished(db, attempt_id)
+            _hold(db, attempt_id, holder, at)
             db.execute("INSERT INTO exam_answers (attempt, position, answer, flagged, "
                        "answered_at) VALUES (?, ?, NULL, ?, ?) ON CONFLICT (attempt, position) "
                        "DO UPDATE SET flagged = excluded.flagged",
@@ -136,9 +307,12 @@ class ExamLog:
                                             bool(flagged), at)
                 for position, answer, flagged, at in rows}
 
-    def finish(self, attempt_id: str, ended_at: str, record: dict[str, Any]) -> None:
-        """Seal the attempt with its record; a finished attempt takes no more answers."""
+    def finish(self, attempt_id: str, holder: Holder, ended_at: str,
+               record: dict[str, Any]) -> None:
+        """Seal the attempt with its record and let it go; it takes no more answers."""
         with self._write() as db:
+            _hold(db, attempt_id, holder, ended_at)
+            db.execute("DELETE FROM exam_leases WHERE attempt = ?", (attempt_id,))
             done = db.execute("UPDATE exam_attempts SET ended_at = ?, record = ? WHERE id = ? "
                               "AND ended_at IS NULL",
                               (ended_at, json.dumps(record, ensure_ascii=False), attempt_id))

@@ -1,14 +1,16 @@
 """The learner's progress in SQLite: each change is its own committed transaction.
 
-A crash mid-write loses at most the change being written. A store that cannot be read is
-moved aside, never silently replaced, and the caller gets a message to show.
+A crash mid-write loses at most the change being written. A store SQLite says is damaged
+(or that is not ours) is moved aside, never silently replaced, and the caller gets a message
+to show. A store that is locked, on a full disk or unwritable is left where it is and
+reported (see `tutor.progress.failures`). Reading records needs no write access:
+`ProgressStore.open_read_only` creates nothing and writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -16,46 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.errors import TutorError
+from tutor.progress.database import (
+    BUSY_TIMEOUT,
+    SCHEMA_VERSION,
+    Unreadable,
+    connect,
+    connect_read_only,
+    move_aside,
+)
+from tutor.progress.failures import StoreError, explain, explain_os
 
 if TYPE_CHECKING:
     from tutor.progress.exams import ExamLog
 
-SCHEMA_VERSION = 1
 FILE_NAME = "progress.db"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS learners (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lessons_read (
-    learner INTEGER NOT NULL REFERENCES learners(id), lesson TEXT NOT NULL,
-    read_at TEXT NOT NULL, PRIMARY KEY (learner, lesson));
-CREATE TABLE IF NOT EXISTS solutions (
-    learner INTEGER NOT NULL REFERENCES learners(id), exercise TEXT NOT NULL,
-    solved_at TEXT NOT NULL, files TEXT NOT NULL, hints_used INTEGER NOT NULL,
-    PRIMARY KEY (learner, exercise));
-CREATE TABLE IF NOT EXISTS practice_answers (
-    id INTEGER PRIMARY KEY, learner INTEGER NOT NULL REFERENCES learners(id),
-    question TEXT NOT NULL, topic TEXT NOT NULL, correct INTEGER NOT NULL,
-    answer TEXT NOT NULL, answered_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS places (
-    learner INTEGER PRIMARY KEY REFERENCES learners(id), place TEXT NOT NULL,
-    updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS exam_attempts (
-    id TEXT PRIMARY KEY, learner TEXT NOT NULL, exam TEXT NOT NULL, number INTEGER NOT NULL,
-    started_at TEXT NOT NULL, deadline TEXT, ended_at TEXT, spec TEXT NOT NULL,
-    served TEXT NOT NULL, course_hash TEXT NOT NULL, tool_version TEXT NOT NULL,
-    record TEXT, UNIQUE (learner, exam, number));
-CREATE TABLE IF NOT EXISTS exam_answers (
-    attempt TEXT NOT NULL REFERENCES exam_attempts(id), position INTEGER NOT NULL,
-    answer TEXT, flagged INTEGER NOT NULL DEFAULT 0, answered_at TEXT NOT NULL,
-    PRIMARY KEY (attempt, position));
-"""
-
-
-class StoreError(TutorError):
-    """The progress store cannot be used (unwritable folder, or a newer format)."""
+__all__ = ["BUSY_TIMEOUT", "FILE_NAME", "SCHEMA_VERSION", "ProgressStore", "Solution",
+           "StoreError", "TopicScore", "default_data_dir"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +71,18 @@ class ProgressStore:
     """One learner's view of the progress database."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, learner: str,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, *, busy_timeout: float = BUSY_TIMEOUT,
+                 read_only: bool = False) -> None:
         self._db = connection
         self.path = path
         self.learner = learner
         # What happened on open that the learner should be told (a store moved aside).
         self.notice = notice
+        self.busy_timeout = busy_timeout
+        self.read_only = read_only
+        self._learner_id = -1  # a read-only store registers nobody: no learner's rows match
+        if read_only:
+            return
         with self._write() as db:
             db.execute("INSERT OR IGNORE INTO learners (name, created_at) VALUES (?, ?)",
                        (learner, _now()))
@@ -105,23 +90,79 @@ class ProgressStore:
         self._learner_id = int(row[0])
 
     @classmethod
-    def open(cls, data_dir: Path | None = None, learner: str | None = None) -> ProgressStore:
-        """Open (or create) the store; an unreadable one is moved aside with a notice."""
+    def open(cls, data_dir: Path | None = None, learner: str | None = None, *,
+             busy_timeout: float = BUSY_TIMEOUT) -> ProgressStore:
+        """Open (or create) the store; a damaged one is moved aside with a notice.
+
+        A store that is locked for longer than ``busy_timeout`` seconds, on a full disk or
+        unwritable raises `StoreError` and is left as it is.
+        """
         folder = data_dir or default_data_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the progress folder {folder}: "
-                             f"{exc.strerror or exc}; pass --data-dir DIR to use another") from exc
+            raise StoreError(explain_os(exc, folder, "create the progress folder")) from exc
         path = folder / FILE_NAME
         name = learner or _default_learner()
+        notice = None
         try:
-            return cls(_connect(path), path, name)
-        except _Unreadable as exc:
-            moved = _move_aside(path)
+            connection = connect(path, busy_timeout)
+        except Unreadable as exc:
+            moved = move_aside(path)
             notice = (f"Your progress file could not be read ({exc}). It was moved to "
                       f"{moved} and a new one was started.")
-            return cls(_connect(path), path, name, notice)
+            try:
+                connection = connect(path, busy_timeout)
+            except Unreadable as again:  # not even a new, empty store can be made here
+                raise StoreError(f"cannot start a new progress file at {path} ({again}); "
+                                 f"pass --data-dir DIR to use another folder") from again
+        try:
+            return cls(connection, path, name, notice, busy_timeout=busy_timeout)
+        except BaseException:
+            connection.close()
+            raise
+
+    @classmethod
+    def open_read_only(cls, data_dir: Path | None = None, *,
+                       busy_timeout: float = BUSY_TIMEOUT) -> ProgressStore | None:
+        """The existing store opened for reading, or None when there is none.
+
+        Nothing is created, written or moved, so a read-only data folder is enough; a
+        damaged store is an error that leaves the file as it is.
+        """
+        path = (data_dir or default_data_dir()) / FILE_NAME
+        try:
+            path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise StoreError(explain_os(exc, path, "read")) from exc
+        return cls(connect_read_only(path, busy_timeout), path, "", busy_timeout=busy_timeout,
+                   read_only=True)
+
+    @classmethod
+    def for_this_session(cls, problem: str, learner: str | None = None) -> ProgressStore:
+        """A store for when the real one cannot be used: in a temporary folder, else memory.
+
+        Its notice says where progress goes and why (``problem``).
+        """
+        import tempfile
+
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="hardening-tutor-"))
+            store = cls.open(folder, learner)
+            where = f"in {folder} for this session only"
+        except (OSError, StoreError):  # that disk is full too, or the folder unwritable
+            path = Path(":memory:")
+            store = cls(connect(path, BUSY_TIMEOUT), path, learner or _default_learner())
+            where = "in memory only, and is lost when the app closes"
+        store.notice = f"Progress is kept {where}: {problem}"
+        return store
+
+    @property
+    def kept_in_memory(self) -> bool:
+        """True when nothing is saved beyond this session (see `for_this_session`)."""
+        return str(self.path) == ":memory:"
 
     def close(self) -> None:
         """Close the database connection."""
@@ -141,7 +182,10 @@ class ProgressStore:
             with self._db:
                 yield self._db
         except sqlite3.Error as exc:
-            raise StoreError(f"could not save progress to {self.path}: {exc}") from exc
+            # Damage found while writing is reported too: the store is moved aside only on
+            # open, where nothing of this session's work can be in flight.
+            raise StoreError(explain(exc, self.path, self.busy_timeout,
+                                     "save progress to")) from exc
 
     # Lessons -------------------------------------------------------------------------------
 
@@ -216,10 +260,6 @@ class ProgressStore:
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
 
 
-class _Unreadable(Exception):
-    """The file exists but is not a usable progress database."""
-
-
 def _default_learner() -> str:
     try:
         import getpass
@@ -229,60 +269,3 @@ def _default_learner() -> str:
         return "learner"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the database, check it, and create or verify its tables."""
-    try:
-        connection = sqlite3.connect(path, timeout=5)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}; pass --data-dir DIR to use another "
-                         f"folder") from exc
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = FULL")
-        status = connection.execute("PRAGMA quick_check").fetchone()
-        if status is None or status[0] != "ok":
-            raise _Unreadable(f"integrity check: {status[0] if status else 'no answer'}")
-        tables = {row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if tables and "meta" not in tables:
-            raise _Unreadable("it is not a hardening-tutor progress file")
-        with connection:
-            connection.executescript(_SCHEMA)
-            row = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None:
-                connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            elif not str(row[0]).isdigit():
-                raise _Unreadable(f"unknown format version '{row[0]}'")
-            version = int(row[0]) if row is not None else SCHEMA_VERSION
-    except sqlite3.DatabaseError as exc:
-        connection.close()
-        raise _Unreadable(str(exc)) from exc
-    except _Unreadable:
-        connection.close()
-        raise
-    if version > SCHEMA_VERSION:
-        connection.close()
-        raise StoreError(f"{path} was written by a newer hardening-tutor (format {version}); "
-                         f"upgrade, or pass --data-dir DIR to use another folder")
-    return connection
-
-
-def _move_aside(path: Path) -> Path:
-    """Rename a broken store (and its journal files) so nothing in it is lost."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
-    try:
-        os.replace(path, target)
-        for suffix in ("-wal", "-shm", "-journal"):
-            extra = path.with_name(path.name + suffix)
-            if extra.exists():
-                os.replace(extra, target.with_name(target.name + suffix))
-    except OSError as exc:
-        raise StoreError(f"{path} cannot be read and cannot be moved aside "
-                         f"({exc.strerror or exc}); move it yourself, or pass --data-dir DIR"
-                         ) from exc
-    return target

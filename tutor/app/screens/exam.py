@@ -2,11 +2,14 @@
 
 Deferred feedback: nothing on this screen says whether an answer is right. Every change
 of answer is saved at once (a fix-it edit a second after typing stops), so closing the
-app, or a crash, loses nothing.
+app, or a crash, loses nothing. The screen holds the attempt's lease while it is open
+(refreshed on a timer) and lets it go when it closes; once another window takes the attempt
+over, this one says so and takes no more answers.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -26,6 +29,7 @@ from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys
 from tutor.content.answers import CHOICE_TYPES
 from tutor.errors import TutorError
 from tutor.exam.session import ExamSession
+from tutor.progress.exams import LEASE_HEARTBEAT, AttemptTakenOver
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -69,6 +73,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         self._clock: Timer | None = None
         self._warned: set[int] = set()
         self._submitted = False
+        self._taken_over = False  # another window has the attempt: nothing more is saved here
 
     @property
     def tutor(self) -> TutorApp:
@@ -95,11 +100,47 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         if self.session.resumed:
             self.notify(f"Resumed attempt {self.session.attempt.number}: your answers were "
                         f"kept, and the clock kept running.", title="Exam", markup=False)
+        if self.session.notice:
+            self.notify(self.session.notice, title="Exam", severity="warning", markup=False,
+                        timeout=10)
         await self.show_question(self.position)
         remaining = self.session.remaining()
         if remaining is not None:  # no "5 minutes left" at the start of a 5-minute exam
             self._warned = {limit for limit in WARNINGS if remaining <= limit + 5}
         self._clock = self.set_interval(1.0, self._tick)
+        self.set_interval(LEASE_HEARTBEAT.total_seconds(), self.heartbeat)
+
+    def on_unmount(self) -> None:
+        if self._submitted or self._taken_over:
+            return
+        # Let the attempt go, so another window may open it at once. If that fails, the
+        # lease lapses by itself: at once on this host when this process ends.
+        with suppress(TutorError):
+            self.session.release()
+
+    def heartbeat(self) -> None:
+        """Tell the store this window still has the attempt open."""
+        if self._submitted or self._taken_over:
+            return
+        try:
+            self.session.heartbeat()
+        except TutorError as exc:
+            self._not_saved(exc)
+
+    def _not_saved(self, exc: TutorError) -> None:
+        """Say why a save failed; after a take-over, this window stops taking answers."""
+        if not isinstance(exc, AttemptTakenOver):
+            self.tutor.show_error(str(exc))
+            return
+        self._taken_over = True
+        self._stop_clock()
+        message = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+        self.tutor.show_error(message)
+        body = self.query_one("#exam-body", VerticalScroll)
+        body.remove_children()
+        body.mount(Static(Content(message + "\n\nPress Esc to leave."), id="exam-taken-over"))
+        self.query_one("#exam-status", Static).update(Content("Taken over by another window"))
+        self.refresh_bindings()
 
     # Showing questions ---------------------------------------------------------------------
 
@@ -140,7 +181,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
             self._clock.stop()
 
     async def _tick(self) -> None:
-        if self._submitted:
+        if self._submitted or self._taken_over:
             return
         remaining = self.session.remaining()
         if remaining is None:
@@ -161,7 +202,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
     # Answering -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self._submitted:
+        if self._submitted or self._taken_over:
             return action == "leave"
         kind = self.session.questions[self.position].type
         if action == "pick":
@@ -184,7 +225,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
 
     def _keep_answer(self) -> None:
         """Save the answer on screen if it differs from the saved one."""
-        if self._submitted or not self.query(ExamQuestionView):
+        if self._submitted or self._taken_over or not self.query(ExamQuestionView):
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -195,7 +236,9 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         try:
             self.session.answer(self.position, value)
         except TutorError as exc:
-            self.tutor.show_error(str(exc))
+            self._not_saved(exc)
+            if self._taken_over:
+                return
         self._show_status()
 
     async def _move(self, position: int) -> None:
@@ -218,7 +261,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         try:
             self.session.flag(self.position, flagged)
         except TutorError as exc:
-            self.tutor.show_error(str(exc))
+            self._not_saved(exc)
             return
         self.view.show_flag(flagged)
         self._show_status()
@@ -248,6 +291,10 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         self._submitted = True
         try:
             record = self.session.submit(timed_out=timed_out)
+        except AttemptTakenOver as exc:
+            self._submitted = False
+            self._not_saved(exc)
+            return
         except TutorError as exc:
             self._submitted = False
             self.tutor.show_error(f"The exam could not be submitted: {exc}")
@@ -263,6 +310,9 @@ class ExamScreen(ChoiceKeys, Screen[None]):
     @work(exclusive=True, group="exam-dialog")
     async def action_leave(self) -> None:
         """Leave without submitting: the attempt stays open and its clock keeps running."""
+        if self._taken_over:
+            self.tutor.leave_exam()
+            return
         self._keep_answer()
         timed = self.session.remaining() is not None
         answer = await self.app.push_screen_wait(ChoiceDialog(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +16,7 @@ from tutor.app.widgets.keybar import KeyBar
 from tutor.content.model import QUESTION_TYPES
 from tutor.errors import TutorError
 from tutor.exam.spec import ExamSpec
+from tutor.progress.exams import AttemptOpenElsewhere
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -47,10 +49,13 @@ class ExamStartScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave")]
 
-    def __init__(self, spec: ExamSpec, learner: str | None = None) -> None:
+    def __init__(self, spec: ExamSpec, learner: str | None = None, *,
+                 take_over: bool = False) -> None:
         super().__init__()
         self.spec = spec
         self.learner = learner
+        # Take the attempt over even from a live window (exam --take-over, or confirmed).
+        self.take_over = take_over
 
     @property
     def tutor(self) -> TutorApp:
@@ -72,11 +77,14 @@ class ExamStartScreen(Screen[None]):
             yield Static("", id="exam-error", classes="dialog-error")
             with Horizontal(id="exam-start-buttons"):
                 yield Button("Start", id="exam-begin", variant="primary")
+                # Shown only when the attempt is open in another window.
+                yield Button("Take over", id="exam-take-over", variant="warning")
                 yield Button("Leave", id="exam-leave")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Exam"
+        self.query_one("#exam-take-over", Button).display = False
         self.query_one("#exam-name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -87,6 +95,8 @@ class ExamStartScreen(Screen[None]):
         event.stop()
         if event.button.id == "exam-begin":
             self.begin()
+        elif event.button.id == "exam-take-over":
+            self.confirm_take_over()
         else:
             self.action_leave()
 
@@ -96,14 +106,22 @@ class ExamStartScreen(Screen[None]):
         from tutor.exam.record import load_key
         from tutor.exam.session import ExamSession
 
-        name = " ".join(self.query_one("#exam-name", Input).value.split())
+        typed = self.query_one("#exam-name", Input).value
         error = self.query_one("#exam-error", Static)
-        if not name:
+        if not typed.strip():
             error.update(Content("Type your name first: the record is made out to it."))
             return
         try:
-            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, name,
-                                        load_key())
+            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, typed,
+                                        load_key(), holder=self.tutor.exam_holder,
+                                        take_over=self.take_over)
+        except AttemptOpenElsewhere as exc:
+            error.update(Content(f"This attempt is open in another window "
+                                 f"({exc.lease.holder.describe()} since "
+                                 f"{exc.lease.claimed_at}). Close it there and press Start, "
+                                 f"or take it over here."))
+            self.query_one("#exam-take-over", Button).display = True
+            return
         except TutorError as exc:
             error.update(Content(str(exc)))
             return
@@ -111,6 +129,20 @@ class ExamStartScreen(Screen[None]):
             self.app.switch_screen(ExamScreen(session))
         else:  # the exam command's first screen: it cannot be switched away
             self.app.push_screen(ExamScreen(session))
+
+    @work(exclusive=True, group="exam-take-over")
+    async def confirm_take_over(self) -> None:
+        """Ask before taking the attempt from the window that has it, then start here."""
+        from tutor.app.screens.dialogs import ChoiceDialog
+
+        answer = await self.app.push_screen_wait(ChoiceDialog(
+            "Take this attempt over?",
+            "The other window stops saving answers: anything answered there from now on is "
+            "lost. Everything answered so far comes with the attempt, and the clock keeps "
+            "running.", [("cancel", "Cancel"), ("take", "Take over")]))
+        if answer == "take":
+            self.take_over = True
+            self.begin()
 
     def action_leave(self) -> None:
         """Back to the course map, or out of the app when the exam was all it opened."""
