@@ -540,6 +540,22 @@ def test_csv_export_neutralises_formulas_and_controls(
     assert row["correct"] == "10" and row["result"] == "failed"  # the rest is unchanged
 
 
+@pytest.mark.parametrize("fmt", ["json", "xapi"])
+def test_json_exports_escape_c1_controls(with_hostile_name: Path, fmt: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON and xAPI exports carry an 8-bit CSI in a name escaped, and read back the same."""
+    data = with_hostile_name
+    store = ProgressStore.open(data, "tester")
+    store._db.execute("UPDATE exam_attempts SET learner = learner || ?1, record = json_set("
+                      "record, '$.learner', json_extract(record, '$.learner') || ?1)",
+                      ("\x9b2J",))
+    store._db.commit()
+    store.close()
+    code, out, _ = run(capsys, "results", "export", "--format", fmt, "--data-dir", str(data))
+    assert code == 0 and "\x9b" not in out and "\\u009b2J" in out
+    assert "\x9b2J" in json.dumps(json.loads(out), ensure_ascii=False)
+
+
 @pytest.mark.parametrize(("value", "cell"), [
     ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("\rx", "␍x"), ("Ada Lovelace", "Ada Lovelace"), ("a=b", "a=b"),
