@@ -12,7 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tutor.analysis.engine import analyze_compose
+from tutor.analysis.scrub import Scrubber
 from tutor.app.workspace import Workspace
 from tutor.content.check import check_course
 from tutor.content.loader import load_course
@@ -139,4 +143,44 @@ def test_a_loop_in_a_course_pack_is_a_content_error(tmp_path: Path) -> None:
     (root / "quizzes" / "loop.yaml").write_text("topic: users\nquestions: &q\n  - *q\n")
     errors = finishes(lambda: check_course(load_course(root)))
     assert [(e.file, e.line) for e in errors if "loop" in e.message] == [("quizzes/loop.yaml", 2)]
+
+
+# --- secrets: the last guard masks every value, in one pass -----------------------------
+
+
+def test_a_reused_secret_is_masked_in_every_service() -> None:
+    """Each of 300 passwords, repeated where a rule quotes it, is shown only masked."""
+    services = "".join(f"  svc{n}:\n    image: example/svc:1.0\n    cap_add: [Pw{n:04d}-k3yZ!q]\n"
+                       f"    environment:\n      DB_PASSWORD: Pw{n:04d}-k3yZ!q\n"
+                       for n in range(300))
+    analysis = analyze_compose("services:\n" + services)
+    quoted = [f.message for f in analysis.findings if f.rule == "HT303"]
+    assert len(quoted) == 300
+    assert all("'P…'" in message for message in quoted)
+    assert not any(f"Pw{n:04d}-k3yZ!q" in f.message + f.fix
+                   for f in analysis.findings for n in range(300))
+
+
+def test_overlapping_and_prefix_sharing_secrets_are_all_masked() -> None:
+    """Values that overlap are masked as one; values sharing a prefix are each masked."""
+    scrub = Scrubber(["correct-horse-battery", "battery-staple-42x", "S3cr3t-Passw0rd-0001",
+                      "S3cr3t-Passw0rd-0002"])
+    assert scrub("x correct-horse-battery-staple-42x y") == "x co…2x y"
+    assert scrub("a S3cr3t-Passw0rd-0002, b S3cr3t-Passw0rd-0001") == "a S3…02, b S3…01"
+    assert scrub("S3cr3t-Passw0rd-0003 is not one") == "S3cr3t-Passw0rd-0003 is not one"
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.text(alphabet="ab-", min_size=8, max_size=20), min_size=1,
+                       max_size=6), data=st.data())
+def test_no_secret_survives_scrubbing(values: list[str], data: st.DataObject) -> None:
+    """Whatever the values (8 characters or more, as the engine passes) and however they
+    overlap in the text, none is left whole in what is shown."""
+    pieces = data.draw(st.lists(st.one_of(st.sampled_from(values),
+                                          st.text(alphabet="ab- x", max_size=6)), max_size=8))
+    text = "".join(pieces)
+    shown = Scrubber(values)(text)
+    assert not [value for value in values if value in shown]
+    if not any(value in text for value in values):
+        assert shown == text
 
