@@ -12,12 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutor.analysis.engine import analyze_compose
 from tutor.analysis.scrub import Scrubber
 from tutor.app.workspace import Workspace
+from tutor.cli import main
 from tutor.content.check import check_course
 from tutor.content.loader import load_course
 
@@ -184,3 +186,63 @@ def test_no_secret_survives_scrubbing(values: list[str], data: st.DataObject) ->
     if not any(value in text for value in values):
         assert shown == text
 
+
+# --- the text report: one row a finding, alike syntax findings counted -------------------
+
+
+def check_output(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """What `check` prints for the arguments, run in ``folder`` at 80 columns."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        patch.setenv("COLUMNS", "80")
+        main(["check", "--no-config", *args])
+    return capsys.readouterr().out
+
+
+def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path, capsys) -> None:
+    """Text shows 20 rows of one syntax error and a count of the rest; JSON keeps them all."""
+    (tmp_path / "Dockerfile").write_text("`\n" * 500)
+    text = check_output(tmp_path, capsys, "Dockerfile")
+    assert text.count("✖ error   HT001 unknown instruction '`'") == 20
+    assert "… and 480 more like this, the last on line 500" in text
+    assert "1 file: 501 errors, 0 warnings, 0 info" in text
+    findings = json.loads(check_output(tmp_path, capsys, "--format", "json",
+                                       "Dockerfile"))["files"][0]["findings"]
+    assert len(findings) == 501
+
+
+def test_distinct_findings_are_all_printed(tmp_path: Path, capsys) -> None:
+    """Syntax errors that differ are each a row; only alike ones are counted."""
+    (tmp_path / "Dockerfile").write_text("".join(f"WORD{n} x\n" for n in range(30)))
+    text = check_output(tmp_path, capsys, "Dockerfile")
+    assert all(f"unknown instruction 'WORD{n}'" in text for n in range(30))
+    assert "more like this" not in text
+
+
+def test_rows_keep_their_columns_and_hanging_indent(tmp_path: Path, capsys) -> None:
+    """Line, icon and word, rule id, then the message wrapped under itself, as before."""
+    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: example/app:1.0\n"
+                                           "    user: '10001'\n    read_only: true\n"
+                                           "    cap_drop: [ALL]\n    cap_add: [NET_ADMIN]\n"
+                                           "    security_opt: ['no-new-privileges:true']\n")
+    lines = check_output(tmp_path, capsys, "compose.yaml").splitlines()
+    assert lines[:8] == [
+        "compose.yaml  (compose)",
+        "     7 ✖ error   HT303 service 'app' adds NET_ADMIN: control of network ",
+        "                       interfaces, routes and firewall rules.",
+        "                       fix: Remove the capability, or keep only the one the ",
+        "                       program needs, after `cap_drop: [ALL]`, with a comment ",
+        "                       saying why. To listen on a low port, listen on a port ",
+        "                       above 1024 and map it (`ports: [\"80:8080\"]`); that needs ",
+        "                       no capability.",
+    ]
+
+
+def test_fifty_thousand_alike_findings_print_briefly(tmp_path: Path) -> None:
+    """50,000 lines of one backtick print a short report (it took 30 s and 350 MB as a table)."""
+    (tmp_path / "Dockerfile").write_text("`\n" * 50_000)
+    result = subprocess.run([sys.executable, "-m", "tutor", "check", "--no-config",
+                             "Dockerfile"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=HANG)
+    assert "… and 49980 more like this, the last on line 50000" in result.stdout
+    assert len(result.stdout.splitlines()) < 200
