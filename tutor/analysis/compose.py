@@ -11,7 +11,7 @@ from tutor.analysis.model import ParseProblem
 from tutor.analysis.profile import UserOverride
 from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
 from tutor.yamllines import YamlMap as YamlMap
-from tutor.yamllines import error_line
+from tutor.yamllines import YamlRefused, error_line
 from tutor.yamllines import load as load_yaml
 
 # The names Docker Compose looks for, in its order of preference.
@@ -78,7 +78,10 @@ def parse_compose(text: str) -> ComposeModel:
         line, reason = error_line(exc)
         return ComposeModel(None, (), (), (ParseProblem(line, line, f"not valid YAML: {reason}"),),
                             text)
-    except RecursionError as exc:
+    except YamlRefused as exc:
+        return ComposeModel(None, (), (), (ParseProblem(
+            exc.line, exc.line, f"refused: {exc.reason}: {exc.fix}"),), text)
+    except RecursionError as exc:  # only without libyaml, whose parser caps the nesting
         return ComposeModel(None, (), (), (ParseProblem(1, 1, f"not valid YAML: {exc}"),), text)
     if not isinstance(data, YamlMap):
         return ComposeModel(None, (), (), (ParseProblem(

@@ -16,7 +16,7 @@ from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, c
 from tutor.analysis.rules import RULES
 from tutor.analysis.rules._secrets import compose_secret_values, dockerfile_secret_values
 from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, Rule
-from tutor.analysis.secrets import redact
+from tutor.analysis.scrub import Scrubber
 from tutor.analysis.suppress import Suppressions, collect, collect_yaml
 
 
@@ -114,16 +114,12 @@ def _run(rules: Sequence[Rule], check: Callable[[Rule], Iterable[Finding]],
 
 def _scrubbed(findings: list[Finding], secrets: Iterable[str]) -> list[Finding]:
     """A last guard: no finding's text may carry a secret value whole, whatever a rule wrote."""
-    values = sorted(set(secrets), key=len, reverse=True)
-    if not values:
+    scrub = Scrubber(secrets)
+    if not scrub.values:
         return findings
     cleaned: list[Finding] = []
     for finding in findings:
-        message, fix = finding.message, finding.fix
-        for value in values:
-            if value in message or value in fix:
-                message = message.replace(value, redact(value))
-                fix = fix.replace(value, redact(value))
+        message, fix = scrub(finding.message), scrub(finding.fix)
         cleaned.append(finding if (message, fix) == (finding.message, finding.fix)
                        else replace(finding, message=message, fix=fix))
     return cleaned

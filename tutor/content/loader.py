@@ -32,7 +32,7 @@ from tutor.content.schema import COURSE, EXERCISE, LESSON, QUESTION, QUIZ, valid
 from tutor.errors import InputError, TutorError
 from tutor.safeio import read_limited
 from tutor.safetext import first_control, has_controls, visible
-from tutor.yamllines import YamlList, YamlMap, error_line
+from tutor.yamllines import YamlList, YamlMap, YamlRefused, error_line
 from tutor.yamllines import load as load_yaml
 
 if sys.version_info >= (3, 11):
@@ -137,7 +137,9 @@ class _Loader:
             line, reason = error_line(exc)
             self.error(rel, line + offset, f"not valid YAML: {reason}: fix the syntax "
                                            f"(indentation, or quote text holding ': ')")
-        except RecursionError:
+        except YamlRefused as exc:
+            self.error(rel, exc.line + offset, f"refused: {exc.reason}: {exc.fix}")
+        except RecursionError:  # only without libyaml, whose parser caps the nesting
             self.error(rel, 1, "not valid YAML: nested too deeply: flatten it")
         return _INVALID
 

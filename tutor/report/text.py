@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TextIO
 
-from rich.table import Table
+from rich.console import Console
+from rich.segment import Segment, Segments
 from rich.text import Text
 
 from tutor.analysis.files import FileReport
+from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity
 from tutor.report.console import make_console
+from tutor.safetext import visible
 
 _ICONS = {Severity.ERROR: ("✖", "x"), Severity.WARNING: ("▲", "!"), Severity.INFO: ("●", "i")}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_BADGE_WIDTH = 9  # icon, space, and the longest severity word, "warning"
+# A file that is not a Dockerfile gives one syntax finding a line; after this many alike the
+# rest are counted, not printed. JSON and SARIF keep them all: tools read those.
+CAPPED_RULES = frozenset({"HT001"})
+SHOWN_ALIKE = 20
+_BATCH = 100
+_NEWLINE = Segment.line()
 
 
 def write(reports: Sequence[FileReport], out: TextIO) -> None:
@@ -22,33 +33,102 @@ def write(reports: Sequence[FileReport], out: TextIO) -> None:
     console = make_console(out)
     unicode = (console.encoding or "").lower().startswith("utf")
     for report in reports:
-        header = Text(report.path, style="bold underline")
+        header = Text(visible(report.path), style="bold underline")
         if report.kind == "compose":
             header.append("  (compose)", style="dim")
         elif report.service:
-            header.append(f"  (built by service {report.service})", style="dim")
+            header.append(f"  (built by service {visible(report.service)})", style="dim")
         console.print(header)
         if report.error:
             console.print(Text.assemble("  ", _badge(Severity.ERROR, unicode),
-                                        " cannot analyse: ", report.error))
+                                        " cannot analyse: ", visible(report.error)))
         if report.profile is not None:
             console.print(_profile_line(report))
-        if report.findings:
-            grid = Table.grid(padding=(0, 1), pad_edge=False)
-            grid.add_column(justify="right", no_wrap=True, min_width=6)
-            grid.add_column(no_wrap=True)
-            grid.add_column(no_wrap=True)
-            grid.add_column(overflow="fold")
-            for finding in report.findings:
-                grid.add_row(Text(str(finding.line), style="dim"),
-                             _badge(finding.severity, unicode), Text(finding.rule, style="bold"),
-                             Text.assemble(finding.message, "\n",
-                                           (f"fix: {finding.fix}", "dim")))
-            console.print(grid)
+        _print_rows(console, _finding_rows(report.findings, console, unicode))
         if not report.findings and not report.error:
             console.print(Text("  no findings", style="green"))
         console.print()
     console.print(summary(reports))
+
+
+def _print_rows(console: Console, rows: Iterable[list[Segment]]) -> None:
+    """Print rows that are already wrapped, a batch at a time: each print has a fixed cost."""
+    remaining = iter(rows)
+    while batch := list(islice(remaining, _BATCH)):
+        console.print(Segments(segment for row in batch for segment in (*row, _NEWLINE)),
+                      soft_wrap=True, end="")
+
+
+def _finding_rows(findings: Sequence[Finding], console: Console,
+                  unicode: bool) -> Iterator[list[Segment]]:
+    """The rows of one file's findings; past ``SHOWN_ALIKE`` alike syntax findings, a count."""
+    if not findings:
+        return
+    rows = _Rows(findings, console, unicode)
+    alike = Counter((f.rule, f.message) for f in findings if f.rule in CAPPED_RULES)
+    last_line = {(f.rule, f.message): f.line for f in findings if f.rule in CAPPED_RULES}
+    shown: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        key = (finding.rule, finding.message)
+        if key in alike:
+            shown[key] += 1
+            if shown[key] > SHOWN_ALIKE:
+                continue
+        yield rows.finding(finding)
+        if key in alike and shown[key] == SHOWN_ALIKE and alike[key] > SHOWN_ALIKE:
+            yield rows.more_like_this(alike[key] - SHOWN_ALIKE, last_line[key])
+
+
+class _Rows:
+    """Renders one file's findings as rows: line, badge and rule in fixed columns, the
+    message and fix wrapped beside them with a hanging indent.
+
+    Each row is wrapped on its own, so the cost grows with the findings, never faster (a
+    table measures every row against all); what rows share, a rule's fix and its badge, is
+    wrapped and rendered once.
+    """
+
+    def __init__(self, findings: Sequence[Finding], console: Console, unicode: bool) -> None:
+        self.console = console
+        self.unicode = unicode
+        self.line_width = max(6, *(len(str(f.line)) for f in findings))
+        self.rule_width = max(len(f.rule) for f in findings)
+        indent = self.line_width + 1 + _BADGE_WIDTH + 1 + self.rule_width + 1
+        self.width = max(console.width - indent, 8)
+        self.indent = Text(" " * indent)
+        self.newline = Text("\n") + self.indent
+        self.newline_segments = list(self.newline.render(console))
+        self.dim = console.get_style("dim")
+        self.fixes: dict[str, list[Segment]] = {}
+        self.labels: dict[tuple[Severity, str], list[Segment]] = {}
+
+    def finding(self, finding: Finding) -> list[Segment]:
+        """One finding's row, ready to print."""
+        if finding.fix not in self.fixes:
+            fix = self.hanging(Text(f"fix: {visible(finding.fix)}", style="dim"))
+            self.fixes[finding.fix] = list(fix.render(self.console))
+        label = (finding.severity, finding.rule)
+        if label not in self.labels:
+            self.labels[label] = list(Text.assemble(
+                " ", _badge(finding.severity, self.unicode), " ", (finding.rule, "bold"),
+                " " * (self.rule_width - len(finding.rule) + 1)).render(self.console))
+        message = self.hanging(Text(visible(finding.message)))
+        return [Segment(f"{finding.line:>{self.line_width}}", self.dim), *self.labels[label],
+                *message.render(self.console), *self.newline_segments,
+                *self.fixes[finding.fix]]
+
+    def more_like_this(self, count: int, last_line: int) -> list[Segment]:
+        """The line that stands for alike findings not printed."""
+        more = Text.assemble(self.indent, (f"… and {count} more like this, the last on line "
+                                           f"{last_line}", "dim"))
+        return list(more.render(self.console))
+
+    def hanging(self, text: Text) -> Text:
+        """The text wrapped to the message column, its later lines indented to it."""
+        plain = text.plain
+        if "\n" not in plain and "\t" not in plain and text.cell_len <= self.width:
+            return text  # most messages fit on one line, and wrapping is the costly part
+        return self.newline.join(text.wrap(self.console, self.width, overflow="fold"))
 
 
 def _badge(severity: Severity, unicode: bool) -> Text:
@@ -66,7 +146,8 @@ def _profile_line(report: FileReport) -> Text:
         verdict, style = "non-root", "green"
     else:
         verdict, style = "unknown", "yellow"
-    return Text.assemble("  runs as ", (verdict, style), Text(f": {profile.reason}", style="dim"))
+    return Text.assemble("  runs as ", (verdict, style),
+                         Text(f": {visible(profile.reason)}", style="dim"))
 
 
 def summary(reports: Sequence[FileReport]) -> Text:
