@@ -155,7 +155,7 @@ def test_a_wide_dockerfile_with_a_bom_is_decoded(workdir: Path, capsys, codec: s
     assert ("HT101", 4) in found
     (encoding,) = [f for f in entry["findings"] if f["rule"] == "HT001"]
     assert encoding["line"] == 1 and encoding["severity"] == "warning"
-    assert label in encoding["message"] and "save it as UTF-8" in encoding["message"]
+    assert label in encoding["message"] and "Save the file as UTF-8" in encoding["fix"]
     assert entry["profile"]["user"] == "root"
 
 

@@ -17,6 +17,8 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
               (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
               (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
               (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+_SAVE_AS_UTF8 = ("Save the file as UTF-8 (in most editors: Save with Encoding, or "
+                 "`iconv -t UTF-8`).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ def decode(data: bytes, name: str = "input", kind: str = "dockerfile") -> Source
             line, line,
             f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02X} on line {line}); "
             f"it was read with replacement characters, which Docker would not do",
-            Severity.WARNING),))
+            Severity.WARNING, fix=_SAVE_AS_UTF8),))
 
 
 def _decode_wide(data: bytes, name: str, kind: str) -> SourceText | None:
@@ -73,14 +75,14 @@ def _decode_wide(data: bytes, name: str, kind: str) -> SourceText | None:
         # discardBOM), so a UTF-16 file reaches its parser as NUL-laced garbage.
         message = (f"the file is {label} ({order}, with a byte-order mark); it was decoded "
                    f"for this analysis, but Docker reads Dockerfiles as UTF-8 and will not "
-                   f"understand it: save it as UTF-8")
+                   f"understand it")
         severity = Severity.WARNING
     else:
         # What Compose does with it is unconfirmed, so only say what was done.
         message = (f"the file is {label} ({order}, with a byte-order mark) and was decoded "
                    f"as such")
         severity = Severity.INFO
-    return SourceText(text, (ParseProblem(1, 1, message, severity),))
+    return SourceText(text, (ParseProblem(1, 1, message, severity, fix=_SAVE_AS_UTF8),))
 
 
 def _looks_binary(head: bytes) -> bool:
