@@ -196,3 +196,26 @@ async def test_a_hostile_course_pack_is_shown_as_glyphs(tmp_path: Path, make_app
         drawn = _drawn_text(app)
         assert "Users␛]52;c;eA==␇" in drawn
         assert not any(char in drawn for char in RAW)
+
+
+async def test_the_editor_keeps_every_byte_and_docker_s_lines(tmp_path: Path,
+                                                              make_app: Any) -> None:
+    """Form feeds, lone CRs and mixed line endings survive a save, on the lines Docker reads."""
+    from tests.test_app_workbench import settle
+    from tutor.app.widgets.editor import CodeEditor
+
+    original = "FROM alpine:3.22\r\nRUN echo a\x0cb\x1cc\rd\nUSER 10001\n"
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(original.encode())
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        editor = screen.query_one(CodeEditor)
+        assert editor.document.line_count == 4  # three lines and the empty one after the last
+        assert editor.text == original
+        drawn = _drawn_text(app)
+        assert "RUN echo a␌b␜c␍d" in drawn
+        editor.insert("# edited\n", (2, 0))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert path.read_bytes() == original.replace("USER", "# edited\nUSER").encode()

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
+from textual.document._document import Document
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
 
@@ -126,6 +129,23 @@ def _light_theme() -> TextAreaTheme:
     return TextAreaTheme(name="css-light", syntax_styles=light.syntax_styles if light else {})
 
 
+class FaithfulDocument(Document):
+    """A document whose text is the file's text exactly, whatever characters it holds.
+
+    Textual's ``Document`` splits lines with ``str.splitlines``, which also breaks at a lone
+    CR, form feed, vertical tab, U+001C-U+001E, U+0085 and U+2028/9, and joins them back
+    with one newline style; a save would rewrite those bytes, and the lines shown would not
+    be the lines Docker reads. Here a file is split at CRLF when every LF has its CR, and
+    at LF otherwise; any other character stays inside its line (drawn as a glyph).
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        crlf = text.count("\r\n")
+        self._newline = "\r\n" if crlf and crlf == text.count("\n") else "\n"
+        self._lines = text.split(self._newline)
+
+
 class CodeEditor(TextArea):
     """A line-numbered editor with Dockerfile or compose highlighting (plain otherwise)."""
 
@@ -172,19 +192,27 @@ class CodeEditor(TextArea):
         self._build_highlight_map()
         self.refresh()
 
+    def _set_document(self, text: str, language: str | None) -> None:
+        # TextArea's own version, for the plain-text case we use, with FaithfulDocument.
+        self._highlight_query = None
+        self.document = FaithfulDocument(text)
+        self.wrapped_document = WrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
+
     def get_line(self, line_index: int) -> Text:
         """The line as drawn: control characters as glyphs (ESC as ␛), marked in reverse.
 
         The document keeps the real characters, so saving writes the file's bytes back;
-        only the drawing changes, and HT001 names the line and the character.
+        only the drawing changes, and HT001 names the line and the character. (Rich's Text
+        would silently drop BEL, BS, VT, FF and CR, so the raw line is read from the document.)
         """
-        line = super().get_line(line_index)
-        plain = line.plain
+        plain = self.document.get_line(line_index)
         if CONTROL.search(plain) is None:
-            return line
+            return super().get_line(line_index)
         shown = Text(visible(plain), end="", no_wrap=True)
-        for span in line.spans:
-            shown.spans.append(span)
         for match in CONTROL.finditer(plain):
             shown.stylize("reverse", match.start(), match.end())
         return shown
