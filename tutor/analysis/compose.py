@@ -80,7 +80,8 @@ def parse_compose(text: str) -> ComposeModel:
                             text)
     except YamlRefused as exc:
         return ComposeModel(None, (), (), (ParseProblem(
-            exc.line, exc.line, f"refused: {exc.reason}: {exc.fix}"),), text)
+            exc.line, exc.line, f"refused: {exc.reason}", fix=exc.fix[:1].upper() + exc.fix[1:]
+            + "."),), text)
     except RecursionError as exc:  # only without libyaml, whose parser caps the nesting
         return ComposeModel(None, (), (), (ParseProblem(1, 1, f"not valid YAML: {exc}"),), text)
     if not isinstance(data, YamlMap):

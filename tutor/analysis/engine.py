@@ -39,6 +39,12 @@ class ComposeAnalysis:
     suppressed: int = 0
 
 
+# HT001's documented fix is about Dockerfiles; a compose file's syntax is YAML's.
+COMPOSE_SYNTAX_FIX = ("Correct the YAML at the reported line so `docker compose config` "
+                      "accepts it: check the indentation and quoting, and give `services:` "
+                      "a mapping of named services.")
+
+
 def analyze_dockerfile(
     text: str,
     config: Config | None = None,
@@ -80,7 +86,8 @@ def analyze_compose(
     model = parse_compose(text)
     ctx = ComposeContext(model, config.trusted_nonroot)
     syntax = RULES["HT001"]
-    problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix, severity=p.severity)
+    problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
+                               severity=p.severity)
                 for p in (*extra_problems, *model.problems)]
     rules = [syntax, *(r for r in RULES.values() if isinstance(r, ComposeRule))]
     # YAML problems go through the same ignore, pragma and severity handling as any rule.
