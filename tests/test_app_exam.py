@@ -275,18 +275,25 @@ async def test_an_attempt_open_elsewhere_is_refused_then_taken_over(course: Cour
     store.close()
 
 
+def take_over_elsewhere(data_dir: Path, course: Course,
+                        spec: Any) -> tuple[ProgressStore, ExamSession]:
+    """Another window (another session on the same store) takes Ada's attempt over."""
+    from tutor.progress.exams import Holder
+
+    store = ProgressStore.open(data_dir, "tester")
+    return store, ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new(),
+                                    take_over=True)
+
+
 async def test_a_window_whose_attempt_is_taken_over_says_so(course: Course,
                                                             data_dir: Path) -> None:
     """After another window takes over, an answer here is refused with a panel, not saved."""
-    from tutor.progress.exams import Holder
 
     spec = spec_for(course, questions=3, types=["single"], seed=5)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
-        store = ProgressStore.open(data_dir, "tester")
-        other = ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new(),
-                                  take_over=True)
+        store, other = take_over_elsewhere(data_dir, course, spec)
         await pilot.press("1")
         await pilot.pause()
         text = screen_text(app)
@@ -307,15 +314,12 @@ async def test_a_window_whose_attempt_is_taken_over_says_so(course: Course,
 async def test_the_heartbeat_finds_a_take_over_without_an_answer(course: Course,
                                                                   data_dir: Path) -> None:
     """The periodic heartbeat shows the take-over even while the learner is not typing."""
-    from tutor.progress.exams import Holder
 
     spec = spec_for(course, questions=3, types=["single"], seed=5)
     app = exam_app(data_dir, course, spec, learner="Ada")
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot, app)
-        store = ProgressStore.open(data_dir, "tester")
-        ExamSession.begin(store, course, spec, "Ada", None, holder=Holder.new(),
-                          take_over=True)
+        store, _ = take_over_elsewhere(data_dir, course, spec)
         screen.heartbeat()  # what the timer calls every LEASE_HEARTBEAT
         await pilot.pause()
         assert "Taken over by another window" in screen_text(app)

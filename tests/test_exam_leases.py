@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.test_exam import Clock
 from tutor.content.answers import recorded_answer, right_rows
 from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
@@ -37,16 +38,6 @@ def store(tmp_path: Path) -> Any:
     opened = ProgressStore.open(tmp_path / "data", "tester")
     yield opened
     opened.close()
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def right(question: Question) -> Any:
