@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from tutor.content import controls
 from tutor.content.goals import parse_goal
 from tutor.content.model import (
     ContentError,
@@ -31,7 +32,6 @@ from tutor.content.model import (
 from tutor.content.schema import COURSE, EXERCISE, LESSON, QUESTION, QUIZ, validate
 from tutor.errors import InputError, TutorError
 from tutor.safeio import read_limited
-from tutor.safetext import first_control, has_controls, visible
 from tutor.yamllines import YamlList, YamlMap, YamlRefused, error_line
 from tutor.yamllines import load as load_yaml
 
@@ -108,31 +108,17 @@ class _Loader:
             self.error(rel, line, "is not UTF-8 text: save it as UTF-8 (course files and "
                                   "exercise files are text)")
             return None
-        return self.without_controls(text, rel)
-
-    def without_controls(self, text: str, rel: str) -> str:
-        """``text`` with control characters shown as glyphs, each line holding one an error.
-
-        Course text reaches learners' terminals; an escape sequence in a lesson or an option
-        could set their clipboard or clear their screen (issue 13).
-        """
-        if not has_controls(text):
-            return text
-        for number, line in enumerate(text.split("\n"), 1):
-            hit = first_control(line.removesuffix("\r"))
-            if hit is not None:
-                column, name = hit
-                self.error(rel, number, f"holds the control character {name} at column "
-                                        f"{column + 1}, which a terminal would act on: "
-                                        f"delete it (course text is plain text)")
-        return visible(text)
+        text, problems = controls.in_text(text)
+        for line, message in problems:
+            self.error(rel, line, message)
+        return text
 
     def yaml(self, text: str | None, rel: str, offset: int = 0) -> Any:
         """Parsed YAML, or ``_INVALID`` (with an error) when the text is missing or malformed."""
         if text is None:
             return _INVALID
         try:
-            return self.escaped_controls(load_yaml(text), rel, offset)
+            data, problems = controls.in_data(load_yaml(text))
         except yaml.YAMLError as exc:
             line, reason = error_line(exc)
             self.error(rel, line + offset, f"not valid YAML: {reason}: fix the syntax "
@@ -141,38 +127,11 @@ class _Loader:
             self.error(rel, exc.line + offset, f"refused: {exc.reason}: {exc.fix}")
         except RecursionError:  # only without libyaml, whose parser caps the nesting
             self.error(rel, 1, "not valid YAML: nested too deeply: flatten it")
+        else:
+            for line, message in problems:
+                self.error(rel, line + offset, message)
+            return data
         return _INVALID
-
-    def escaped_controls(self, data: Any, rel: str, offset: int) -> Any:
-        """``data`` with control characters in its strings shown as glyphs, each an error.
-
-        YAML's double-quoted escapes (``"\\e"``, ``"\\x1b"``) make control characters from
-        plain text, so the file passing :meth:`without_controls` is not enough.
-        """
-        seen: set[int] = set()  # an alias shares its node: walk each container once
-
-        def clean(value: Any, line: int) -> Any:
-            if isinstance(value, str):
-                hit = first_control(value)
-                if hit is None:
-                    return value
-                self.error(rel, line + offset, f"a value holds the control character "
-                                               f"{hit[1]} (from a YAML escape), which a "
-                                               f"terminal would act on: remove it")
-                return visible(value)
-            if id(value) in seen:
-                return value
-            if isinstance(value, YamlMap):
-                seen.add(id(value))
-                for key in list(value):
-                    value[key] = clean(value[key], value.line_of(key))
-            elif isinstance(value, YamlList):
-                seen.add(id(value))
-                for index, item in enumerate(value):
-                    value[index] = clean(item, value.line_of(index))
-            return value
-
-        return clean(data, 1)
 
     def load(self) -> Course:
         course = Course(root=str(self.root))
