@@ -206,6 +206,19 @@ CASES: list[tuple[str, Mutation, str, int, tuple[str, ...]]] = [
      QUIZ, 9, ("control character U+001B (ESC) (from a YAML escape)",)),
     ("escape in an exercise file", sub(STARTER, "FROM", "FROM\x1b[2J"), STARTER, 1,
      ("control character U+001B (ESC)",)),
+    # Exams the course defines (issue 14).
+    ("exam with an unknown topic", sub("lessons/course.yaml", "exam:\n",
+        "exams:\n  - id: final\n    title: Final\n    topics: [nope]\nexam:\n"),
+     "lessons/course.yaml", 8, ("exam 'final' draws from topic nope",)),
+    ("exam asks more than the banks hold", sub("lessons/course.yaml", "exam:\n",
+        "exams:\n  - id: final\n    title: Final\n    questions: 99\nexam:\n"),
+     "lessons/course.yaml", 8, ("asks 99 questions but its topics and types hold",)),
+    ("exam with a bad feedback", sub("lessons/course.yaml", "exam:\n",
+        "exams:\n  - id: final\n    title: Final\n    feedback: everything\nexam:\n"),
+     "lessons/course.yaml", 10, ("use one of score, topics, review",)),
+    ("two exams with one id", sub("lessons/course.yaml", "exam:\n",
+        "exams:\n  - id: final\n    title: A\n  - id: final\n    title: B\nexam:\n"),
+     "lessons/course.yaml", 10, ("exam id 'final' is also used on line 8",)),
 ]
 
 

@@ -4,6 +4,7 @@ and the results commands (list, export as JSON, CSV and xAPI, verify)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -140,13 +141,65 @@ def test_narrowing_by_topic_and_type(course: Course, store: Any) -> None:
 
 # Attempts ------------------------------------------------------------------------------------
 
-def test_attempts_limit(course: Course, store: Any) -> None:
-    """With --attempts 1 a second attempt is refused, naming the learner."""
-    spec = spec_for(course, questions=3, attempts=1)
-    ExamSession.begin(store, course, spec, "Ada", KEY).submit()
-    with pytest.raises(ExamError, match="Ada has used 1 of 1 attempt at this exam"):
-        ExamSession.begin(store, course, spec, "Ada", KEY)
-    ExamSession.begin(store, course, spec, "Grace", KEY)  # another learner may
+def defined(course: Course, **changes: Any) -> Course:
+    """The course with its sign-off exam's definition changed, as an instructor's pack would."""
+    exam = dataclasses.replace(course.exams[0], **changes)
+    return dataclasses.replace(course, exams=(exam,))
+
+
+def test_attempts_limit_is_the_definitions(course: Course, store: Any) -> None:
+    """A definition allowing one attempt refuses a second, naming the learner and the exam."""
+    limited = defined(course, questions=3, per_topic=None, attempts=1)
+    spec = spec_for(limited)
+    assert spec.kind == "sign-off"
+    ExamSession.begin(store, limited, spec, "Ada", KEY).submit()
+    with pytest.raises(ExamError, match="Ada has used 1 of 1 attempt at Container hardening"):
+        ExamSession.begin(store, limited, spec, "Ada", KEY)
+    ExamSession.begin(store, limited, spec, "Grace", KEY)  # another learner may
+
+
+def test_changed_settings_make_a_practice_exam(course: Course, store: Any) -> None:
+    """The cheat of issue 14: options give a practice exam, titled so, that counts apart."""
+    cheat = spec_for(course, questions=1, pass_mark=1, types=["true_false"])
+    assert cheat.kind == "practice" and cheat.shown_title.startswith("Practice: ")
+    assert cheat.store_key != spec_for(course).store_key
+    record = ExamSession.begin(store, course, cheat, "Bob Cheat", KEY).submit()
+    assert record["exam"]["kind"] == "practice" and record["exam"]["id"] == "sign-off"
+    assert record["exam"]["definition_hash"] != spec_for(course).definition_hash
+    assert spec_for(course, seed=4, practice=True).kind == "practice"  # the CLI's --seed
+
+
+def test_the_record_names_the_exam_and_its_definition(course: Course, store: Any) -> None:
+    """A sign-off record carries the exam id, kind and a hash of the definition as run."""
+    spec = spec_for(course, "sign-off")
+    record = ExamSession.begin(store, course, spec, "Ada", KEY).submit()
+    exam = record["exam"]
+    assert (exam["id"], exam["kind"], exam["definition_hash"]) == (
+        "sign-off", "sign-off", spec.definition_hash)
+    assert exam["settings"]["pass_mark"] == 80 and exam["settings"]["feedback"] == "review"
+    assert record["format"] == "hardening-tutor/exam-record/2"
+    assert record["previous"] is None
+    second = ExamSession.begin(store, course, spec, "Ada", KEY).submit()
+    assert second["previous"] == record["signature"]["value"]  # the chain
+
+
+def test_an_unknown_exam_id_names_the_choices(course: Course) -> None:
+    """exam ID must be one the course defines."""
+    with pytest.raises(InputError, match="defines no exam 'final'; it defines: sign-off"):
+        spec_for(course, "final")
+
+
+def test_a_retake_waits_for_the_definitions_days(course: Course, store: Any) -> None:
+    """retake_after_days refuses a new attempt until the days have passed."""
+    waiting = defined(course, questions=2, per_topic=None, retake_after_days=7)
+    clock = Clock()
+    spec = spec_for(waiting)
+    ExamSession.begin(store, waiting, spec, "Ada", KEY, clock).submit()
+    clock.now += dt.timedelta(days=6)
+    with pytest.raises(ExamError, match="can start from 2026-11-29 09:00 UTC"):
+        ExamSession.begin(store, waiting, spec, "Ada", KEY, clock)
+    clock.now += dt.timedelta(days=1)
+    ExamSession.begin(store, waiting, spec, "Ada", KEY, clock)
 
 
 def test_an_open_attempt_is_resumed_with_its_clock(course: Course, store: Any) -> None:
@@ -679,3 +732,32 @@ def test_a_key_file_that_is_not_a_small_regular_file_is_refused(
     with pytest.raises(InputError, match="cannot use the signing key") as refused:
         load_key()
     assert ("not a regular file" in str(refused.value)) != (kind == "too large")
+
+
+# Sign-off policy: what `results verify --exam ID` asks of each record ----------------------
+
+def test_the_cheat_is_not_sign_off_but_a_real_attempt_is(course: Course, store: Any) -> None:
+    """Issue 14's cheat is rejected naming why; an attempt at the definition passes."""
+    from tutor.exam.policy import sign_off_problems
+
+    cheat = spec_for(course, questions=1, pass_mark=1, types=["true_false"])
+    cheated = ExamSession.begin(store, course, cheat, "Bob Cheat", KEY).submit()
+    problems = sign_off_problems(cheated, course, "sign-off")
+    assert problems[0].startswith("it is a practice exam")
+    assert "pass_mark is 1 in the record but 80 in this course's definition" in problems[1]
+    assert "types is true_false in the record" in problems[1]
+    real = ExamSession.begin(store, course, spec_for(course), "Ada", KEY).submit()
+    assert sign_off_problems(real, course, "sign-off") == []
+
+
+def test_a_record_from_an_edited_course_is_not_sign_off(course: Course, store: Any) -> None:
+    """A learner who edits their local course's pass mark makes a record the verifier refuses."""
+    from tutor.exam.policy import sign_off_problems
+
+    edited = defined(course, pass_mark=10)
+    record = ExamSession.begin(store, edited, spec_for(edited), "Ada", KEY).submit()
+    assert record["exam"]["kind"] == "sign-off"  # it looked like the real thing locally
+    assert sign_off_problems(record, course, "sign-off") == [
+        "it ran another definition of the exam: pass_mark is 10 in the record but 80 in this "
+        "course's definition"]
+    assert "not 'final'" in sign_off_problems(record, course, "final")[0]

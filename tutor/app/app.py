@@ -204,15 +204,29 @@ class TutorApp(App[int]):
         self.push_screen(PracticeScreen(questions, topic))
 
     def open_exam(self) -> None:
-        """The course's sign-off exam, with the course's settings."""
-        from tutor.app.screens.exam_start import ExamStartScreen
-        from tutor.exam.spec import spec_for
-
+        """An exam the course defines, exactly as defined; with several, the learner picks."""
         if self.course.errors:
             self.show_error("This course pack has problems, so it cannot hold an exam.")
             return
+        exams = self.course.exams
+        if len(exams) > 1:
+            from textual.content import Content
+
+            from tutor.app.screens.dialogs import PickDialog
+
+            entries = [(Content(f"{exam.title} ({exam.id})"), exam.id) for exam in exams]
+            self.push_screen(PickDialog("Which exam?", entries), self._start_exam)
+        else:
+            self._start_exam(exams[0].id if exams else None)
+
+    def _start_exam(self, exam_id: str | None) -> None:
+        from tutor.app.screens.exam_start import ExamStartScreen
+        from tutor.exam.spec import spec_for
+
+        if exam_id is None and len(self.course.exams) > 1:
+            return  # the learner closed the list without choosing
         try:
-            spec = spec_for(self.course)
+            spec = spec_for(self.course, exam_id)
         except TutorError as exc:
             self.show_error(str(exc))
             return

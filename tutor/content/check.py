@@ -33,6 +33,7 @@ def check_course(course: Course, today: dt.date | None = None) -> list[ContentEr
     for exercise in course.exercises.values():
         errors.extend(_exercise_checks(exercise, today))
     errors.extend(_question_checks(course, today))
+    errors.extend(_exam_checks(course))
     return sorted(set(errors), key=lambda e: (e.file, e.line, e.message))
 
 
@@ -211,6 +212,42 @@ def _question_checks(course: Course, today: dt.date | None) -> Iterable[ContentE
             yield ContentError("lessons/course.yaml", 1,
                                f"topic '{topic.id}' has no questions: add quizzes/{topic.id}.yaml "
                                f"or remove the topic")
+
+
+def _exam_checks(course: Course) -> Iterable[ContentError]:
+    """Each exam names topics the course has, and its banks can serve what it promises."""
+    file = "lessons/course.yaml"
+    seen: dict[str, int] = {}
+    known = {topic.id for topic in course.topics}
+    for exam in course.exams:
+        if exam.id in seen:
+            yield ContentError(file, exam.line, f"exam id '{exam.id}' is also used on line "
+                                                f"{seen[exam.id]}: give each exam its own id")
+        seen.setdefault(exam.id, exam.line)
+        unknown = [topic for topic in exam.topics if topic not in known]
+        if unknown:
+            yield ContentError(file, exam.line, f"exam '{exam.id}' draws from topic "
+                                                f"{', '.join(unknown)}, which the course does "
+                                                f"not have: use one of {', '.join(sorted(known))}")
+            continue
+        topics = exam.topics or tuple(sorted(known))
+        types = set(exam.types) or None
+        pools = {topic: sum(1 for q in course.questions if q.topic == topic
+                            and (types is None or q.type in types)) for topic in topics}
+        if exam.questions is not None:
+            if sum(pools.values()) < exam.questions:
+                yield ContentError(file, exam.line, f"exam '{exam.id}' asks {exam.questions} "
+                                                    f"questions but its topics and types hold "
+                                                    f"{sum(pools.values())}: ask fewer, or add "
+                                                    f"questions")
+            continue
+        short = [f"{topic} ({count})" for topic, count in pools.items()
+                 if count < (exam.per_topic or 1)]
+        if short:
+            yield ContentError(file, exam.line, f"exam '{exam.id}' asks {exam.per_topic} "
+                                                f"questions a topic, but these topics hold "
+                                                f"fewer of its types: {', '.join(short)}: ask "
+                                                f"fewer, or add questions")
 
 
 def _spot_checks(question: Question, today: dt.date | None) -> Iterable[ContentError]:

@@ -20,9 +20,10 @@ import yaml
 from tutor.content import controls
 from tutor.content.goals import parse_goal
 from tutor.content.model import (
+    SIGN_OFF,
     ContentError,
     Course,
-    ExamDefaults,
+    ExamDefinition,
     Exercise,
     Lesson,
     Option,
@@ -173,11 +174,8 @@ class _Loader:
         if isinstance(topics, list):
             course.topics = tuple(Topic(str(t["id"]), str(t["title"])) for t in topics
                                   if isinstance(t, dict) and "id" in t and "title" in t)
-        exam = data.get("exam")
-        if isinstance(exam, dict) and not problems:
-            course.exam = ExamDefaults(int(exam.get("per_topic", 3)),
-                                       int(exam.get("pass_mark", 80)),
-                                       exam.get("time_limit_minutes"))
+        if not problems and isinstance(data, YamlMap):
+            course.exams = _exam_definitions(data, course.title)
 
     def _lessons(self, lessons_dir: Traversable) -> list[Lesson]:
         lessons: list[Lesson] = []
@@ -345,6 +343,30 @@ def _read_bytes(node: Traversable) -> bytes:
         raise InputError(f"{node}: too large to be a course file (the limit is "
                          f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
     return data
+
+
+def _exam_definitions(data: YamlMap, title: str) -> tuple[ExamDefinition, ...]:
+    """The course's exams; an older pack's single ``exam:`` block defines 'sign-off'."""
+    if isinstance(data.get("exams"), list):
+        items = data["exams"]
+        return tuple(ExamDefinition(
+            id=str(item["id"]), title=str(item["title"]),
+            topics=tuple(str(t) for t in item.get("topics", ())),
+            types=tuple(str(t) for t in item.get("types", ())),
+            per_topic=None if "questions" in item else int(item.get("per_topic", 3)),
+            questions=int(item["questions"]) if "questions" in item else None,
+            pass_mark=int(item.get("pass_mark", 80)),
+            time_limit_minutes=item.get("time_limit_minutes"),
+            attempts=item.get("attempts"), retake_after_days=item.get("retake_after_days"),
+            feedback=str(item.get("feedback", "review")), line=items.line_of(index))
+            for index, item in enumerate(items))
+    legacy = data.get("exam")
+    settings = legacy if isinstance(legacy, dict) else {}
+    return (ExamDefinition(
+        id=SIGN_OFF, title=title or "Exam", per_topic=int(settings.get("per_topic", 3)),
+        pass_mark=int(settings.get("pass_mark", 80)),
+        time_limit_minutes=settings.get("time_limit_minutes"),
+        line=data.line_of("exam")),)
 
 
 def _with_lesson(exercise: Exercise, lesson_id: str) -> Exercise:

@@ -30,13 +30,30 @@ class Topic:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class ExamDefaults:
-    """The course's sign-off settings, which exam options override."""
+FEEDBACK = ("score", "topics", "review")
+SIGN_OFF = "sign-off"
 
-    per_topic: int = 3
+
+@dataclass(frozen=True, slots=True)
+class ExamDefinition:
+    """An exam as the course defines it; ``topics`` and ``types`` empty mean all of them.
+
+    ``questions`` (in all) wins over ``per_topic``. ``feedback`` is what the learner sees
+    after submitting: the score only, the score per topic, or the full review.
+    """
+
+    id: str
+    title: str
+    topics: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    per_topic: int | None = 3
+    questions: int | None = None
     pass_mark: int = 80
     time_limit_minutes: int | None = None
+    attempts: int | None = None  # None: unlimited
+    retake_after_days: int | None = None
+    feedback: str = "review"
+    line: int = 1  # where course.yaml defines it, for error messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +168,14 @@ class Course:
     lessons: tuple[Lesson, ...] = ()
     exercises: dict[str, Exercise] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
-    exam: ExamDefaults = field(default_factory=ExamDefaults)
+    exams: tuple[ExamDefinition, ...] = ()
     # A digest of every file read, so a record can say which version of the course it used.
     content_hash: str = ""
     errors: list[ContentError] = field(default_factory=list)
+
+    def exam(self, exam_id: str) -> ExamDefinition | None:
+        """The exam the course defines with this id, if any."""
+        return next((exam for exam in self.exams if exam.id == exam_id), None)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, if any."""

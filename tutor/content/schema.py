@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Any
 
-from tutor.content.model import DIFFICULTIES, QUESTION_TYPES, ContentError
+from tutor.content.model import DIFFICULTIES, FEEDBACK, QUESTION_TYPES, ContentError
 from tutor.yamllines import YamlList, YamlMap
 
 _ID = {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$",
@@ -57,6 +57,31 @@ GOAL: dict[str, Any] = {
     },
 }
 
+EXAM_DEFINITION: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["id", "title"],
+    "properties": {
+        "id": _ID, "title": _TEXT,
+        "topics": {"type": "array", "minItems": 1, "items": _ID,
+                   "description": "topic ids to draw from (default: every topic)"},
+        "types": {"type": "array", "minItems": 1, "items": {"enum": list(QUESTION_TYPES)},
+                  "description": "question types to ask (default: every type)"},
+        "per_topic": {"type": "integer", "minimum": 1,
+                      "description": "questions from each topic (default 3)"},
+        "questions": {"type": "integer", "minimum": 1,
+                      "description": "questions in all, instead of per_topic"},
+        "pass_mark": {"type": "integer", "minimum": 1, "maximum": 100,
+                      "description": "percentage needed to pass (default 80)"},
+        "time_limit_minutes": {"type": "integer", "minimum": 1},
+        "attempts": {"type": "integer", "minimum": 1,
+                     "description": "attempts allowed per learner (default: unlimited)"},
+        "retake_after_days": {"type": "integer", "minimum": 1,
+                              "description": "days to wait after an attempt before the next"},
+        "feedback": {"enum": list(FEEDBACK),
+                     "description": "after submitting: the score only, the score per "
+                                    "topic, or the full review (default)"},
+    },
+}
+
 COURSE: dict[str, Any] = {
     "title": "hardening-tutor course manifest (lessons/course.yaml)",
     "type": "object", "additionalProperties": False,
@@ -69,10 +94,14 @@ COURSE: dict[str, Any] = {
         "topics": {"type": "array", "minItems": 1, "items": {
             "type": "object", "additionalProperties": False, "required": ["id", "title"],
             "properties": {"id": _ID, "title": _TEXT}}},
-        "exam": {"type": "object", "additionalProperties": False, "properties": {
-            "per_topic": {"type": "integer", "minimum": 1},
-            "pass_mark": {"type": "integer", "minimum": 1, "maximum": 100},
-            "time_limit_minutes": {"type": "integer", "minimum": 1}}},
+        "exams": {"type": "array", "minItems": 1, "items": EXAM_DEFINITION,
+                  "description": "the exams learners sit, each run exactly as defined"},
+        "exam": {"type": "object", "additionalProperties": False,
+                 "description": "older packs: the settings of one exam, 'sign-off'",
+                 "properties": {
+                     "per_topic": {"type": "integer", "minimum": 1},
+                     "pass_mark": {"type": "integer", "minimum": 1, "maximum": 100},
+                     "time_limit_minutes": {"type": "integer", "minimum": 1}}},
     },
 }
 

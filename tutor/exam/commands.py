@@ -31,34 +31,42 @@ the learners cannot read the key on, and verify exported records there.
 def add_parsers(commands: Any) -> None:
     """Add ``exam`` and ``results`` to the command line."""
     exam = commands.add_parser(
-        "exam", help="take a timed sign-off exam in the app",
-        description="Take an exam drawn from the course's question banks. Nothing is marked\n"
-                    "until you submit; every answer is saved as you give it, so a crash or a\n"
-                    "closed terminal loses nothing and the next start resumes the attempt,\n"
-                    "with the clock still running. Defaults come from the course.",
+        "exam", help="take an exam the course defines, in the app",
+        description="Take an exam the course defines (lessons/course.yaml, 'exams:'), exactly\n"
+                    "as defined. Nothing is marked until you submit; every answer is saved as\n"
+                    "you give it, so a crash or a closed terminal loses nothing and the next\n"
+                    "start resumes the attempt, with the clock still running.\n\n"
+                    "Any of the settings below turns it into a PRACTICE exam: it says so on\n"
+                    "every screen, in 'results list' and in its record, and never counts as\n"
+                    "sign-off ('results verify --exam ID' rejects it).",
         epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    exam.add_argument("exam_id", nargs="?", metavar="ID",
+                      help="the exam's id in the course, such as sign-off (default: the "
+                           "course's only exam)")
     exam.add_argument("--name", metavar="NAME",
                       help="the learner's name, as records show it (asked for if not given)")
     exam.add_argument("--take-over", action="store_true",
                       help="take the attempt over from another window that has it open "
                            "(answers given there are no longer saved)")
-    size = exam.add_mutually_exclusive_group()
+    practice = exam.add_argument_group(
+        "practice settings (each one makes the attempt a practice exam)")
+    size = practice.add_mutually_exclusive_group()
     size.add_argument("--questions", type=int, metavar="N", help="N questions in all")
     size.add_argument("--per-topic", type=int, metavar="N",
-                      help="N questions from each topic (default: the course's, 3)")
-    exam.add_argument("--topics", metavar="LIST", type=_names,
+                      help="N questions from each topic")
+    practice.add_argument("--topics", metavar="LIST", type=_names,
                       help="only these topic ids, comma-separated (default: all)")
-    exam.add_argument("--types", metavar="LIST", type=_names,
+    practice.add_argument("--types", metavar="LIST", type=_names,
                       help="only these question types, comma-separated: single, multiple, "
                            "true_false, spot_the_line, fix_it (default: all)")
-    exam.add_argument("--pass-mark", type=int, metavar="PCT",
-                      help="percentage needed to pass (default: the course's, 80)")
-    exam.add_argument("--time-limit", type=float, metavar="MINUTES",
+    practice.add_argument("--pass-mark", type=int, metavar="PCT",
+                      help="percentage needed to pass")
+    practice.add_argument("--time-limit", type=float, metavar="MINUTES",
                       help="time allowed; the attempt is submitted when it runs out "
                            "(default: the course's)")
-    exam.add_argument("--attempts", type=int, metavar="N",
+    practice.add_argument("--attempts", type=int, metavar="N",
                       help="attempts each learner may make at this exam (default: unlimited)")
-    exam.add_argument("--seed", type=int, metavar="S",
+    practice.add_argument("--seed", type=int, metavar="S",
                       help="draw the same questions in the same order every time")
     exam.add_argument("--data-dir", type=Path, metavar="DIR",
                       help="keep records in DIR instead of your user data folder")
@@ -125,9 +133,10 @@ def run_exam(args: argparse.Namespace) -> int:
     if course.errors:
         raise InputError(f"the course has {len(course.errors)} problem(s); run "
                          f"'hardening-tutor content check' to see them")
-    spec = spec_for(course, questions=args.questions, per_topic=args.per_topic,
+    spec = spec_for(course, args.exam_id, questions=args.questions, per_topic=args.per_topic,
                     topics=args.topics, types=args.types, pass_mark=args.pass_mark,
-                    time_limit=args.time_limit, attempts=args.attempts, seed=args.seed)
+                    time_limit=args.time_limit, attempts=args.attempts, seed=args.seed,
+                    practice=args.seed is not None)
     load_key()  # a broken key is reported now, not when the record is sealed
     if args.data_dir is not None:
         try:

@@ -29,6 +29,12 @@ CSV_COLUMNS = ("attempt_id", "attempt_number", "learner", "exam_id", "exam_title
                "tool_version")
 
 
+def learner_name(record: dict[str, Any]) -> str:
+    """The learner's name in a record of either format (1: a string; 2: id and name)."""
+    learner = record["learner"]
+    return str(learner["name"]) if isinstance(learner, dict) else str(learner)
+
+
 def to_json(records: Iterable[dict[str, Any]], exported_at: str) -> str:
     """Every record whole, signature included: the file `results verify` checks."""
     document = {"format": EXPORT_FORMAT, "exported_at": exported_at, "records": list(records)}
@@ -67,7 +73,7 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
         score = record["score"]
         writer.writerow({column: csv_cell(value) for column, value in {
             "attempt_id": record["attempt_id"], "attempt_number": record["attempt_number"],
-            "learner": record["learner"], "exam_id": record["exam"]["id"],
+            "learner": learner_name(record), "exam_id": record["exam"]["id"],
             "exam_title": record["exam"].get("title", ""),
             "started_at": record["started_at"], "ended_at": record["ended_at"],
             "duration_seconds": _seconds(record), "submitted": record["submitted"],
@@ -131,7 +137,7 @@ def to_xapi(records: Iterable[dict[str, Any]], home_page: str = DEFAULT_HOME_PAG
     """xAPI statements: one per attempt (passed or failed) and one per answer (answered)."""
     statements: list[dict[str, Any]] = []
     for record in records:
-        actor = _actor(record["learner"], home_page)
+        actor = _actor(learner_name(record), home_page)
         exam = _exam_activity(record)
         attempt_id = record["attempt_id"]
         score = record["score"]

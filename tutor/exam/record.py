@@ -16,14 +16,14 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tutor.errors import InputError
+from tutor.exam.shape import OLD_FORMATS, RECORD_FORMAT, ExamRecord, Signature, UnsignedRecord
 from tutor.safeio import read_limited
 
 KEY_ENV = "HARDENING_TUTOR_SIGNING_KEY"
 KEY_FILE_NAME = "signing.key"
-RECORD_FORMAT = "hardening-tutor/exam-record/1"
 METHOD = "HMAC-SHA256"
 MIN_KEY_LENGTH = 16
 # 'results new-key' writes 64 hex characters; a file much larger than that is not a key.
@@ -100,14 +100,15 @@ def canonical(record: dict[str, Any]) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def sign(record: dict[str, Any], key: SigningKey | None) -> dict[str, Any]:
+def sign(record: UnsignedRecord, key: SigningKey | None) -> ExamRecord:
     """The record with its ``signature`` member set (or marked self-assessed)."""
+    signature: Signature
     if key is None:
-        signature: dict[str, str] = {"method": "none", "note": SELF_ASSESSED}
+        signature = {"method": "none", "note": SELF_ASSESSED}
     else:
-        value = hmac.new(key.secret, canonical(record), hashlib.sha256).hexdigest()
+        value = hmac.new(key.secret, canonical(dict(record)), hashlib.sha256).hexdigest()
         signature = {"method": METHOD, "key_id": key.key_id, "value": value}
-    return {**record, "signature": signature}
+    return cast(ExamRecord, {**record, "signature": signature})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ def verify(record: object, key: SigningKey) -> Verdict:
     """Check one record against the key."""
     if not isinstance(record, dict):
         return Verdict(False, "not a record (expected a JSON object)")
-    if record.get("format") != RECORD_FORMAT:
+    if record.get("format") not in (RECORD_FORMAT, *OLD_FORMATS):
         return Verdict(False, f"not a {RECORD_FORMAT} record")
     signature = record.get("signature")
     if not isinstance(signature, dict):
@@ -148,5 +149,7 @@ def describe(record: object, index: int) -> str:
     if isinstance(record, dict):
         attempt = record.get("attempt_id", "?")
         learner = record.get("learner", "?")
+        if isinstance(learner, dict):  # format 2: id and name
+            learner = learner.get("name", learner.get("id", "?"))
         return f"record {index} (attempt {attempt}, learner {learner!r})"
     return f"record {index}"

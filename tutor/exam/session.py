@@ -14,14 +14,21 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tutor import __version__
-from tutor.content.answers import judge
+from tutor.content.answers import judge, recorded_answer, right_rows
 from tutor.content.model import Course, Question
 from tutor.errors import TutorError
 from tutor.exam.draw import Served, draw, shown_choices
-from tutor.exam.record import RECORD_FORMAT, SigningKey, sign
+from tutor.exam.record import SigningKey, sign
+from tutor.exam.shape import (
+    RECORD_FORMAT,
+    ExamRecord,
+    ExamSettings,
+    RecordQuestion,
+    UnsignedRecord,
+)
 from tutor.exam.spec import ExamSpec
 from tutor.progress.exams import AttemptRow, Holder, parse_stamp, stamp
 from tutor.progress.store import ProgressStore
@@ -93,23 +100,25 @@ class ExamSession:
         learner = learner_name(learner)
         holder = holder or Holder.new()
         log = store.exams
-        open_attempt = log.open_attempt(learner, spec.exam_id)
+        open_attempt = log.open_attempt(learner, spec.store_key)
         if open_attempt is not None:
             return cls.resume(store, course, open_attempt, key, clock, holder=holder,
                               take_over=take_over)
-        used = log.attempts_made(learner, spec.exam_id)
+        used = log.attempts_made(learner, spec.store_key)
         if spec.attempts is not None and used >= spec.attempts:
             raise ExamError(f"{learner} has used {used} of {spec.attempts} attempt"
-                            f"{'s' if spec.attempts != 1 else ''} at this exam")
+                            f"{'s' if spec.attempts != 1 else ''} at {spec.shown_title}")
+        now = clock()
+        _check_retake(spec, log.last_ended(learner, spec.store_key), now)
         seed = spec.seed if spec.seed is not None else random.SystemRandom().randrange(2**31)
         served = draw(course, spec, log.asked_before(learner), random.Random(seed))
-        now = clock()
         deadline = (now + dt.timedelta(minutes=spec.time_limit_minutes)
                     if spec.time_limit_minutes else None)
-        settings = spec.to_json()
-        settings["seed"] = seed  # recorded even when chosen at random, so a draw can be redone
+        # Recorded even when chosen at random, so a draw can be redone.
+        settings = {**spec.settings(), "kind": spec.kind,
+                    "definition_hash": spec.definition_hash, "seed": seed}
         attempt = AttemptRow(
-            id=str(uuid.uuid4()), learner=learner, exam=spec.exam_id, number=used + 1,
+            id=str(uuid.uuid4()), learner=learner, exam=spec.store_key, number=used + 1,
             started_at=stamp(now), deadline=stamp(deadline) if deadline else None,
             ended_at=None, spec=settings,
             served=[{"question": s.question, "order": list(s.order)} for s in served],
@@ -201,7 +210,7 @@ class ExamSession:
 
     # Submitting -----------------------------------------------------------------------------
 
-    def submit(self, *, timed_out: bool = False) -> dict[str, Any]:
+    def submit(self, *, timed_out: bool = False) -> ExamRecord:
         """Grade every answer, seal and sign the record, store it, and return it."""
         now = self.clock()
         deadline = self.deadline
@@ -210,47 +219,71 @@ class ExamSession:
             timed_out = True
         stored = self.store.exams.answers(self.attempt.id)
         judged_on = now.date()
-        questions = []
+        questions: list[RecordQuestion] = []
         pairs = zip(self.questions, self.served, strict=True)
         for position, (question, served) in enumerate(pairs):
             answer = self.answers.get(position)
-            entry: dict[str, Any] = {
+            questions.append({
                 "position": position + 1, "id": question.id, "topic": question.topic,
                 "type": question.type, "order": list(served.order),
                 "shown": ([question.dockerfile or ""] if question.type == "fix_it"
                           else self.shown(position)),
                 "answer": answer,
+                "expected": (None if question.type == "fix_it"
+                             else recorded_answer(question, right_rows(question))),
                 "answered_at": stored[position].answered_at if answer is not None
                 and position in stored else None,
                 "flagged": position in self.flags,
                 "correct": judge(question, answer, judged_on),
-            }
-            questions.append(entry)
+            })
         correct = sum(entry["correct"] for entry in questions)
         total = len(questions)
-        pass_mark = int(self.attempt.spec["pass_mark"])
+        spec = self.attempt.spec
+        pass_mark = int(spec["pass_mark"])
         passed = total > 0 and correct * 100 >= pass_mark * total
-        record = {
-            "format": RECORD_FORMAT,
-            "attempt_id": self.attempt.id,
-            "attempt_number": self.attempt.number,
-            "learner": self.attempt.learner,
-            "exam": {"id": self.attempt.exam, **self.attempt.spec},
-            "course": {"title": self.course.title, "content_hash": self.attempt.course_hash},
-            "tool_version": self.attempt.tool_version,
-            "started_at": self.attempt.started_at,
-            "deadline": self.attempt.deadline,
-            "ended_at": stamp(now),
-            "submitted": "when time ran out" if timed_out else "by the learner",
-            "questions": questions,
-            "score": {"correct": correct, "total": total,
-                      "percent": round(100 * correct / total, 1) if total else 0.0},
-            "pass_mark": pass_mark,
-            "result": "passed" if passed else "failed",
-        }
-        sealed = sign(record, self.key)
-        self.store.exams.finish(self.attempt.id, self.holder, sealed["ended_at"], sealed)
-        return sealed
+        settings = cast(ExamSettings, {name: spec.get(name)
+                                       for name in ExamSettings.__annotations__})
+        ended_at = stamp(now)
+
+        def seal(previous: str | None) -> ExamRecord:
+            record: UnsignedRecord = {
+                "format": RECORD_FORMAT,
+                "attempt_id": self.attempt.id,
+                "attempt_number": self.attempt.number,
+                "learner": {"id": self.attempt.learner, "name": self.attempt.learner,
+                            "source": "name"},
+                "exam": {"id": str(spec["id"]), "kind": str(spec["kind"]),
+                         "title": str(spec["title"]),
+                         "definition_hash": str(spec["definition_hash"]),
+                         "settings": settings, "seed": int(spec["seed"])},
+                "course": {"title": self.course.title, "content_hash": self.attempt.course_hash},
+                "tool_version": self.attempt.tool_version,
+                "started_at": self.attempt.started_at,
+                "deadline": self.attempt.deadline,
+                "ended_at": ended_at,
+                "submitted": "when time ran out" if timed_out else "by the learner",
+                "questions": questions,
+                "score": {"correct": correct, "total": total,
+                          "percent": round(100 * correct / total, 1) if total else 0.0},
+                "pass_mark": pass_mark,
+                "result": "passed" if passed else "failed",
+                "previous": previous,
+            }
+            return sign(record, self.key)
+
+        return cast(ExamRecord, self.store.exams.finish(self.attempt.id, self.holder, ended_at,
+                                                        seal))
+
+
+def _check_retake(spec: ExamSpec, last_ended: str | None, now: dt.datetime) -> None:
+    """Refuse a new attempt before the definition's waiting time after the last one."""
+    if spec.retake_after_days is None or last_ended is None:
+        return
+    ready = parse_stamp(last_ended) + dt.timedelta(days=spec.retake_after_days)
+    if now < ready:
+        raise ExamError(f"the next attempt at {spec.shown_title} can start from "
+                        f"{ready:%Y-%m-%d %H:%M} UTC ({spec.retake_after_days} days after the "
+                        f"last one)")
 
 
 def _questions(course: Course, served: list[Served]) -> list[Question]:
@@ -262,7 +295,7 @@ def _questions(course: Course, served: list[Served]) -> list[Question]:
     return [by_id[s.question] for s in served]
 
 
-def topic_breakdown(record: dict[str, Any], course: Course) -> list[tuple[str, int, int]]:
+def topic_breakdown(record: ExamRecord, course: Course) -> list[tuple[str, int, int]]:
     """(topic title, right, asked) for each topic in a record, in the course's order."""
     titles = {topic.id: topic.title for topic in course.topics}
     counts: dict[str, list[int]] = {}

@@ -308,16 +308,35 @@ class ExamLog:
                 for position, answer, flagged, at in rows}
 
     def finish(self, attempt_id: str, holder: Holder, ended_at: str,
-               record: dict[str, Any]) -> None:
-        """Seal the attempt with its record and let it go; it takes no more answers."""
+               seal: Callable[[str | None], Any]) -> Any:
+        """Seal the attempt with its record and let it go; it takes no more answers.
+
+        ``seal`` makes the signed record given the signature of the learner's previous
+        record (the chain); it runs inside the transaction, so two attempts finishing at
+        once cannot both claim the same predecessor.
+        """
         with self._write() as db:
             _hold(db, attempt_id, holder, ended_at)
+            learner = db.execute("SELECT learner FROM exam_attempts WHERE id = ?",
+                                 (attempt_id,)).fetchone()[0]
+            last = db.execute("SELECT record FROM exam_attempts WHERE learner = ? AND record "
+                              "IS NOT NULL ORDER BY ended_at DESC, rowid DESC LIMIT 1",
+                              (learner,)).fetchone()
+            previous = json.loads(last[0]).get("signature", {}).get("value") if last else None
+            record = seal(previous)
             db.execute("DELETE FROM exam_leases WHERE attempt = ?", (attempt_id,))
             done = db.execute("UPDATE exam_attempts SET ended_at = ?, record = ? WHERE id = ? "
                               "AND ended_at IS NULL",
                               (ended_at, json.dumps(record, ensure_ascii=False), attempt_id))
             if done.rowcount != 1:
                 raise sqlite3.IntegrityError(f"attempt {attempt_id} is already finished")
+            return record
+
+    def last_ended(self, learner: str, exam: str) -> str | None:
+        """When the learner's latest finished attempt at this exam ended, if any."""
+        row = self._db.execute("SELECT MAX(ended_at) FROM exam_attempts WHERE learner = ? AND "
+                               "exam = ? AND ended_at IS NOT NULL", (learner, exam)).fetchone()
+        return row[0] if row and row[0] else None
 
     def all_attempts(self) -> Iterator[AttemptRow]:
         """Every attempt, oldest first."""

@@ -29,6 +29,7 @@ from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys
 from tutor.content.answers import CHOICE_TYPES
 from tutor.errors import TutorError
 from tutor.exam.session import ExamSession
+from tutor.exam.spec import PRACTICE
 from tutor.progress.exams import LEASE_HEARTBEAT, AttemptTakenOver
 
 if TYPE_CHECKING:
@@ -92,7 +93,9 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        self.title = f"Exam: {self.session.course.title or 'Exam'}"
+        spec = self.session.attempt.spec
+        practice = "Practice: " if spec.get("kind") == PRACTICE else ""
+        self.title = f"{practice}{spec.get('title') or 'Exam'}"
         self.sub_title = self.session.attempt.learner
         if self.session.expired:  # time ran out while the app was closed
             await self.submit(timed_out=True)

@@ -3,7 +3,7 @@ whether the record is signed, then every question reviewed with its explanation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,12 +17,14 @@ from tutor.app.widgets.exam_question import ReviewItem
 from tutor.app.widgets.keybar import KeyBar
 from tutor.content.model import Course
 from tutor.exam.session import parse_stamp, topic_breakdown
+from tutor.exam.shape import ExamRecord
+from tutor.exam.spec import PRACTICE
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
 
-def verdict_text(record: dict[str, Any]) -> Text:
+def verdict_text(record: ExamRecord) -> Text:
     """The verdict in words and an icon, then the score and the pass mark."""
     score = record["score"]
     passed = record["result"] == "passed"
@@ -33,13 +35,13 @@ def verdict_text(record: dict[str, Any]) -> Text:
     return text
 
 
-def details_text(record: dict[str, Any]) -> Text:
+def details_text(record: ExamRecord) -> Text:
     """How the attempt ended, how long it took, and whether the record is signed."""
     started, ended = parse_stamp(record["started_at"]), parse_stamp(record["ended_at"])
     minutes, seconds = divmod(int((ended - started).total_seconds()), 60)
-    text = Text(f"Attempt {record['attempt_number']} by {record['learner']}, "
+    text = Text(f"Attempt {record['attempt_number']} by {record['learner']['name']}, "
                 f"{minutes} min {seconds} s, submitted {record['submitted']}.\n")
-    signature = record.get("signature") or {}
+    signature = record["signature"]
     if signature.get("method") not in (None, "none"):
         text.append(f"The record is signed (key {signature['key_id']}); an instructor can "
                     f"check it with 'hardening-tutor results verify'.")
@@ -63,7 +65,7 @@ class ExamResultScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Done")]
 
-    def __init__(self, record: dict[str, Any], course: Course) -> None:
+    def __init__(self, record: ExamRecord, course: Course) -> None:
         super().__init__()
         self.record = record
         self.course = course
@@ -84,23 +86,30 @@ class ExamResultScreen(Screen[None]):
             verdict.set_class(record["result"] != "passed", "-wrong")
             yield verdict
             yield Static(details_text(record), id="exam-details")
-            yield Label("By topic", classes="column-title")
-            yield Static(breakdown_text(topic_breakdown(record, course)), id="exam-breakdown")
-            yield Label("Review", classes="column-title")
-            today = parse_stamp(record["ended_at"]).date()
-            for entry in record["questions"]:
-                question = by_id.get(entry["id"])
-                if question is None:
-                    yield Static(Content(f"{entry['position']}. {entry['id']} is no longer in "
-                                         f"the course."))
-                    continue
-                yield ReviewItem(question, entry, titles.get(question.topic, question.topic),
-                                 today)
+            # What the exam's definition lets the learner see: score, per topic, or all.
+            feedback = record["exam"]["settings"]["feedback"]
+            if feedback in ("topics", "review"):
+                yield Label("By topic", classes="column-title")
+                yield Static(breakdown_text(topic_breakdown(record, course)),
+                             id="exam-breakdown")
+            if feedback == "review":
+                yield Label("Review", classes="column-title")
+                today = parse_stamp(record["ended_at"]).date()
+                for entry in record["questions"]:
+                    question = by_id.get(entry["id"])
+                    if question is None:
+                        yield Static(Content(f"{entry['position']}. {entry['id']} is no "
+                                             f"longer in the course."))
+                        continue
+                    yield ReviewItem(question, entry, titles.get(question.topic,
+                                                                 question.topic), today)
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = f"Exam: {self.course.title or 'Exam'}"
-        self.sub_title = f"{self.record['learner']} — {self.record['result']}"
+        exam = self.record["exam"]
+        practice = "Practice: " if exam["kind"] == PRACTICE else ""
+        self.title = f"{practice}{exam['title']}"
+        self.sub_title = f"{self.record['learner']['name']} — {self.record['result']}"
         self.query_one("#exam-result").focus()
 
     def action_leave(self) -> None:

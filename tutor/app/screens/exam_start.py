@@ -65,8 +65,12 @@ class ExamStartScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="exam-start"):
-            yield Static(Content.assemble(("Exam: ", "bold"), (self.spec.title, "bold")),
+            yield Static(Content.assemble(("Exam: ", "bold"), (self.spec.shown_title, "bold")),
                          id="exam-title")
+            if self.spec.practice:
+                yield Static(Content("A practice exam: its settings are not the course's "
+                                     f"'{self.spec.exam_id}' exam, so its record never "
+                                     "counts as sign-off."), id="exam-practice")
             yield Static(Content(describe_spec(self.spec, len(self.spec.topics))),
                          id="exam-settings")
             yield Static(Content(RULES), id="exam-rules")

@@ -19,6 +19,7 @@ from tutor.app.widgets.fixit import FixItPanel, numbered
 from tutor.app.widgets.question import AnswerArea
 from tutor.content.answers import choice_texts, chosen_rows, recorded_answer, right_rows
 from tutor.content.model import Question
+from tutor.exam.shape import RecordQuestion
 
 HINTS = {
     "single": "Press the option's number (or click it). Enter moves on.",
@@ -89,7 +90,7 @@ class ExamQuestionView(AnswerArea):
 class ReviewItem(Vertical):
     """A question after submission: the learner's answer, the right one, and why."""
 
-    def __init__(self, question: Question, entry: dict[str, Any], topic_title: str,
+    def __init__(self, question: Question, entry: RecordQuestion, topic_title: str,
                  today: dt.date) -> None:
         super().__init__(classes="review-item" + ("" if entry["correct"] else " -wrong"))
         self.question = question
