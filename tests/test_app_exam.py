@@ -3,6 +3,7 @@ the countdown submitting on its own, resuming, and the result with its review.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,25 @@ async def press_right_answer(pilot: Pilot[Any], screen: ExamScreen) -> None:
         await pilot.press(str(row + 1))
 
 
+def defined(course: Course, **changes: Any) -> Course:
+    """The course with its sign-off exam defined differently, as an instructor's pack would."""
+    exam = dataclasses.replace(course.exams[0], **changes)
+    return dataclasses.replace(course, exams=(exam,))
+
+
 async def test_keyboard_only_exam_end_to_end(course: Course, data_dir: Path) -> None:
-    """Type a name, answer every question by number and Enter, submit from the summary."""
-    spec = spec_for(course, questions=5, types=["single", "true_false"], seed=4,
-                    time_limit=30)
+    """Take the course's defined exam: type a name, answer by number and Enter, submit."""
+    course = defined(course, questions=5, per_topic=None, types=("single", "true_false"),
+                     time_limit_minutes=30)
+    spec = spec_for(course, "sign-off", seed=4)
+    assert spec.kind == "sign-off"
     app = exam_app(data_dir, course, spec)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ExamStartScreen)
         assert "5 questions" in screen_text(app) and "pass mark 80%" in screen_text(app)
+        assert "Exam: Container hardening sign-off" in screen_text(app)
+        assert "practice" not in screen_text(app).lower()
         await pilot.press("enter")
         await pilot.pause()
         assert "Type your name first" in screen_text(app)
@@ -107,6 +118,8 @@ async def test_keyboard_only_exam_end_to_end(course: Course, data_dir: Path) -> 
         [attempt] = list(store.exams.all_attempts())
         assert attempt.learner == "Ada Lovelace" and attempt.record is not None
         assert attempt.record["result"] == "passed"
+        assert (attempt.record["exam"]["id"], attempt.record["exam"]["kind"]) == (
+            "sign-off", "sign-off")
     finally:
         store.close()
 
@@ -344,3 +357,36 @@ async def test_a_name_with_control_characters_is_refused(course: Course,
     store = ProgressStore.open(data_dir, "tester")
     assert list(store.exams.all_attempts()) == []
     store.close()
+
+
+async def test_a_practice_exam_says_so_on_every_screen(course: Course, data_dir: Path) -> None:
+    """Changed settings: the start screen, the questions and the result all say practice."""
+    spec = spec_for(course, questions=2, types=["single"], seed=5)
+    app = exam_app(data_dir, course, spec, learner="Bob")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Exam: Practice: Container hardening sign-off" in screen_text(app)
+        assert "never counts as sign-off" in screen_text(app)
+        screen = await start(pilot, app)
+        assert screen.title == "Practice: Container hardening sign-off"
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamSummaryScreen))
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+        assert app.screen.title == "Practice: Container hardening sign-off"
+
+
+async def test_score_only_feedback_hides_the_review(course: Course, data_dir: Path) -> None:
+    """A definition with feedback: score shows the verdict but neither topics nor review."""
+    course = defined(course, questions=2, per_topic=None, types=("single",),
+                     feedback="score")
+    app = exam_app(data_dir, course, spec_for(course, seed=2), learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamSummaryScreen))
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, ExamResultScreen))
+        text = screen_text(app)
+        assert "0 of 2 right" in text
+        assert "By topic" not in text and "1. ✗" not in text
