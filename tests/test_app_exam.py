@@ -116,7 +116,8 @@ async def test_keyboard_only_exam_end_to_end(course: Course, data_dir: Path) -> 
     store = ProgressStore.open(data_dir, "tester")
     try:
         [attempt] = list(store.exams.all_attempts())
-        assert attempt.learner == "Ada Lovelace" and attempt.record is not None
+        assert attempt.learner == "ada lovelace" and attempt.record is not None
+        assert attempt.record["learner"]["name"] == "Ada Lovelace"
         assert attempt.record["result"] == "passed"
         assert (attempt.record["exam"]["id"], attempt.record["exam"]["kind"]) == (
             "sign-off", "sign-off")

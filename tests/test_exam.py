@@ -24,6 +24,7 @@ from tutor.content.answers import recorded_answer, right_rows
 from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
 from tutor.errors import InputError
+from tutor.exam.learners import LearnerError
 from tutor.exam.record import KEY_ENV, SigningKey, canonical, verify
 from tutor.exam.session import ExamError, ExamSession
 from tutor.exam.spec import spec_for
@@ -552,7 +553,7 @@ def test_names_with_control_characters_are_refused_before_the_screen(
 
 def test_a_name_is_refused_by_the_session_itself(course: Course, store: Any) -> None:
     """The headless session refuses it too (a server has no command line to check it)."""
-    with pytest.raises(ExamError, match="U\\+0007 \\(BEL\\)"):
+    with pytest.raises(LearnerError, match="U\\+0007 \\(BEL\\)"):
         ExamSession.begin(store, course, spec_for(course, questions=2), "A\x07da", KEY)
     assert list(store.exams.all_attempts()) == []
 
@@ -761,3 +762,41 @@ def test_a_record_from_an_edited_course_is_not_sign_off(course: Course, store: A
         "it ran another definition of the exam: pass_mark is 10 in the record but 80 in this "
         "course's definition"]
     assert "not 'final'" in sign_off_problems(record, course, "final")[0]
+
+
+# Learners by id ------------------------------------------------------------------------------
+
+def test_two_spellings_of_a_name_share_one_attempt_count(course: Course, store: Any) -> None:
+    """'Ada Lovelace' used the one attempt; 'ada  lovelace' is the same learner, refused."""
+    once = defined(course, questions=2, per_topic=None, attempts=1)
+    record = ExamSession.begin(store, once, spec_for(once), "Ada Lovelace", KEY).submit()
+    assert record["learner"] == {"id": "ada lovelace", "name": "Ada Lovelace",
+                                 "source": "name"}
+    with pytest.raises(ExamError, match="has used 1 of 1 attempt"):
+        ExamSession.begin(store, once, spec_for(once), "ada  LOVELACE", KEY)
+
+
+def roster_file(tmp_path: Path) -> Path:
+    """A class roster with two learners."""
+    path = tmp_path / "roster.csv"
+    path.write_text("id,name,email\nA12,Ada Lovelace,ada@example.com\nG7,Grace Hopper,\n")
+    return path
+
+
+def test_a_roster_learner_is_recorded_by_id_and_name(course: Course, store: Any,
+                                                     tmp_path: Path) -> None:
+    """With a roster the id identifies, the name comes from the roster, both are recorded."""
+    from tutor.exam.learners import Roster, identify
+
+    roster = Roster.load(roster_file(tmp_path))
+    learner = identify("a12", roster)
+    record = ExamSession.begin(store, course, spec_for(course), learner, KEY).submit()
+    assert record["learner"] == {"id": "A12", "name": "Ada Lovelace", "source": "roster"}
+
+
+def test_an_id_not_on_the_roster_is_refused_before_the_screen(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """exam --roster FILE --id X with X not on it: exit 2, saying so."""
+    code, _, err = run(capsys, "exam", "--roster", str(roster_file(tmp_path)), "--id", "Z99",
+                       "--data-dir", str(tmp_path / "data"))
+    assert code == 2 and "'Z99' is not on the roster" in err

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tutor.app.workspace import Workspace
     from tutor.content.model import Course
+    from tutor.exam.learners import Roster
     from tutor.exam.spec import ExamSpec
 
 
@@ -30,6 +31,8 @@ class Launch:
     exam_learner: str | None = None
     # Take the attempt over from another window that has it open (``exam --take-over``).
     exam_take_over: bool = False
+    # The class roster the exam identifies learners by, when there is one.
+    exam_roster: Roster | None = None
     # The course, when the command line already loaded it to check the exam's settings.
     course: Course | None = None
 

@@ -132,7 +132,8 @@ class TutorApp(App[int]):
             from tutor.app.screens.exam_start import ExamStartScreen
 
             return ExamStartScreen(self.options.exam, self.options.exam_learner,
-                                   take_over=self.options.exam_take_over)
+                                   take_over=self.options.exam_take_over,
+                                   roster=self.options.exam_roster)
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 
@@ -221,16 +222,18 @@ class TutorApp(App[int]):
 
     def _start_exam(self, exam_id: str | None) -> None:
         from tutor.app.screens.exam_start import ExamStartScreen
+        from tutor.exam.learners import course_roster
         from tutor.exam.spec import spec_for
 
         if exam_id is None and len(self.course.exams) > 1:
             return  # the learner closed the list without choosing
         try:
             spec = spec_for(self.course, exam_id)
+            roster = course_roster(self.course)
         except TutorError as exc:
             self.show_error(str(exc))
             return
-        self.push_screen(ExamStartScreen(spec))
+        self.push_screen(ExamStartScreen(spec, roster=roster))
 
     def leave_exam(self) -> None:
         """Out of the app when it was opened for the exam, else back to the course map."""

@@ -34,6 +34,7 @@ def check_course(course: Course, today: dt.date | None = None) -> list[ContentEr
         errors.extend(_exercise_checks(exercise, today))
     errors.extend(_question_checks(course, today))
     errors.extend(_exam_checks(course))
+    errors.extend(_roster_check(course))
     return sorted(set(errors), key=lambda e: (e.file, e.line, e.message))
 
 
@@ -248,6 +249,19 @@ def _exam_checks(course: Course) -> Iterable[ContentError]:
                                                 f"questions a topic, but these topics hold "
                                                 f"fewer of its types: {', '.join(short)}: ask "
                                                 f"fewer, or add questions")
+
+
+def _roster_check(course: Course) -> Iterable[ContentError]:
+    """The roster course.yaml names must load: exams identify learners by it."""
+    from tutor.errors import TutorError
+    from tutor.exam.learners import course_roster
+
+    if course.roster is None:
+        return
+    try:
+        course_roster(course)
+    except TutorError as exc:
+        yield ContentError("lessons/course.yaml", 1, f"roster: {exc}")
 
 
 def _spot_checks(question: Question, today: dt.date | None) -> Iterable[ContentError]:

@@ -176,6 +176,7 @@ class _Loader:
                                   if isinstance(t, dict) and "id" in t and "title" in t)
         if not problems and isinstance(data, YamlMap):
             course.exams = _exam_definitions(data, course.title)
+            course.roster = str(data["roster"]) if "roster" in data else None
 
     def _lessons(self, lessons_dir: Traversable) -> list[Lesson]:
         lessons: list[Lesson] = []

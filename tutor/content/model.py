@@ -169,6 +169,8 @@ class Course:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     exams: tuple[ExamDefinition, ...] = ()
+    # The class roster (CSV, relative to the pack folder) that exams identify learners by.
+    roster: str | None = None
     # A digest of every file read, so a record can say which version of the course it used.
     content_hash: str = ""
     errors: list[ContentError] = field(default_factory=list)

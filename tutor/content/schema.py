@@ -94,6 +94,9 @@ COURSE: dict[str, Any] = {
         "topics": {"type": "array", "minItems": 1, "items": {
             "type": "object", "additionalProperties": False, "required": ["id", "title"],
             "properties": {"id": _ID, "title": _TEXT}}},
+        "roster": {"type": "string", "pattern": r"^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.csv$",
+                   "description": "a CSV file in the pack (columns id, name, and optionally "
+                                  "email and group): exams then ask for a learner's id"},
         "exams": {"type": "array", "minItems": 1, "items": EXAM_DEFINITION,
                   "description": "the exams learners sit, each run exactly as defined"},
         "exam": {"type": "object", "additionalProperties": False,

@@ -43,8 +43,13 @@ def add_parsers(commands: Any) -> None:
     exam.add_argument("exam_id", nargs="?", metavar="ID",
                       help="the exam's id in the course, such as sign-off (default: the "
                            "course's only exam)")
-    exam.add_argument("--name", metavar="NAME",
-                      help="the learner's name, as records show it (asked for if not given)")
+    exam.add_argument("--name", "--id", metavar="NAME",
+                      help="the learner's name, or their id when there is a roster (asked "
+                           "for if not given)")
+    exam.add_argument("--roster", type=Path, metavar="FILE",
+                      help="a class roster, CSV with columns id and name (and optionally "
+                           "email, group): learners give their id and records carry both "
+                           "(default: the course's roster, if it names one)")
     exam.add_argument("--take-over", action="store_true",
                       help="take the attempt over from another window that has it open "
                            "(answers given there are no longer saved)")
@@ -124,15 +129,17 @@ def _names(text: str) -> list[str]:
 def run_exam(args: argparse.Namespace) -> int:
     """Check everything that can be wrong before the screen is taken, then open the exam."""
     from tutor.content.loader import load_course
+    from tutor.exam.learners import course_roster, identify
     from tutor.exam.record import load_key
-    from tutor.exam.session import learner_name
     from tutor.exam.spec import spec_for
 
-    name = learner_name(args.name) if args.name is not None else None
     course = load_course(args.content)
     if course.errors:
         raise InputError(f"the course has {len(course.errors)} problem(s); run "
                          f"'hardening-tutor content check' to see them")
+    roster = course_roster(course, args.roster)
+    if args.name is not None:
+        identify(args.name, roster)  # a bad name or an id not on the roster: said now
     spec = spec_for(course, args.exam_id, questions=args.questions, per_topic=args.per_topic,
                     topics=args.topics, types=args.types, pass_mark=args.pass_mark,
                     time_limit=args.time_limit, attempts=args.attempts, seed=args.seed,
@@ -150,7 +157,8 @@ def run_exam(args: argparse.Namespace) -> int:
     from tutor.app import Launch, launch
 
     return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
-                         exam_learner=name, exam_take_over=args.take_over, course=course))
+                         exam_learner=args.name, exam_take_over=args.take_over, course=course,
+                         exam_roster=roster))
 
 
 # results ------------------------------------------------------------------------------------
@@ -187,6 +195,8 @@ def _read_attempts(data_dir: Path | None) -> list[Any]:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
+    from tutor.exam.export import learner_name
+
     attempts = _read_attempts(args.data_dir)
     if not attempts:
         out.write("No exam attempts yet.\n")
@@ -204,7 +214,10 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
             method = (record.get("signature") or {}).get("method")
             signed = ("yes, key " + record["signature"]["key_id"]
                       if method not in (None, "none") else "no (self-assessed)")
-        rows.append((f"#{attempt.number} {attempt.id[:8]}", attempt.learner, title,
+        learner = attempt.spec.get("learner")
+        name = (learner_name(record) if record is not None else
+                learner.get("name") if isinstance(learner, dict) else attempt.learner)
+        rows.append((f"#{attempt.number} {attempt.id[:8]}", name, title,
                      attempt.started_at, score, result, signed))
     # Records written by older versions or other tools may hold control characters in a
     # name or a title: shown as glyphs of the same width, never sent to the terminal.

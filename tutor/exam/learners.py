@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from tutor.content.model import Course
 from tutor.errors import InputError, TutorError
 from tutor.safeio import read_limited
 from tutor.safetext import first_control, visible
 
 __all__ = ["COLUMNS", "MAX_CHARS", "ROSTER_LIMIT", "Learner", "LearnerError", "Roster",
-           "RosterError", "from_name", "identify", "identity_key"]
+           "RosterError", "course_roster", "from_name", "identify", "identity_key"]
 
 # A name, id, email or group longer than this is pasted text, not what it claims to be; the
 # bound also keeps an error message quoting one readable.
@@ -354,3 +355,12 @@ def _learner(row: list[str], names: list[str], line: int, problems: _Problems,
         return None
     return Learner(id=cells["id"], name=cells["name"], source="roster",
                    email=cells.get("email") or None, group=cells.get("group") or None)
+
+
+def course_roster(course: Course, given: Path | None = None) -> Roster | None:
+    """The roster to identify learners by: ``given`` (``--roster``), else the course's own."""
+    if given is not None:
+        return Roster.load(given)
+    if course.roster is None:
+        return None
+    return Roster.load(Path(course.root) / course.roster)

@@ -21,20 +21,21 @@ from tutor.content.answers import judge, recorded_answer, right_rows
 from tutor.content.model import Course, Question
 from tutor.errors import TutorError
 from tutor.exam.draw import Served, draw, shown_choices
+from tutor.exam.learners import Learner, from_name
 from tutor.exam.record import SigningKey, sign
 from tutor.exam.shape import (
     RECORD_FORMAT,
     ExamRecord,
     ExamSettings,
+    RecordLearner,
     RecordQuestion,
     UnsignedRecord,
 )
 from tutor.exam.spec import ExamSpec
 from tutor.progress.exams import AttemptRow, Holder, parse_stamp, stamp
 from tutor.progress.store import ProgressStore
-from tutor.safetext import first_control
 
-__all__ = ["ExamError", "ExamSession", "learner_name", "parse_stamp", "stamp",
+__all__ = ["ExamError", "ExamSession", "parse_stamp", "stamp",
            "topic_breakdown", "utc_now"]
 
 Clock = Callable[[], dt.datetime]
@@ -47,24 +48,6 @@ class ExamError(TutorError):
 def utc_now() -> dt.datetime:
     """The current time, in UTC."""
     return dt.datetime.now(dt.timezone.utc)
-
-
-def learner_name(text: str) -> str:
-    """The name as records keep it (runs of spaces made one), or `ExamError` if unusable.
-
-    A name is shown on screens, in listings and in exports: a control character in it
-    (ESC starts a terminal escape sequence) is refused rather than stored.
-    """
-    control = first_control(text)
-    if control is not None:
-        offset, name = control
-        raise ExamError(f"a name cannot hold control characters, and this one has {name} at "
-                        f"character {offset + 1}; type it again with letters, spaces and "
-                        f"punctuation only")
-    name = " ".join(text.split())
-    if not name:
-        raise ExamError("the exam needs the learner's name")
-    return name
 
 
 @dataclass
@@ -88,16 +71,18 @@ class ExamSession:
     # Starting and resuming -----------------------------------------------------------------
 
     @classmethod
-    def begin(cls, store: ProgressStore, course: Course, spec: ExamSpec, learner: str,
-              key: SigningKey | None, clock: Clock = utc_now, *, holder: Holder | None = None,
-              take_over: bool = False) -> ExamSession:
+    def begin(cls, store: ProgressStore, course: Course, spec: ExamSpec,
+              learner: Learner | str, key: SigningKey | None, clock: Clock = utc_now, *,
+              holder: Holder | None = None, take_over: bool = False) -> ExamSession:
         """Resume the learner's open attempt at this exam, or start a new one.
 
         ``holder`` is the session that will hold the attempt open (a new one if not given);
         an attempt open in another live session raises `AttemptOpenElsewhere` unless
         ``take_over``.
         """
-        learner = learner_name(learner)
+        # Attempts are counted by the learner's identity: every spelling of a name is one.
+        who = from_name(learner) if isinstance(learner, str) else learner
+        learner = who.key
         holder = holder or Holder.new()
         log = store.exams
         open_attempt = log.open_attempt(learner, spec.store_key)
@@ -106,7 +91,7 @@ class ExamSession:
                               take_over=take_over)
         used = log.attempts_made(learner, spec.store_key)
         if spec.attempts is not None and used >= spec.attempts:
-            raise ExamError(f"{learner} has used {used} of {spec.attempts} attempt"
+            raise ExamError(f"{who.name} has used {used} of {spec.attempts} attempt"
                             f"{'s' if spec.attempts != 1 else ''} at {spec.shown_title}")
         now = clock()
         _check_retake(spec, log.last_ended(learner, spec.store_key), now)
@@ -116,7 +101,8 @@ class ExamSession:
                     if spec.time_limit_minutes else None)
         # Recorded even when chosen at random, so a draw can be redone.
         settings = {**spec.settings(), "kind": spec.kind,
-                    "definition_hash": spec.definition_hash, "seed": seed}
+                    "definition_hash": spec.definition_hash, "seed": seed,
+                    "learner": {"id": who.id, "name": who.name, "source": who.source}}
         attempt = AttemptRow(
             id=str(uuid.uuid4()), learner=learner, exam=spec.store_key, number=used + 1,
             started_at=stamp(now), deadline=stamp(deadline) if deadline else None,
@@ -150,6 +136,15 @@ class ExamSession:
         return session
 
     # During the attempt --------------------------------------------------------------------
+
+    @property
+    def learner(self) -> RecordLearner:
+        """Who the attempt belongs to: id, name and whether the roster or a name said so."""
+        stored = self.attempt.spec.get("learner")
+        if isinstance(stored, dict):
+            return {"id": str(stored["id"]), "name": str(stored["name"]),
+                    "source": str(stored["source"])}
+        return {"id": self.attempt.learner, "name": self.attempt.learner, "source": "name"}
 
     @property
     def deadline(self) -> dt.datetime | None:
@@ -250,8 +245,7 @@ class ExamSession:
                 "format": RECORD_FORMAT,
                 "attempt_id": self.attempt.id,
                 "attempt_number": self.attempt.number,
-                "learner": {"id": self.attempt.learner, "name": self.attempt.learner,
-                            "source": "name"},
+                "learner": self.learner,
                 "exam": {"id": str(spec["id"]), "kind": str(spec["kind"]),
                          "title": str(spec["title"]),
                          "definition_hash": str(spec["definition_hash"]),

@@ -20,6 +20,7 @@ from tutor.progress.exams import AttemptOpenElsewhere
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
+    from tutor.exam.learners import Roster
 
 
 def describe_spec(spec: ExamSpec, topic_count: int) -> str:
@@ -50,10 +51,12 @@ class ExamStartScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave")]
 
     def __init__(self, spec: ExamSpec, learner: str | None = None, *,
-                 take_over: bool = False) -> None:
+                 take_over: bool = False, roster: Roster | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.learner = learner
+        # With a roster the learner gives their id, and the record takes the roster's name.
+        self.roster = roster
         # Take the attempt over even from a live window (exam --take-over, or confirmed).
         self.take_over = take_over
 
@@ -74,10 +77,16 @@ class ExamStartScreen(Screen[None]):
             yield Static(Content(describe_spec(self.spec, len(self.spec.topics))),
                          id="exam-settings")
             yield Static(Content(RULES), id="exam-rules")
-            yield Static(Content("Your name, as the record will show it:"),
-                         classes="exam-label")
-            yield Input(value=self.learner or "", placeholder="First and last name",
-                        id="exam-name")
+            if self.roster is None:
+                yield Static(Content("Your name, as the record will show it:"),
+                             classes="exam-label")
+                yield Input(value=self.learner or "", placeholder="First and last name",
+                            id="exam-name")
+            else:
+                yield Static(Content("Your id on the class roster (your instructor has it):"),
+                             classes="exam-label")
+                yield Input(value=self.learner or "", placeholder="Roster id",
+                            id="exam-name")
             yield Static("", id="exam-error", classes="dialog-error")
             with Horizontal(id="exam-start-buttons"):
                 yield Button("Start", id="exam-begin", variant="primary")
@@ -107,16 +116,20 @@ class ExamStartScreen(Screen[None]):
     def begin(self) -> None:
         """Start (or resume) the attempt for the name given, or say what stops it."""
         from tutor.app.screens.exam import ExamScreen
+        from tutor.exam.learners import identify
         from tutor.exam.record import load_key
         from tutor.exam.session import ExamSession
 
         typed = self.query_one("#exam-name", Input).value
         error = self.query_one("#exam-error", Static)
         if not typed.strip():
-            error.update(Content("Type your name first: the record is made out to it."))
+            error.update(Content("Type your id first: the record is made out to it."
+                                 if self.roster else
+                                 "Type your name first: the record is made out to it."))
             return
         try:
-            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, typed,
+            learner = identify(typed, self.roster)
+            session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, learner,
                                         load_key(), holder=self.tutor.exam_holder,
                                         take_over=self.take_over)
         except AttemptOpenElsewhere as exc:
