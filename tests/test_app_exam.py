@@ -391,3 +391,28 @@ async def test_score_only_feedback_hides_the_review(course: Course, data_dir: Pa
         text = screen_text(app)
         assert "0 of 2 right" in text
         assert "By topic" not in text and "1. ✗" not in text
+
+
+async def test_with_a_roster_the_learner_gives_their_id(course: Course, data_dir: Path,
+                                                        tmp_path: Path) -> None:
+    """An id not on the roster is refused on the start screen; a listed one starts as its name."""
+    from textual.widgets import Input
+
+    from tutor.exam.learners import Roster
+
+    path = tmp_path / "roster.csv"
+    path.write_text("id,name\nA12,Ada Lovelace\n")
+    spec = spec_for(course, questions=2, types=["single"], seed=5)
+    app = TutorApp(Launch(data_dir=data_dir, exam=spec, course=course, today=TODAY,
+                          exam_roster=Roster.load(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Your id on the class roster" in screen_text(app)
+        app.screen.query_one("#exam-name", Input).value = "Z9"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "'Z9' is not on the roster" in screen_text(app)
+        app.screen.query_one("#exam-name", Input).value = "a12"
+        screen = await start(pilot, app)
+        assert screen.session.learner == {"id": "A12", "name": "Ada Lovelace",
+                                          "source": "roster"}

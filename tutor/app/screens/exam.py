@@ -96,7 +96,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         spec = self.session.attempt.spec
         practice = "Practice: " if spec.get("kind") == PRACTICE else ""
         self.title = f"{practice}{spec.get('title') or 'Exam'}"
-        self.sub_title = self.session.attempt.learner
+        self.sub_title = self.session.learner["name"]
         if self.session.expired:  # time ran out while the app was closed
             await self.submit(timed_out=True)
             return
