@@ -215,8 +215,8 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
             signed = ("yes, key " + record["signature"]["key_id"]
                       if method not in (None, "none") else "no (self-assessed)")
         learner = attempt.spec.get("learner")
-        name = (learner_name(record) if record is not None else
-                learner.get("name") if isinstance(learner, dict) else attempt.learner)
+        name = str(learner_name(record) if record is not None else
+                   learner.get("name") if isinstance(learner, dict) else attempt.learner)
         rows.append((f"#{attempt.number} {attempt.id[:8]}", name, title,
                      attempt.started_at, score, result, signed))
     # Records written by older versions or other tools may hold control characters in a
