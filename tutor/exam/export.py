@@ -1,8 +1,9 @@
 """Exam records out of the store: JSON (what `results verify` checks), CSV and xAPI.
 
-JSON keeps each sealed record whole, signature included. CSV has one line per attempt for
-a spreadsheet. xAPI gives one statement per attempt (verb passed or failed) and one per
-answer (verb answered), for a learning record store.
+JSON keeps each signed record whole, signature included, and seals the file as a whole
+(`tutor.exam.seal`). CSV has one line per attempt for a spreadsheet. xAPI gives one
+statement per attempt (verb passed or failed) and one per answer (verb answered), for a
+learning record store.
 """
 
 from __future__ import annotations
@@ -11,33 +12,36 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from tutor.exam import fields
+from tutor.exam.record import SigningKey
+from tutor.exam.seal import Selection, manifest, seal
 from tutor.safetext import json_dumps, visible
 
-EXPORT_FORMAT = "hardening-tutor/exam-records/1"
+# 2: the file carries a seal, what it selected and how many records it holds.
+EXPORT_FORMAT = "hardening-tutor/exam-records/2"
 # xAPI needs an account system for each learner; set --home-page to your organisation's.
 DEFAULT_HOME_PAGE = "https://hardening-tutor.invalid/learners"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hardening-tutor:xapi")
 _VERBS = "http://adlnet.gov/expapi/verbs/"
 _ACTIVITIES = "http://adlnet.gov/expapi/activities/"
 
-CSV_COLUMNS = ("attempt_id", "attempt_number", "learner", "exam_id", "exam_title",
+CSV_COLUMNS = ("attempt_id", "attempt_number", "learner", "learner_id", "exam_id",
+               "exam_kind", "exam_title",
                "started_at", "ended_at", "duration_seconds", "submitted", "correct", "total",
                "percent", "pass_mark", "result", "signed", "key_id", "course_hash",
                "tool_version")
 
 
-def learner_name(record: dict[str, Any]) -> str:
-    """The learner's name in a record of either format (1: a string; 2: id and name)."""
-    learner = record["learner"]
-    return str(learner["name"]) if isinstance(learner, dict) else str(learner)
-
-
-def to_json(records: Iterable[dict[str, Any]], exported_at: str) -> str:
-    """Every record whole, signature included: the file `results verify` checks."""
-    document = {"format": EXPORT_FORMAT, "exported_at": exported_at, "records": list(records)}
+def to_json(records: Sequence[dict[str, Any]], exported_at: str, selection: Selection,
+            key: SigningKey | None) -> str:
+    """Every record whole, signature included, and the file sealed: what `results verify`
+    checks. Without a key the file says it is unsealed."""
+    sealed = manifest(EXPORT_FORMAT, exported_at, selection, records)
+    document = {"format": EXPORT_FORMAT, "exported_at": exported_at, "selection": selection,
+                "count": len(records), "seal": seal(sealed, key), "records": list(records)}
     # Escapes C1 controls a stored name may hold; verify reads the same values back.
     return json_dumps(document) + "\n"
 
@@ -73,8 +77,9 @@ def to_csv(records: Iterable[dict[str, Any]]) -> str:
         score = record["score"]
         writer.writerow({column: csv_cell(value) for column, value in {
             "attempt_id": record["attempt_id"], "attempt_number": record["attempt_number"],
-            "learner": learner_name(record), "exam_id": record["exam"]["id"],
-            "exam_title": record["exam"].get("title", ""),
+            "learner": fields.learner_name(record), "learner_id": fields.learner_key(record),
+            "exam_id": fields.exam_id(record), "exam_kind": fields.exam_kind(record),
+            "exam_title": fields.exam_title(record),
             "started_at": record["started_at"], "ended_at": record["ended_at"],
             "duration_seconds": _seconds(record), "submitted": record["submitted"],
             "correct": score["correct"], "total": score["total"], "percent": score["percent"],
@@ -94,9 +99,10 @@ def iso_duration(seconds: int) -> str:
     return "PT" + parts + (f"{secs}S" if secs or not parts else "")
 
 
-def _actor(learner: str, home_page: str) -> dict[str, Any]:
-    return {"objectType": "Agent", "name": learner,
-            "account": {"homePage": home_page, "name": learner}}
+def _actor(record: dict[str, Any], home_page: str) -> dict[str, Any]:
+    # The account name is the learner's id, which stays put when a name is corrected.
+    return {"objectType": "Agent", "name": fields.learner_name(record),
+            "account": {"homePage": home_page, "name": fields.learner_key(record)}}
 
 
 def _verb(name: str) -> dict[str, Any]:
@@ -104,19 +110,49 @@ def _verb(name: str) -> dict[str, Any]:
 
 
 def _exam_activity(record: dict[str, Any]) -> dict[str, Any]:
-    return {"objectType": "Activity", "id": f"urn:hardening-tutor:exam:{record['exam']['id']}",
+    return {"objectType": "Activity",
+            "id": f"urn:hardening-tutor:exam:{fields.exam_id(record)}",
             "definition": {"type": _ACTIVITIES + "assessment",
-                           "name": {"en-US": str(record["exam"].get("title", "Exam"))}}}
+                           "name": {"en-US": fields.exam_title(record) or "Exam"}}}
+
+
+def expected_answer(entry: dict[str, Any]) -> object:
+    """The right answer to one question in the form of its ``answer``, or None if unknown.
+
+    A record's ``expected`` says it. A record without one (format 1) still proves it in
+    two cases: a right answer is the right answer, and the wrong one of true or false
+    leaves the other. A fix-it question is judged by its goal, which many Dockerfiles meet.
+    """
+    if "expected" in entry:
+        return entry["expected"]
+    answer = entry.get("answer")
+    if answer is None or entry["type"] == "fix_it":
+        return None
+    if entry.get("correct") is True:
+        return answer
+    if entry["type"] == "true_false" and isinstance(answer, bool):
+        return not answer
+    return None
 
 
 def _interaction(entry: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """A question as an xAPI cmi.interaction, and the learner's response in its syntax."""
-    kind, answer = entry["type"], entry["answer"]
+    """A question as an xAPI cmi.interaction, and the learner's response in its syntax.
+
+    Responses and ``correctResponsesPattern`` follow xAPI 1.0.3, Part Two (xAPI-Data.md)
+    section 2.4.4.1, "Interaction Activities": "Response Patterns" gives each type's
+    syntax (true-false: ``true`` or ``false``; choice: item ids joined by ``[,]``), and
+    "Correct Responses Pattern" says the pattern is meant to list every correct response
+    and is best left out when they cannot all be listed, so a fix-it question ("other")
+    and a question whose right answer the record does not hold have none.
+    """
+    kind, answer, expected = entry["type"], entry["answer"], expected_answer(entry)
     definition: dict[str, Any] = {"type": _ACTIVITIES + "cmi.interaction",
                                   "name": {"en-US": entry["id"]}}
     if kind == "true_false":
         definition["interactionType"] = "true-false"
         response = None if answer is None else ("true" if answer else "false")
+        if isinstance(expected, bool):
+            definition["correctResponsesPattern"] = ["true" if expected else "false"]
     elif kind in ("single", "multiple", "spot_the_line"):
         definition["interactionType"] = "choice"
         shown, order = entry["shown"], entry["order"]
@@ -127,6 +163,11 @@ def _interaction(entry: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
                                  for index, text in sorted(zip(order, shown, strict=True))]
         response = (None if answer is None
                     else "[,]".join(f"{prefix}{value}" for value in answer))
+        # An empty pattern would mean "no answer is correct" to the spec: leave it out.
+        if (isinstance(expected, list) and expected
+                and all(isinstance(value, int) for value in expected)):
+            definition["correctResponsesPattern"] = [
+                "[,]".join(f"{prefix}{value}" for value in sorted(expected))]
     else:
         definition["interactionType"] = "other"
         response = None if answer is None else str(answer)
@@ -137,7 +178,7 @@ def to_xapi(records: Iterable[dict[str, Any]], home_page: str = DEFAULT_HOME_PAG
     """xAPI statements: one per attempt (passed or failed) and one per answer (answered)."""
     statements: list[dict[str, Any]] = []
     for record in records:
-        actor = _actor(learner_name(record), home_page)
+        actor = _actor(record, home_page)
         exam = _exam_activity(record)
         attempt_id = record["attempt_id"]
         score = record["score"]

@@ -107,7 +107,7 @@ class UnsignedRecord(TypedDict):
     score: Score
     pass_mark: int
     result: str
-    previous: str | None  # the signature value of this learner's previous record, if any
+    previous: str | None  # the signature of this learner's previous record at this exam
 
 
 class ExamRecord(UnsignedRecord):

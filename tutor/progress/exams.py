@@ -317,11 +317,13 @@ class ExamLog:
         """
         with self._write() as db:
             _hold(db, attempt_id, holder, ended_at)
-            learner = db.execute("SELECT learner FROM exam_attempts WHERE id = ?",
-                                 (attempt_id,)).fetchone()[0]
-            last = db.execute("SELECT record FROM exam_attempts WHERE learner = ? AND record "
-                              "IS NOT NULL ORDER BY ended_at DESC, rowid DESC LIMIT 1",
-                              (learner,)).fetchone()
+            # The chain runs per learner and exam, so an export of one exam holds every
+            # link of it: a practice attempt between two sign-off ones is no gap.
+            learner, exam = db.execute("SELECT learner, exam FROM exam_attempts WHERE id = ?",
+                                       (attempt_id,)).fetchone()
+            last = db.execute("SELECT record FROM exam_attempts WHERE learner = ? AND exam = ? "
+                              "AND record IS NOT NULL ORDER BY ended_at DESC, rowid DESC "
+                              "LIMIT 1", (learner, exam)).fetchone()
             previous = json.loads(last[0]).get("signature", {}).get("value") if last else None
             record = seal(previous)
             db.execute("DELETE FROM exam_leases WHERE attempt = ?", (attempt_id,))
