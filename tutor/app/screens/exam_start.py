@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 def describe_spec(spec: ExamSpec, topic_count: int) -> str:
     """The exam's settings in one paragraph."""
     if spec.questions is not None:
-        size = f"{spec.questions} questions"
+        size = f"{spec.questions} question{'s' * (spec.questions != 1)}"
     else:
-        size = f"{spec.per_topic} questions from each of {topic_count} topics"
+        size = (f"{spec.per_topic} question{'s' * (spec.per_topic != 1)} from each of "
+                f"{topic_count} topic{'s' * (topic_count != 1)}")
     kinds = ("all question types" if set(spec.types) == set(QUESTION_TYPES)
              else ", ".join(spec.types))
     limit = (f"{spec.time_limit_minutes:g} minutes" if spec.time_limit_minutes
