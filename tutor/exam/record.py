@@ -142,14 +142,3 @@ def verify(record: object, key: SigningKey) -> Verdict:
     if not hmac.compare_digest(expected, str(signature.get("value", ""))):
         return Verdict(False, "it was changed after it was signed")
     return Verdict(True, "intact, signed with this key")
-
-
-def describe(record: object, index: int) -> str:
-    """How a report names a record: attempt id and learner when they can be read."""
-    if isinstance(record, dict):
-        attempt = record.get("attempt_id", "?")
-        learner = record.get("learner", "?")
-        if isinstance(learner, dict):  # format 2: id and name
-            learner = learner.get("name", learner.get("id", "?"))
-        return f"record {index} (attempt {attempt}, learner {learner!r})"
-    return f"record {index}"
