@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -148,6 +149,10 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
                         help="use the course pack in DIR instead of the shipped course")
     parser.add_argument("--learner", metavar="NAME",
                         help="whose progress to use (default: your login name)")
+    parser.add_argument("--confined", type=Path, metavar="DIR",
+                        help="workshop mode: keep progress in DIR and open or save files only "
+                             "under it (what 'serve' runs for each learner; also fit for an "
+                             "SSH ForceCommand)")
 
 
 def _wants_app(argv: Sequence[str]) -> bool:
@@ -160,7 +165,7 @@ def _wants_app(argv: Sequence[str]) -> bool:
         if skip:
             skip = False
             continue
-        if word in ("--data-dir", "--content", "--learner"):
+        if word in ("--data-dir", "--content", "--learner", "--confined"):
             skip = True
             continue
         if word.startswith("-"):
@@ -193,6 +198,8 @@ def _start_app(argv: Sequence[str]) -> int:
         from tutor.content.loader import pack_root
 
         pack_root(args.content)  # not a course pack: say so before the screen is taken
+    if args.confined is not None:
+        _confine(args)
     if args.data_dir is not None:
         try:  # a mistyped --data-dir is reported here, not after the screen is taken
             args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -205,14 +212,32 @@ def _start_app(argv: Sequence[str]) -> int:
         from tutor.app.workspace import Workspace
 
         workspace = Workspace.from_path(args.path)
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
+    # textual-serve runs the app over pipes with its web driver named in the environment.
+    served = bool(os.environ.get("TEXTUAL_DRIVER"))
+    if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         print("hardening-tutor: error: the app needs a terminal; for scripts and CI use "
               "'hardening-tutor check PATH'", file=sys.stderr)
         return EXIT_USAGE
     from tutor.app import Launch, launch
 
     return launch(Launch(path=args.path, data_dir=args.data_dir, content=args.content,
-                         learner=args.learner, workspace=workspace))
+                         learner=args.learner, workspace=workspace,
+                         confined=args.confined is not None))
+
+
+def _confine(args: argparse.Namespace) -> None:
+    """Workshop mode: the learner's folder is the data folder and the only one reachable."""
+    from tutor.confine import confine
+
+    if args.path is not None or args.data_dir is not None:
+        raise InputError("--confined takes no PATH and no --data-dir: the learner's folder "
+                         "is both")
+    try:
+        args.data_dir = confine(args.confined)
+        os.chdir(args.data_dir)  # a relative name typed in the app means one in the folder
+    except OSError as exc:
+        raise InputError(f"cannot use {args.confined} as the learner's folder: "
+                         f"{exc.strerror or exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,6 +24,8 @@ class Launch:
     content: Path | None = None
     learner: str | None = None
     today: dt.date | None = None
+    # Workshop mode: files only under the data folder, no signing key, links to the browser.
+    confined: bool = False
     # The workbench's files, when the command line already opened them to check the path.
     workspace: Workspace | None = None
     # An exam to open at once (``hardening-tutor exam``), and the learner's name if given.

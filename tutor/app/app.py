@@ -271,9 +271,21 @@ class TutorApp(App[int]):
             self.show_error(f"This link cannot be opened here: {href}")
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        """Open a web page in the learner's browser, and say where it went."""
+        """Open a web page in the learner's browser, and say where it went.
+
+        Served to a browser, Textual's web driver hands the link to that browser; confined
+        in a terminal (over SSH), a browser on the host would be the wrong machine.
+        """
         import webbrowser
 
+        if self.is_web:
+            super().open_url(url, new_tab=new_tab)
+            self.notify(url, title="Opened in a new tab", markup=False)
+            return
+        if self.options.confined:
+            self.notify(url, title="Copy the address into your browser", markup=False,
+                        timeout=15)
+            return
         try:
             opened = webbrowser.open(url, new=2 if new_tab else 0)
         except webbrowser.Error:

@@ -27,6 +27,7 @@ from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.secrets import secret_file_kind
 from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
+from tutor.confine import inside
 from tutor.errors import InputError, TutorError
 
 if TYPE_CHECKING:  # the course's modules load with the first exercise, not for a plain file
@@ -113,6 +114,7 @@ class Workspace:
     def from_path(cls, path: Path) -> Workspace:
         """A Dockerfile, a compose file or a folder; a missing Dockerfile name starts a new file."""
         path = Path(os.path.abspath(path))
+        inside(path)  # confined mode: the learner's folder only
         if path.is_dir():
             root = path
             _require_listable(root)
@@ -179,6 +181,7 @@ class Workspace:
 
     def _open(self, name: str, must_exist: bool) -> WorkFile:
         path = self.root / name
+        inside(path)  # confined mode: a symlink out of the learner's folder is refused
         kind = ("compose" if name == self.compose else
                 "ignore" if name.endswith(".dockerignore") else "dockerfile")
         work = WorkFile(name, path, kind)
@@ -220,6 +223,7 @@ class Workspace:
     def save(self, name: str, text: str, *, overwrite: bool = False) -> None:
         """Write atomically; refuse, unless told to overwrite, if the file changed meanwhile."""
         work = self.files[name]
+        inside(work.path)  # confined mode: never write outside the learner's folder
         if not overwrite and self.changed_on_disk(name):
             current = _peek(work.path)
             if current != work.disk_text:

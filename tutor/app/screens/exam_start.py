@@ -131,7 +131,10 @@ class ExamStartScreen(Screen[None]):
         try:
             learner = identify(typed, self.roster)
             session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, learner,
-                                        load_key(), holder=self.tutor.exam_holder,
+                                        # Confined (served): no key is ever loaded here;
+                                        # the server signs what it grades itself.
+                                        None if self.tutor.options.confined else load_key(),
+                                        holder=self.tutor.exam_holder,
                                         take_over=self.take_over)
         except AttemptOpenElsewhere as exc:
             error.update(Content(f"This attempt is open in another window "

@@ -23,8 +23,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, OptionList, Static, Tab, Tabs
 
+from tutor import confine
 from tutor.analysis.files import display_path
 from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
+from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
@@ -95,6 +97,7 @@ class WorkbenchScreen(Screen[None]):
         self._shown: dict[str, Text] = {}
         # Set on unmount: the watcher's thread stops instead of holding up the exit.
         self._stop_watching = asyncio.Event()
+        self._autosave: Timer | None = None
         name = workspace.exercise.title if workspace.exercise else (
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
@@ -153,6 +156,7 @@ class WorkbenchScreen(Screen[None]):
         if self.names:
             self.editor(self.names[0]).focus()
         self._show_hints()
+        self._restore_drafts()
         self._first_analysis()
         exercise = self.workspace.exercise
         if exercise is not None:
@@ -195,6 +199,45 @@ class WorkbenchScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
+        if self.drafts is not None:
+            if self._autosave is not None:
+                self._autosave.stop()
+            self._autosave = self.set_timer(AUTOSAVE_SECONDS, self.write_drafts)
+
+    @property
+    def drafts(self) -> Drafts | None:
+        """Where unsaved buffers are kept: only in workshop (confined) mode."""
+        folder = confine.root()
+        return Drafts(folder) if folder is not None else None
+
+    def write_drafts(self) -> None:
+        """Keep every unsaved buffer on disk; forget drafts of buffers that match the file."""
+        drafts = self.drafts
+        if drafts is None:
+            return
+        unsaved = set(self.unsaved_names())
+        for name in self.names:
+            path = self.workspace.files[name].path
+            try:
+                if name in unsaved:
+                    drafts.save(path, self.editor(name).text)
+                else:
+                    drafts.drop(path)
+            except OSError as exc:
+                self.tutor.show_error(f"Could not keep unsaved edits to {name}: "
+                                      f"{exc.strerror or exc}")
+
+    def _restore_drafts(self) -> None:
+        drafts = self.drafts
+        if drafts is None:
+            return
+        for name in self.names:
+            draft = drafts.load(self.workspace.files[name].path)
+            if draft is not None and draft != self.editor(name).text:
+                self.editor(name).load_text(draft)
+                self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
+                            f"saves them, ctrl+r goes back to the file.", markup=False)
+        self._mark_tabs()
 
     def _first_analysis(self) -> None:
         """Analyse before the first frame, so it is drawn once, with its findings.
@@ -446,6 +489,8 @@ class WorkbenchScreen(Screen[None]):
         self.conflicts.discard(name)
         self._show_banner()
         self._mark_tabs()
+        if self.drafts is not None:
+            self.drafts.drop(self.workspace.files[name].path)
         self.notify(f"Saved {name}.", markup=False)
         if self.workspace.exercise is not None:
             self.start_analysis()  # a goal met in the buffer is solved once it is saved
