@@ -160,3 +160,39 @@ async def test_no_signing_key_is_loaded_when_confined(
         record = session.submit()
     assert record["signature"]["method"] == "none"
     assert os.environ[KEY_ENV]  # it was there, and still not used
+
+
+async def test_a_served_learner_sits_the_exam_as_their_link_says(
+        learner_folder: Path) -> None:
+    """With the identity from the link, the start screen asks nothing and records it."""
+    from textual.widgets import Button
+
+    from tutor.content.loader import load_course
+    from tutor.exam.learners import Learner
+    from tutor.exam.spec import spec_for
+
+    course = load_course(None)
+    spec = spec_for(course, questions=1, types=["single"], seed=1)
+    ada = Learner(id="A12", name="Ada Lovelace", source="roster")
+    app = TutorApp(Launch(data_dir=learner_folder, exam=spec, exam_learner="Mallory",
+                          course=course, today=TODAY, confined=True, identity=ada))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "You sit this exam as Ada Lovelace (A12)" in text
+        app.screen.query_one("#exam-begin", Button).press()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if type(app.screen).__name__ == "ExamScreen":
+                break
+        record = app.screen.session.submit()  # type: ignore[attr-defined]
+    assert record["learner"] == {"id": "A12", "name": "Ada Lovelace", "source": "roster"}
+
+
+def test_a_learner_name_needs_confined_and_an_id(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """--learner-name alone is a usage error: identity comes only from the server."""
+    from tutor.cli import main
+
+    assert main(["--learner-name", "Ada", "--data-dir", str(tmp_path)]) == 2
+    assert "--learner-name goes with --confined" in capsys.readouterr().err

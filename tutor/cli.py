@@ -9,11 +9,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tutor import __version__
 from tutor.errors import InputError, TutorError
 from tutor.safetext import visible
+
+if TYPE_CHECKING:
+    from tutor.exam.learners import Learner
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif")
@@ -149,6 +152,10 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
                         help="use the course pack in DIR instead of the shipped course")
     parser.add_argument("--learner", metavar="NAME",
                         help="whose progress to use (default: your login name)")
+    parser.add_argument("--learner-name", metavar="NAME",
+                        help="with --confined and --learner ID: the learner's name; exams are "
+                             "then recorded for them without asking (the workshop server "
+                             "passes who a link belongs to)")
     parser.add_argument("--confined", type=Path, metavar="DIR",
                         help="workshop mode: keep progress in DIR and open or save files only "
                              "under it (what 'serve' runs for each learner; also fit for an "
@@ -165,7 +172,7 @@ def _wants_app(argv: Sequence[str]) -> bool:
         if skip:
             skip = False
             continue
-        if word in ("--data-dir", "--content", "--learner", "--confined"):
+        if word in ("--data-dir", "--content", "--learner", "--confined", "--learner-name"):
             skip = True
             continue
         if word.startswith("-"):
@@ -198,6 +205,7 @@ def _start_app(argv: Sequence[str]) -> int:
         from tutor.content.loader import pack_root
 
         pack_root(args.content)  # not a course pack: say so before the screen is taken
+    identity = _identity(args)
     if args.confined is not None:
         _confine(args)
     if args.data_dir is not None:
@@ -222,7 +230,20 @@ def _start_app(argv: Sequence[str]) -> int:
 
     return launch(Launch(path=args.path, data_dir=args.data_dir, content=args.content,
                          learner=args.learner, workspace=workspace,
-                         confined=args.confined is not None))
+                         confined=args.confined is not None, identity=identity))
+
+
+def _identity(args: argparse.Namespace) -> Learner | None:
+    """The served learner, from --learner ID --learner-name NAME under --confined."""
+    if args.learner_name is None:
+        return None
+    from tutor.exam.learners import Learner, identity_key
+
+    if args.confined is None or args.learner is None:
+        raise InputError("--learner-name goes with --confined and --learner ID")
+    identity_key(args.learner_name)  # control characters and the like: refused here
+    return Learner(id=args.learner, name=" ".join(args.learner_name.split()),
+                   source="roster")
 
 
 def _confine(args: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tutor.app.workspace import Workspace
     from tutor.content.model import Course
-    from tutor.exam.learners import Roster
+    from tutor.exam.learners import Learner, Roster
     from tutor.exam.spec import ExamSpec
 
 
@@ -26,6 +26,8 @@ class Launch:
     today: dt.date | None = None
     # Workshop mode: files only under the data folder, no signing key, links to the browser.
     confined: bool = False
+    # Served: the learner from their workshop link, whom exams are recorded for.
+    identity: Learner | None = None
     # The workbench's files, when the command line already opened them to check the path.
     workspace: Workspace | None = None
     # An exam to open at once (``hardening-tutor exam``), and the learner's name if given.

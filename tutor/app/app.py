@@ -133,7 +133,8 @@ class TutorApp(App[int]):
 
             return ExamStartScreen(self.options.exam, self.options.exam_learner,
                                    take_over=self.options.exam_take_over,
-                                   roster=self.options.exam_roster)
+                                   roster=self.options.exam_roster,
+                                   identity=self.options.identity)
         if self.options.path is not None:
             from tutor.app.screens.workbench import WorkbenchScreen
 
@@ -233,7 +234,7 @@ class TutorApp(App[int]):
         except TutorError as exc:
             self.show_error(str(exc))
             return
-        self.push_screen(ExamStartScreen(spec, roster=roster))
+        self.push_screen(ExamStartScreen(spec, roster=roster, identity=self.options.identity))
 
     def leave_exam(self) -> None:
         """Out of the app when it was opened for the exam, else back to the course map."""

@@ -20,7 +20,7 @@ from tutor.progress.exams import AttemptOpenElsewhere
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
-    from tutor.exam.learners import Roster
+    from tutor.exam.learners import Learner, Roster
 
 
 def describe_spec(spec: ExamSpec, topic_count: int) -> str:
@@ -52,10 +52,13 @@ class ExamStartScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave")]
 
     def __init__(self, spec: ExamSpec, learner: str | None = None, *,
-                 take_over: bool = False, roster: Roster | None = None) -> None:
+                 take_over: bool = False, roster: Roster | None = None,
+                 identity: Learner | None = None) -> None:
         super().__init__()
         self.spec = spec
         self.learner = learner
+        # Served: who the learner is comes from their link, never from what they type.
+        self.identity = identity
         # With a roster the learner gives their id, and the record takes the roster's name.
         self.roster = roster
         # Take the attempt over even from a live window (exam --take-over, or confirmed).
@@ -78,7 +81,12 @@ class ExamStartScreen(Screen[None]):
             yield Static(Content(describe_spec(self.spec, len(self.spec.topics))),
                          id="exam-settings")
             yield Static(Content(RULES), id="exam-rules")
-            if self.roster is None:
+            if self.identity is not None:
+                yield Static(Content(f"You sit this exam as {self.identity.name} "
+                                     f"({self.identity.id}), from your workshop link."),
+                             classes="exam-label")
+                yield Input(value=self.identity.id, id="exam-name", disabled=True)
+            elif self.roster is None:
                 yield Static(Content("Your name, as the record will show it:"),
                              classes="exam-label")
                 yield Input(value=self.learner or "", placeholder="First and last name",
@@ -99,7 +107,11 @@ class ExamStartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Exam"
         self.query_one("#exam-take-over", Button).display = False
-        self.query_one("#exam-name", Input).focus()
+        if self.identity is None:
+            self.query_one("#exam-name", Input).focus()
+        else:
+            self.query_one("#exam-name", Input).display = False
+            self.query_one("#exam-begin", Button).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -129,7 +141,7 @@ class ExamStartScreen(Screen[None]):
                                  "Type your name first: the record is made out to it."))
             return
         try:
-            learner = identify(typed, self.roster)
+            learner = self.identity or identify(typed, self.roster)
             session = ExamSession.begin(self.tutor.store, self.tutor.course, self.spec, learner,
                                         # Confined (served): no key is ever loaded here;
                                         # the server signs what it grades itself.
