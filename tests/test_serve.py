@@ -1,20 +1,302 @@
-"""The workshop server: its folder of learners and tokens, and the links it writes."""
+"""The workshop server: tokens on every route, one app per learner, confined and bare children."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
+import socket
 import stat
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+pytest.importorskip("aiohttp")
+pytest.importorskip("textual_serve")
+
+from aiohttp import WSServerHandshakeError
+from aiohttp.test_utils import TestClient, TestServer
+
 from tutor.errors import InputError
 from tutor.exam.learners import Roster
+from tutor.serve.access import public_address
+from tutor.serve.child import Launcher, LearnerAppService, find_launcher
 from tutor.serve.links import write_links
+from tutor.serve.server import WorkshopServer
 from tutor.serve.workshop import Workshop, numbered_seats, roster_seats
 
 POSIX = os.name == "posix"
+
+
+def free_port() -> int:
+    """A port nothing listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class FakeApp:
+    """Stands in for a learner's process and records what reached it."""
+
+    calls: list[Any] = field(default_factory=list)
+
+    async def start(self, width: int, height: int) -> None:
+        self.calls.append(("start", width, height))
+
+    async def stop(self) -> None:
+        self.calls.append("stop")
+
+    async def send_bytes(self, data: bytes) -> None:
+        self.calls.append(data)
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        self.calls.append(("resize", width, height))
+
+    async def blur(self) -> None:
+        self.calls.append("blur")
+
+    async def focus(self) -> None:
+        self.calls.append("focus")
+
+
+@dataclass
+class Served:
+    """A workshop server under test, a client for it, and every app it started."""
+
+    server: WorkshopServer
+    client: TestClient[Any, Any]
+    workshop: Workshop
+    apps: dict[str, FakeApp]
+
+    @property
+    def origin(self) -> str:
+        return self.server.address.origin
+
+    def token(self, number: int) -> str:
+        return self.workshop.tokens.learners[self.workshop.seats[number].folder]
+
+    def cookie(self, number: int) -> dict[str, str]:
+        return {"Cookie": f"ht_session={self.token(number)}"}
+
+    async def open_app(self, number: int, **headers: str) -> Any:
+        sent = {"Origin": self.origin, **self.cookie(number), **headers}
+        return await self.client.ws_connect("/ws", headers=sent)
+
+    async def settled(self) -> None:
+        """Wait until the server has let go of every closed session."""
+        for _ in range(200):
+            if not self.server.sessions:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"sessions still open: {self.server.sessions}")
+
+
+async def serve(tmp_path: Path, *, seats: int = 3, max_sessions: int = 50,
+                scheme: str = "http", launcher: Launcher | None = None) -> Served:
+    """A workshop server on a free port; its apps are stand-ins unless a launcher is given."""
+    port = free_port()
+    workshop = Workshop.open(tmp_path / "workshop", numbered_seats(seats))
+    address = public_address(f"{scheme}://127.0.0.1:{port}")
+    server = WorkshopServer(workshop, address,
+                            launcher or Launcher(("python", "-I", "-m", "tutor")),
+                            port=port, max_sessions=max_sessions)
+    apps: dict[str, FakeApp] = {}
+
+    def make_service(seat: Any, websocket: Any) -> FakeApp:
+        apps[seat.folder] = FakeApp()
+        return apps[seat.folder]
+
+    if launcher is None:
+        server.make_service = make_service  # type: ignore[method-assign]
+    client = TestClient(TestServer(await server._make_app(), host="127.0.0.1", port=port))
+    await client.start_server()
+    return Served(server, client, workshop, apps)
+
+
+@pytest.fixture
+async def served(tmp_path: Path) -> AsyncIterator[Served]:
+    """A three-seat workshop on a free local port, its apps stood in for."""
+    running = await serve(tmp_path)
+    yield running
+    await running.client.close()
+
+
+async def refused(served: Served, number: int, **headers: str) -> int:
+    """The status a websocket handshake is refused with (fails if it is accepted)."""
+    with pytest.raises(WSServerHandshakeError) as caught:
+        await served.open_app(number, **headers)
+    return caught.value.status
+
+
+# Tokens and cookies ----------------------------------------------------------------------------
+
+async def test_nothing_without_a_cookie(served: Served) -> None:
+    """No cookie: the page says to use your link, the socket is refused, nothing starts."""
+    page = await served.client.get("/")
+    assert page.status == 403 and "open the link your instructor gave you" in await page.text()
+    with pytest.raises(WSServerHandshakeError) as caught:
+        await served.client.ws_connect("/ws", headers={"Origin": served.origin})
+    assert caught.value.status == 403
+    assert (await served.client.get("/static/js/textual.js")).status == 403
+    assert served.apps == {}
+
+
+async def test_a_made_up_link_is_refused(served: Served) -> None:
+    """/join with a token that is not a learner's sets no cookie."""
+    for token in ("x" * 43, served.workshop.tokens.instructor, ""):
+        response = await served.client.get(f"/join/{token}", allow_redirects=False)
+        assert response.status in (403, 404) and "Set-Cookie" not in response.headers
+
+
+async def test_join_sets_a_strict_http_only_cookie(served: Served) -> None:
+    """A learner's link sets the cookie and leads to the page, leaving the token behind."""
+    response = await served.client.get(f"/join/{served.token(0)}", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"ht_session={served.token(0)};")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    assert response.headers["X-Frame-Options"] == "DENY"
+    page = await served.client.get("/", headers=served.cookie(0))
+    assert page.status == 200 and "data-session-websocket-url" in await page.text()
+
+
+async def test_cookie_is_secure_behind_https(tmp_path: Path) -> None:
+    """With an https public URL the cookie is sent over TLS only."""
+    served = await serve(tmp_path, scheme="https")
+    try:
+        response = await served.client.get(f"/join/{served.token(0)}", allow_redirects=False,
+                                           headers={"Host": served.server.address.host})
+        assert "Secure" in response.headers["Set-Cookie"]
+    finally:
+        await served.client.close()
+
+
+async def test_a_cross_site_arrival_asks_again_from_the_page(served: Served) -> None:
+    """Arriving from a link in another site (cookie held back) gets a same-site retry."""
+    response = await served.client.get("/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status == 403
+    assert '<meta http-equiv="refresh" content="0">' in await response.text()
+    plain = await served.client.get("/", headers={"Sec-Fetch-Site": "same-origin"})
+    assert plain.status == 403 and plain.content_type == "text/plain"
+
+
+async def test_wrong_host_gets_nothing(served: Served) -> None:
+    """A request naming another host (DNS rebinding) is refused even with a cookie."""
+    response = await served.client.get("/", headers={"Host": "evil.example:8000",
+                                                     **served.cookie(0)})
+    assert response.status == 403
+
+
+# The websocket ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("origin", [None, "http://evil.example", "null",
+                                    "http://127.0.0.1:1", "https://127.0.0.1"])
+async def test_socket_needs_the_workshop_origin(served: Served, origin: str | None) -> None:
+    """A socket opened by any other page (or none) is refused and starts nothing."""
+    headers = {**served.cookie(0)} if origin is None else {"Origin": origin, **served.cookie(0)}
+    with pytest.raises(WSServerHandshakeError) as caught:
+        await served.client.ws_connect("/ws", headers=headers)
+    assert caught.value.status == 403 and served.apps == {}
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost:1", ""])
+async def test_socket_needs_the_workshop_host(served: Served, host: str) -> None:
+    """Right Origin, wrong Host: refused, nothing started."""
+    assert await refused(served, 0, Host=host) == 403
+    assert served.apps == {}
+
+
+async def test_one_app_per_learner(served: Served) -> None:
+    """A second socket for the same learner is refused with 409 while the first is open."""
+    first = await served.open_app(0)
+    assert await refused(served, 0) == 409
+    assert list(served.apps) == ["seat-01"] and served.apps["seat-01"].calls[0][0] == "start"
+    other = await served.open_app(1)  # another learner is not held up
+    await first.close()
+    await other.close()
+    await served.settled()
+    assert served.apps["seat-01"].calls[-1] == "stop"
+    again = await served.open_app(0)  # closed: the learner may open it again
+    await again.close()
+
+
+async def test_cap_on_sessions(tmp_path: Path) -> None:
+    """Past --max-sessions, a socket is refused with 503 and starts nothing."""
+    served = await serve(tmp_path, max_sessions=2)
+    try:
+        sockets = [await served.open_app(0), await served.open_app(1)]
+        assert await refused(served, 2) == 503
+        assert sorted(served.apps) == ["seat-01", "seat-02"]
+        for websocket in sockets:
+            await websocket.close()
+    finally:
+        await served.client.close()
+
+
+async def test_messages_reach_the_app_and_junk_does_not_end_it(served: Served) -> None:
+    """Keys, sizes (within reason) and focus go through; malformed messages are skipped."""
+    websocket = await served.open_app(0)
+    for message in ("not json", "{}", "[]", '["stdin", 5]', '["resize", {"width": "x"}]',
+                    '["resize", {"width": 1000000000, "height": -5}]', '["stdin", "a"]',
+                    '["blur"]', '["focus"]', '["ping", "t1"]'):
+        await websocket.send_str(message)
+    assert await websocket.receive_json() == ["pong", "t1"]
+    await websocket.close()
+    await served.settled()
+    assert served.apps["seat-01"].calls == [("start", 80, 24), ("resize", 80, 24),
+                                            ("resize", 1000, 5), b"a", "blur", "focus", "stop"]
+
+
+# Instructor ------------------------------------------------------------------------------------
+
+async def test_instructor_link_and_class_view(served: Served) -> None:
+    """The instructor's link leads to /class, which a learner's cookie cannot open; the
+    instructor's cookie opens no app."""
+    assert (await served.client.get("/class")).status == 403
+    assert (await served.client.get("/class", headers=served.cookie(0))).status == 403
+    bad = await served.client.get(f"/instructor/{served.token(0)}", allow_redirects=False)
+    assert bad.status == 403 and "Set-Cookie" not in bad.headers
+    token = served.workshop.tokens.instructor
+    response = await served.client.get(f"/instructor/{token}", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/class"
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert "SameSite=Strict" in response.headers["Set-Cookie"]
+    websocket = await served.open_app(1)
+    page = await served.client.get("/class", headers={"Cookie": f"ht_instructor={token}"})
+    text = await page.text()
+    assert page.status == 200 and "1 of 3 learners have the app open" in text
+    assert "Seat 3" in text
+    await websocket.close()
+    as_instructor = {"Cookie": f"ht_instructor={token}"}
+    assert (await served.client.get("/", headers=as_instructor)).status == 403
+    with pytest.raises(WSServerHandshakeError):
+        await served.client.ws_connect("/ws", headers={"Origin": served.origin, **as_instructor})
+
+
+# The page --------------------------------------------------------------------------------------
+
+async def test_page_loads_nothing_from_other_hosts(served: Served) -> None:
+    """Every URL in the served page is the workshop's own (no web font from elsewhere)."""
+    text = await (await served.client.get("/", headers=served.cookie(0))).text()
+    urls = re.findall(r"""(?:[a-z]+:)?//[^\s"'<>)]+""", text)
+    assert urls, "the page has no URLs at all"
+    host = served.server.address.host
+    for url in urls:
+        assert url.split("//", 1)[1].startswith(f"{host}/"), url
+    assert "googleapis" not in text
+
+
+async def test_no_directory_listing(served: Served) -> None:
+    """The statics are served to a learner, but never as a folder listing."""
+    assert (await served.client.get("/static/js/textual.js", headers=served.cookie(0))).ok
+    listing = await served.client.get("/static/", headers=served.cookie(0))
+    assert listing.status in (403, 404) and "textual.js" not in await listing.text()
 
 
 # The workshop folder ---------------------------------------------------------------------------
@@ -86,3 +368,125 @@ def test_links_file(tmp_path: Path) -> None:
     token = workshop.tokens.learners["a1"]
     assert text.splitlines() == ["id,name,url",
                                  f"a1,\"'=HYPERLINK(\"\"x\"\")\",https://w.example/join/{token}"]
+
+
+# Each learner's process ------------------------------------------------------------------------
+
+def service(tmp_path: Path, argv: list[str], received: list[Any]) -> LearnerAppService:
+    async def write(data: Any) -> None:
+        received.append(data)
+
+    async def close() -> None:
+        received.append("closed")
+
+    folder = tmp_path / "learner"
+    folder.mkdir(exist_ok=True)
+    return LearnerAppService(argv, folder, label="seat-01", pythonpath=None, write_bytes=write,
+                             write_str=write, close=close, download_manager=_Downloads())
+
+
+class _Downloads:
+    async def cancel_app_downloads(self, app_service_id: str) -> None:
+        pass
+
+
+async def test_child_is_an_exec_list_without_the_servers_secrets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app is started from an argument list, with no shell and none of the server's
+    environment: not the signing key, not anything else."""
+    monkeypatch.setenv("HARDENING_TUTOR_SIGNING_KEY", "k" * 40)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    started: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    async def fake_exec(*args: Any, **kwargs: Any) -> Any:
+        started.append((args, kwargs))
+        raise OSError("stop here")
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", fake_exec)
+    monkeypatch.setattr(asyncio, "create_subprocess_shell", None)
+    launcher = Launcher((sys.executable, "-I", "-m", "tutor"), content=tmp_path / "pack")
+    folder = tmp_path / "learner"
+    app = service(tmp_path, launcher.argv(folder), [])
+    with pytest.raises(OSError, match="stop here"):
+        await app.start(100, 30)
+    (args, kwargs), = started
+    assert list(args) == [sys.executable, "-I", "-m", "tutor", "--confined", str(folder),
+                          "--content", str(tmp_path / "pack")]
+    environment = kwargs["env"]
+    assert "HARDENING_TUTOR_SIGNING_KEY" not in environment
+    assert "AWS_SECRET_ACCESS_KEY" not in environment
+    assert environment["HOME"] == str(folder) and environment["COLUMNS"] == "100"
+    assert environment["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"
+    assert set(environment) <= {"PATH", "HOME", "LANG", "LC_ALL", "TERM", "TEXTUAL_DRIVER",
+                                "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM",
+                                "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS", "PYTHONPATH",
+                                "SYSTEMROOT", "TEMP", "TMP"}
+    assert kwargs["cwd"] == folder and "shell" not in kwargs
+
+
+def test_launcher_never_puts_the_learners_folder_on_the_path() -> None:
+    """``-m`` would import a tutor.py the learner saved: the launcher is isolated (-I or -P)."""
+    prefix = find_launcher(None).prefix
+    assert prefix[0] == sys.executable and prefix[-2:] == ("-m", "tutor")
+    assert "-I" in prefix or {"-P", "-s"} <= set(prefix)
+
+
+_STAND_IN = r"""
+import json, os, sys
+out = sys.stdout.buffer
+out.write(b"__GANGLION__\n")
+limits = None
+if os.name == "posix":
+    import resource
+    limits = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+body = json.dumps({"env": sorted(os.environ), "cwd": os.getcwd(), "files": limits}).encode()
+out.write(b"D" + len(body).to_bytes(4, "big") + body)
+out.flush()
+sys.stderr.write("\x1b]52;c;aGk=\x07 said on stderr\n")
+while True:
+    kind = sys.stdin.buffer.read(1)
+    if not kind:
+        break
+    body = sys.stdin.buffer.read(int.from_bytes(sys.stdin.buffer.read(4), "big"))
+    if kind == b"M" and json.loads(body)["type"] == "quit":
+        break
+"""
+
+
+async def test_a_real_child_runs_and_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    """A stand-in app started through the real exec path: it runs in the learner's folder
+    with the small environment and the limits, its frames arrive, and quit ends it."""
+    monkeypatch.setenv("HARDENING_TUTOR_SIGNING_KEY", "k" * 40)
+    received: list[Any] = []
+    app = service(tmp_path, [sys.executable, "-I", "-c", _STAND_IN], received)
+    await app.start(80, 24)
+    for _ in range(500):
+        if received:
+            break
+        await asyncio.sleep(0.01)
+    await app.stop()
+    report = json.loads(received[0])
+    assert "HARDENING_TUTOR_SIGNING_KEY" not in report["env"]
+    assert os.path.realpath(report["cwd"]) == os.path.realpath(tmp_path / "learner")
+    if POSIX:
+        assert report["files"] <= 256
+    assert received[-1] == "closed"
+    assert app._process is not None and app._process.returncode == 0
+    said = [r.getMessage() for r in caplog.records if "stderr" in r.getMessage()]
+    assert said and "\x1b" not in said[0] and "said on stderr" in said[0]
+
+
+async def test_a_real_child_behind_the_socket(tmp_path: Path) -> None:
+    """Through the whole server: the socket starts the learner's process in their folder,
+    its screen reaches the browser, and closing the page ends the process."""
+    served = await serve(tmp_path, launcher=Launcher((sys.executable, "-I", "-c", _STAND_IN)))
+    try:
+        websocket = await served.open_app(1)
+        report = json.loads(await websocket.receive_bytes(timeout=30))
+        folder = served.workshop.folder(served.workshop.seats[1])
+        assert os.path.realpath(report["cwd"]) == os.path.realpath(folder)
+        await websocket.close()
+        await served.settled()
+    finally:
+        await served.client.close()
