@@ -6,8 +6,12 @@ import asyncio
 import json
 import os
 import re
+import shutil
+import signal
 import socket
+import ssl
 import stat
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -22,6 +26,8 @@ pytest.importorskip("textual_serve")
 from aiohttp import WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
 
+from tests.conftest import REPO
+from tutor.cli import main
 from tutor.errors import InputError
 from tutor.exam.learners import Roster
 from tutor.serve.access import public_address
@@ -490,3 +496,102 @@ async def test_a_real_child_behind_the_socket(tmp_path: Path) -> None:
         await served.settled()
     finally:
         await served.client.close()
+
+
+# The command -----------------------------------------------------------------------------------
+
+def test_serve_modules_are_only_imported_by_serve(tmp_path: Path) -> None:
+    """check, rules, explain, --help and the app's own modules load no web server."""
+    script = (
+        "import sys, contextlib, io\nfrom tutor.cli import main, build_parser\n"
+        f"main(['check', '--format', 'json', {str(REPO / 'examples')!r}])\n"
+        "main(['rules'])\nmain(['explain', 'HT101'])\nbuild_parser()\n"
+        "import tutor.app\n"
+        "sys.stdout = sys.__stdout__\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'textual_serve', "
+        "'aiohttp_jinja2') or (m.startswith('tutor.serve.') and m != 'tutor.serve.command')]\n"
+        "print('LOADED', loaded)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, check=False)
+    assert result.stdout.strip().splitlines()[-1] == "LOADED []", result.stderr
+
+
+def test_without_the_extra_serve_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Without aiohttp or textual-serve: exit 2 and the pip command that installs them."""
+    monkeypatch.setitem(sys.modules, "textual_serve", None)
+    code = main(["serve", "--seats", "1", "--workshop", str(tmp_path / "w")])
+    assert code == 2 and "pip install 'hardening-tutor[serve]'" in capsys.readouterr().err
+    assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize(("words", "message"), [
+    (["--host", "0.0.0.0"], "give --public-url"),
+    (["--public-url", "http://w.example/path"], "not an address"),
+    (["--public-url", "ftp://w.example"], "not an address"),
+    (["--tls-cert", "c.pem"], "go together"),
+    (["--max-sessions", "0"], "--max-sessions"),
+    (["--port", "70000"], "--port"),
+])
+def test_serve_refuses_unsafe_or_broken_settings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], words: list[str],
+        message: str) -> None:
+    """Listening beyond this machine needs --public-url; bad settings stop before serving."""
+    code = main(["serve", "--seats", "1", "--workshop", str(tmp_path / "w"), *words])
+    assert code == 2 and message in capsys.readouterr().err
+
+
+def test_warns_without_tls_beyond_this_machine() -> None:
+    """Plain HTTP to other machines is allowed, with a warning."""
+    import argparse
+
+    from tutor.serve.command import public_address as address_for
+
+    warnings: list[str] = []
+    args = argparse.Namespace(host="0.0.0.0", port=8000, public_url="http://192.0.2.1:8000",
+                              tls_cert=None)
+    assert address_for(args, warnings.append).url == "http://192.0.2.1:8000"
+    assert warnings and "without TLS" in warnings[0]
+    args.host = "127.0.0.1"
+    warnings.clear()
+    address_for(args, warnings.append)
+    assert warnings == []
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_tls_context_from_cert_and_key(tmp_path: Path) -> None:
+    """--tls-cert and --tls-key make a server context; a missing key file is an error."""
+    from tutor.serve.command import tls_context
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = tls_context(cert, key)
+    assert context is not None and context.minimum_version >= ssl.TLSVersion.TLSv1_2
+    with pytest.raises(InputError, match="for TLS"):
+        tls_context(cert, tmp_path / "missing.pem")
+
+
+@pytest.mark.skipif(not POSIX, reason="SIGTERM")
+def test_serve_prints_its_two_lines_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """`serve` prints the instructor's URL and where the links are, then serves until told."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "serve", "--seats", "2", "--workshop",
+         str(tmp_path / "w"), "--port", str(port)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert process.stdout is not None
+        first, second = process.stdout.readline(), process.stdout.readline()
+        token = json.loads((tmp_path / "w" / "tokens.json").read_text())["instructor"]
+        assert first == f"instructor: http://127.0.0.1:{port}/instructor/{token}\n"
+        assert second == f"learner links: {tmp_path / 'w' / 'learner-links.csv'}\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert process.stdout.read() == ""
+    finally:
+        process.kill()
+        process.wait()
