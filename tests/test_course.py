@@ -208,6 +208,7 @@ def test_wheel_ships_and_finds_the_course(tmp_path: Path) -> None:
     assert list(site.rglob("starter/__pycache__/*.pyc"))
     assert "tutor/content/course/lessons/course.yaml" in names
     assert any(n.endswith("/starter/.dockerignore") for n in names)
+    assert "tutor/serve/templates/app_index.html" in names  # the workshop server's page
     code = ("import sys, json; sys.path.insert(0, sys.argv[1]); "
             "from tutor.content.loader import load_course; "
             "from tutor.content.check import check_course; import datetime as dt; "

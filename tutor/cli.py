@@ -36,6 +36,7 @@ Commands:
   content schema  print the JSON Schema for a kind of course file
   exam            take a timed sign-off exam
   results         list, export (JSON, CSV, xAPI) or verify exam records
+  serve           serve the course to a class, in their browsers
 """
 
 _CHECK_EPILOG = """\
@@ -125,10 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     from tutor.exam.commands import add_parsers
 
     add_parsers(commands)
+    from tutor.serve.command import add_parser as add_serve_parser
+
+    add_serve_parser(commands)
     return parser
 
 
-COMMANDS = ("check", "rules", "explain", "content", "exam", "results")
+COMMANDS = ("check", "rules", "explain", "content", "exam", "results", "serve")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -291,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.exam.commands import run_results
 
             return run_results(args, sys.stdout)
+        if args.command == "serve":
+            from tutor.serve.command import run_serve
+
+            return run_serve(args, warn=lambda message: diagnose("warning", message))
         parser.print_help()
         return EXIT_OK
     except TutorError as exc:
