@@ -264,8 +264,9 @@ async def test_messages_reach_the_app_and_junk_does_not_end_it(served: Served) -
 async def test_instructor_link_and_class_view(served: Served) -> None:
     """The instructor's link leads to /class, which a learner's cookie cannot open; the
     instructor's cookie opens no app."""
-    assert (await served.client.get("/class")).status == 403
-    assert (await served.client.get("/class", headers=served.cookie(0))).status == 403
+    for path in ("/class", "/class.json", "/class.csv"):  # for the instructor only
+        assert (await served.client.get(path)).status == 403
+        assert (await served.client.get(path, headers=served.cookie(0))).status == 403
     bad = await served.client.get(f"/instructor/{served.token(0)}", allow_redirects=False)
     assert bad.status == 403 and "Set-Cookie" not in bad.headers
     token = served.workshop.tokens.instructor
@@ -276,8 +277,15 @@ async def test_instructor_link_and_class_view(served: Served) -> None:
     websocket = await served.open_app(1)
     page = await served.client.get("/class", headers={"Cookie": f"ht_instructor={token}"})
     text = await page.text()
-    assert page.status == 200 and "1 of 3 learners have the app open" in text
-    assert "Seat 3" in text
+    assert page.status == 200 and "1 of 3 learners online, 0 stuck" in text
+    assert "Seat 3" in text and "● online" in text and "○ offline" in text
+    as_instructor = {"Cookie": f"ht_instructor={token}"}
+    rows = await (await served.client.get("/class.json", headers=as_instructor)).json()
+    assert [row["online"] for row in rows] == [False, True, False]
+    assert {"id", "name", "online", "place", "lessons_read", "exercises_solved",
+            "stuck"} <= set(rows[0])
+    table = await (await served.client.get("/class.csv", headers=as_instructor)).text()
+    assert table.splitlines()[0].startswith("id,name,online,idle_seconds,place")
     await websocket.close()
     as_instructor = {"Cookie": f"ht_instructor={token}"}
     assert (await served.client.get("/", headers=as_instructor)).status == 403
@@ -428,6 +436,17 @@ async def test_child_is_an_exec_list_without_the_servers_secrets(
                                 "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS", "PYTHONPATH",
                                 "SYSTEMROOT", "TEMP", "TMP"}
     assert kwargs["cwd"] == folder and "shell" not in kwargs
+
+
+def test_the_child_is_told_who_the_learner_is(tmp_path: Path) -> None:
+    """The link's learner goes to the app as --learner ID --learner-name NAME, so exams are
+    recorded for them without asking what they are called."""
+    from tutor.serve.workshop import Seat
+
+    launcher = Launcher((sys.executable, "-I", "-m", "tutor"))
+    seat = Seat(id="A12", name="Ada Lovelace", folder="a12")
+    assert launcher.argv(tmp_path, seat)[-4:] == ["--learner", "A12", "--learner-name",
+                                                  "Ada Lovelace"]
 
 
 def test_launcher_never_puts_the_learners_folder_on_the_path() -> None:

@@ -27,6 +27,7 @@ from textual_serve.app_service import AppService
 import tutor
 from tutor.errors import InputError
 from tutor.safetext import visible
+from tutor.serve.workshop import Seat
 
 log = logging.getLogger("hardening-tutor.serve")
 
@@ -51,9 +52,15 @@ class Launcher:
     content: Path | None = None
     pythonpath: str | None = None
 
-    def argv(self, folder: Path) -> list[str]:
-        """The argument list for the learner whose folder is ``folder``; never a shell line."""
+    def argv(self, folder: Path, seat: Seat | None = None) -> list[str]:
+        """The argument list for the learner whose folder is ``folder``; never a shell line.
+
+        With ``seat``, the app is told who the learner is (their link said so), and records
+        their exams for that id and name without asking.
+        """
         argv = [*self.prefix, "--confined", str(folder)]
+        if seat is not None:
+            argv += ["--learner", seat.id, "--learner-name", seat.name]
         if self.content is not None:
             argv += ["--content", str(self.content)]
         return argv

@@ -6,11 +6,8 @@ loaded from anywhere.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from html import escape
 from pathlib import Path
-
-from tutor.serve.workshop import Seat
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -43,17 +40,3 @@ RETRY_SAME_SITE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
 def retry_same_site() -> str:
     """The page that asks for itself again, for a cookie kept back from a cross-site visit."""
     return RETRY_SAME_SITE.format(text=escape(USE_YOUR_LINK.strip()))
-
-
-def class_page(seats: Collection[Seat], live: Collection[str], max_sessions: int) -> str:
-    """The instructor's view for now: every learner, and whether their app is open."""
-    rows = "".join(
-        f"<tr><td>{escape(seat.id)}</td><td>{escape(seat.name)}</td>"
-        f"<td>{'open' if seat.folder in live else '-'}</td></tr>" for seat in seats)
-    open_count = sum(1 for seat in seats if seat.folder in live)
-    return ("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-            "<title>hardening-tutor: class</title></head><body>"
-            f"<h1>Class</h1><p>{open_count} of {len(seats)} learners have the app open "
-            f"(at most {max_sessions} at once).</p>"
-            "<table><thead><tr><th>id</th><th>name</th><th>app</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></body></html>\n")

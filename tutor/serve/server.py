@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import signal
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -79,6 +81,7 @@ class WorkshopServer(Server):
         self.max_sessions = max_sessions
         self.ssl_context = ssl_context
         self.sessions: dict[str, web.WebSocketResponse] = {}  # folder -> its socket
+        self.last_key: dict[str, float] = {}  # folder -> monotonic time of its last key
 
     async def _make_app(self) -> web.Application:
         """The routes: textual-serve's page, socket and statics (no directory listing), and
@@ -94,6 +97,8 @@ class WorkshopServer(Server):
             web.get("/", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
             web.get("/class", self.handle_class),
+            web.get("/class.json", self.handle_class),
+            web.get("/class.csv", self.handle_class),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
         app.on_shutdown.append(self.on_shutdown)
@@ -170,11 +175,25 @@ class WorkshopServer(Server):
         return response
 
     async def handle_class(self, request: web.Request) -> web.Response:
-        """The instructor's class view (for now: who has the app open)."""
+        """The instructor's class view: /class (HTML), /class.json and /class.csv."""
         if not self._instructor(request):
             return _text(403, pages.INSTRUCTOR_ONLY)
-        return web.Response(text=pages.class_page(self.workshop.seats, self.sessions,
-                                                  self.max_sessions),
+        from tutor.serve import classview
+
+        # Reading every learner's store is file I/O: off the event loop, so keys still flow.
+        class_rows = await asyncio.to_thread(
+            classview.rows, self.workshop.seats,
+            {seat.folder: self.workshop.folder(seat) for seat in self.workshop.seats},
+            set(self.sessions), dict(self.last_key), dt.datetime.now(dt.timezone.utc),
+            time.monotonic())
+        if request.path.endswith(".json"):
+            return web.Response(text=classview.to_json(class_rows),
+                                content_type="application/json")
+        if request.path.endswith(".csv"):
+            return web.Response(text=classview.to_csv(class_rows), content_type="text/csv",
+                                headers={"Content-Disposition":
+                                         "attachment; filename=\"class.csv\""})
+        return web.Response(text=classview.to_html(class_rows, self.max_sessions),
                             content_type="text/html")
 
     def _refuse(self, request: web.Request, seat: Seat | None) -> Seat:
@@ -216,7 +235,7 @@ class WorkshopServer(Server):
             return
         log.info("%s: app started", visible(seat.id))
         try:
-            await self._from_browser(websocket, service)
+            await self._from_browser(websocket, service, seat.folder)
         finally:
             await service.stop()
             log.info("%s: app ended", visible(seat.id))
@@ -224,12 +243,13 @@ class WorkshopServer(Server):
     def make_service(self, seat: Seat, websocket: web.WebSocketResponse) -> Any:
         """The process behind one learner's page (tests put a stand-in here)."""
         return LearnerAppService(
-            self.launcher.argv(self.workshop.folder(seat)), self.workshop.folder(seat),
+            self.launcher.argv(self.workshop.folder(seat), seat), self.workshop.folder(seat),
             label=visible(seat.id), pythonpath=self.launcher.pythonpath,
             write_bytes=websocket.send_bytes, write_str=websocket.send_str,
             close=websocket.close, download_manager=self.download_manager)
 
-    async def _from_browser(self, websocket: web.WebSocketResponse, service: Any) -> None:
+    async def _from_browser(self, websocket: web.WebSocketResponse, service: Any,
+                            folder: str) -> None:
         """Pass keys, sizes and focus from the page to the app.
 
         textual-serve's own loop asserts the shape of each message, so one malformed
@@ -246,6 +266,7 @@ class WorkshopServer(Server):
                 continue
             kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
             if kind == "stdin" and isinstance(data, str):
+                self.last_key[folder] = time.monotonic()
                 await service.send_bytes(data.encode("utf-8", "replace"))
             elif kind == "resize" and isinstance(data, Mapping):
                 await service.set_terminal_size(_size(data.get("width"), "width"),
