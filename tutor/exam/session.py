@@ -17,19 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from tutor import __version__
-from tutor.content.answers import judge, recorded_answer, right_rows
 from tutor.content.model import Course, Question
 from tutor.errors import TutorError
 from tutor.exam.draw import Served, draw, shown_choices
+from tutor.exam.grading import Given, sealer
 from tutor.exam.learners import Learner, from_name
-from tutor.exam.record import SigningKey, sign
+from tutor.exam.record import SigningKey
 from tutor.exam.shape import (
-    RECORD_FORMAT,
     ExamRecord,
-    ExamSettings,
     RecordLearner,
-    RecordQuestion,
-    UnsignedRecord,
 )
 from tutor.exam.spec import ExamSpec
 from tutor.progress.exams import AttemptRow, Holder, parse_stamp, stamp
@@ -213,58 +209,14 @@ class ExamSession:
             now = max(deadline, parse_stamp(self.attempt.started_at))
             timed_out = True
         stored = self.store.exams.answers(self.attempt.id)
-        judged_on = now.date()
-        questions: list[RecordQuestion] = []
-        pairs = zip(self.questions, self.served, strict=True)
-        for position, (question, served) in enumerate(pairs):
-            answer = self.answers.get(position)
-            questions.append({
-                "position": position + 1, "id": question.id, "topic": question.topic,
-                "type": question.type, "order": list(served.order),
-                "shown": ([question.dockerfile or ""] if question.type == "fix_it"
-                          else self.shown(position)),
-                "answer": answer,
-                "expected": (None if question.type == "fix_it"
-                             else recorded_answer(question, right_rows(question))),
-                "answered_at": stored[position].answered_at if answer is not None
-                and position in stored else None,
-                "flagged": position in self.flags,
-                "correct": judge(question, answer, judged_on),
-            })
-        correct = sum(entry["correct"] for entry in questions)
-        total = len(questions)
-        spec = self.attempt.spec
-        pass_mark = int(spec["pass_mark"])
-        passed = total > 0 and correct * 100 >= pass_mark * total
-        settings = cast(ExamSettings, {name: spec.get(name)
-                                       for name in ExamSettings.__annotations__})
+        given = {position: Given(answer, stored[position].answered_at if position in stored
+                                 else None, position in self.flags)
+                 for position, answer in self.answers.items()}
+        given.update({position: Given(None, None, True) for position in self.flags
+                      if position not in given})
         ended_at = stamp(now)
-
-        def seal(previous: str | None) -> ExamRecord:
-            record: UnsignedRecord = {
-                "format": RECORD_FORMAT,
-                "attempt_id": self.attempt.id,
-                "attempt_number": self.attempt.number,
-                "learner": self.learner,
-                "exam": {"id": str(spec["id"]), "kind": str(spec["kind"]),
-                         "title": str(spec["title"]),
-                         "definition_hash": str(spec["definition_hash"]),
-                         "settings": settings, "seed": int(spec["seed"])},
-                "course": {"title": self.course.title, "content_hash": self.attempt.course_hash},
-                "tool_version": self.attempt.tool_version,
-                "started_at": self.attempt.started_at,
-                "deadline": self.attempt.deadline,
-                "ended_at": ended_at,
-                "submitted": "when time ran out" if timed_out else "by the learner",
-                "questions": questions,
-                "score": {"correct": correct, "total": total,
-                          "percent": round(100 * correct / total, 1) if total else 0.0},
-                "pass_mark": pass_mark,
-                "result": "passed" if passed else "failed",
-                "previous": previous,
-            }
-            return sign(record, self.key)
-
+        seal = sealer(self.course, self.attempt, self.questions, self.served, given,
+                      self.learner, ended_at, timed_out, self.key)
         return cast(ExamRecord, self.store.exams.finish(self.attempt.id, self.holder, ended_at,
                                                         seal))
 
