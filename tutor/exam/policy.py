@@ -39,7 +39,9 @@ def sign_off_problems(record: Mapping[str, Any], course: Course, exam_id: str) -
     problems: list[str] = []
     if exam.get("kind") != SIGN_OFF:
         problems.append("it is a practice exam, whose settings were changed when it started")
-    if exam.get("definition_hash") != expected.definition_hash:
+    # The settings are compared too: a record whose hash was kept while a setting changed
+    # claims a definition it did not run.
+    if exam.get("definition_hash") != expected.definition_hash or differences:
         problems.append("it ran another definition of the exam: " + (
             "; ".join(differences) if differences else "its definition hash differs"))
     return problems

@@ -161,6 +161,21 @@ def _row(values: tuple[Any, ...]) -> AttemptRow:
                       json.loads(record) if record else None)
 
 
+def _previous_signature(db: sqlite3.Connection, learner: str, exam: str) -> str | None:
+    """The signature of the learner's latest sealed record at this exam: the chain's link.
+
+    Per learner and exam, so an export of one exam holds every link of it: a practice
+    attempt between two sign-off ones is no gap.
+    """
+    last = db.execute("SELECT record FROM exam_attempts WHERE learner = ? AND exam = ? AND "
+                      "record IS NOT NULL ORDER BY ended_at DESC, rowid DESC LIMIT 1",
+                      (learner, exam)).fetchone()
+    if last is None:
+        return None
+    value = json.loads(last[0]).get("signature", {}).get("value")
+    return str(value) if value else None
+
+
 def _refuse_if_finished(db: sqlite3.Connection, attempt_id: str) -> None:
     row = db.execute("SELECT ended_at FROM exam_attempts WHERE id = ?", (attempt_id,)).fetchone()
     if row is None or row[0] is not None:
@@ -317,15 +332,9 @@ class ExamLog:
         """
         with self._write() as db:
             _hold(db, attempt_id, holder, ended_at)
-            # The chain runs per learner and exam, so an export of one exam holds every
-            # link of it: a practice attempt between two sign-off ones is no gap.
             learner, exam = db.execute("SELECT learner, exam FROM exam_attempts WHERE id = ?",
                                        (attempt_id,)).fetchone()
-            last = db.execute("SELECT record FROM exam_attempts WHERE learner = ? AND exam = ? "
-                              "AND record IS NOT NULL ORDER BY ended_at DESC, rowid DESC "
-                              "LIMIT 1", (learner, exam)).fetchone()
-            previous = json.loads(last[0]).get("signature", {}).get("value") if last else None
-            record = seal(previous)
+            record = seal(_previous_signature(db, learner, exam))
             db.execute("DELETE FROM exam_leases WHERE attempt = ?", (attempt_id,))
             done = db.execute("UPDATE exam_attempts SET ended_at = ?, record = ? WHERE id = ? "
                               "AND ended_at IS NULL",
@@ -333,6 +342,28 @@ class ExamLog:
             if done.rowcount != 1:
                 raise sqlite3.IntegrityError(f"attempt {attempt_id} is already finished")
             return record
+
+    def add_sealed(self, attempt: AttemptRow, seal: Callable[[str | None], Any]) -> Any:
+        """Keep an attempt graded elsewhere (the workshop server's own records), sealed.
+
+        The chain is this store's: ``seal`` gets the signature of the learner's previous
+        record here. An attempt already kept is refused (``sqlite3.IntegrityError``).
+        """
+        with self._write() as db:
+            record = seal(_previous_signature(db, attempt.learner, attempt.exam))
+            db.execute(f"INSERT INTO exam_attempts ({_COLUMNS}) VALUES "
+                       f"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (attempt.id, attempt.learner, attempt.exam, attempt.number,
+                        attempt.started_at, attempt.deadline, record["ended_at"],
+                        json.dumps(attempt.spec), json.dumps(attempt.served),
+                        attempt.course_hash, attempt.tool_version,
+                        json.dumps(record, ensure_ascii=False)))
+            return record
+
+    def has_attempt(self, attempt_id: str) -> bool:
+        """Whether this store holds the attempt."""
+        return self._db.execute("SELECT 1 FROM exam_attempts WHERE id = ?",
+                                (attempt_id,)).fetchone() is not None
 
     def last_ended(self, learner: str, exam: str) -> str | None:
         """When the learner's latest finished attempt at this exam ended, if any."""

@@ -63,6 +63,11 @@ def add_parser(commands: Any) -> None:
                        help="serve HTTPS with this certificate (PEM, with its chain)")
     serve.add_argument("--tls-key", type=Path, metavar="FILE",
                        help="the certificate's private key (PEM)")
+    serve.add_argument("--signing-key", type=Path, metavar="FILE",
+                       help="sign exam records with this key (a file only you can read: "
+                            "chmod 600; 'hardening-tutor results new-key -o FILE' makes "
+                            "one). The server grades each submitted attempt itself and signs "
+                            "it; no learner's process ever sees the key")
     serve.add_argument("--max-sessions", type=int, default=50, metavar="N",
                        help="at most N apps open at once (default: 50)")
 
@@ -161,11 +166,32 @@ def run_serve(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
 
         pack_root(args.content)  # not a course pack: said now, not in every learner's app
         content = args.content.resolve()
+    signing_key = None
+    if args.signing_key is not None:
+        from tutor.exam.record import load_key
+
+        # The file only, never the environment: the server's environment is not a place
+        # for it, and a key readable by others is refused.
+        signing_key = load_key(environ={}, path=args.signing_key)
+        if signing_key is None:
+            raise InputError(f"--signing-key {args.signing_key}: no such file; make one with "
+                             f"'hardening-tutor results new-key -o {args.signing_key}'")
+    else:
+        warn("no --signing-key: exams taken here are graded by the server but their records "
+             "are self-assessed (unsigned)")
+    from tutor.content.loader import load_course
+    from tutor.serve.signoff import SignOff
+
+    course = load_course(content)
+    if course.errors:
+        raise InputError(f"the course has {len(course.errors)} problem(s); run "
+                         f"'hardening-tutor content check' to see them")
     workshop = Workshop.open(args.workshop, seats)
     links = write_links(workshop, address.url)
     server = WorkshopServer(workshop, address, find_launcher(content),
                             host=args.host.strip("[]"), port=args.port,
-                            max_sessions=args.max_sessions, ssl_context=context)
+                            max_sessions=args.max_sessions, ssl_context=context,
+                            signoff=SignOff(workshop, course, signing_key))
 
     def ready() -> None:
         print(f"instructor: {address.url}/instructor/{workshop.tokens.instructor}")

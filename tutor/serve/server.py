@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.server import Server
 
-from tutor.errors import InputError
+from tutor.errors import InputError, TutorError
 from tutor.safetext import visible
 from tutor.serve import pages
 from tutor.serve.access import (
@@ -35,6 +35,7 @@ from tutor.serve.access import (
     same_origin,
 )
 from tutor.serve.child import QUIT_GRACE, Launcher, LearnerAppService
+from tutor.serve.signoff import SIGN_EVERY_SECONDS, SignOff
 from tutor.serve.workshop import Seat, Workshop
 
 log = logging.getLogger("hardening-tutor.serve")
@@ -71,7 +72,8 @@ class WorkshopServer(Server):
 
     def __init__(self, workshop: Workshop, address: PublicAddress, launcher: Launcher, *,
                  host: str = "127.0.0.1", port: int = 8000, max_sessions: int = 50,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None,
+                 signoff: SignOff | None = None) -> None:
         super().__init__("hardening-tutor", host=host, port=port, title="hardening-tutor",
                          public_url=address.url, templates_path=pages.TEMPLATES)
         self.workshop = workshop
@@ -82,6 +84,9 @@ class WorkshopServer(Server):
         self.ssl_context = ssl_context
         self.sessions: dict[str, web.WebSocketResponse] = {}  # folder -> its socket
         self.last_key: dict[str, float] = {}  # folder -> monotonic time of its last key
+        # Grades and signs submitted exams with a key no learner's process ever sees.
+        self.signoff = signoff
+        self._signing: asyncio.Task[None] | None = None
 
     async def _make_app(self) -> web.Application:
         """The routes: textual-serve's page, socket and statics (no directory listing), and
@@ -99,10 +104,38 @@ class WorkshopServer(Server):
             web.get("/class", self.handle_class),
             web.get("/class.json", self.handle_class),
             web.get("/class.csv", self.handle_class),
+            web.get("/class/records.json", self.handle_records),
             web.static("/static", self.statics_path, show_index=False, name="static"),
         ])
+        app.on_startup.append(self._start_signing)
         app.on_shutdown.append(self.on_shutdown)
         return app
+
+    async def _start_signing(self, app: web.Application) -> None:
+        if self.signoff is not None:
+            self._signing = asyncio.create_task(self._sign_submitted(self.signoff))
+
+    async def _sign_submitted(self, signoff: SignOff) -> None:
+        """Every few seconds, grade and sign what learners have submitted (in a thread)."""
+        while True:
+            try:
+                for attempt in await asyncio.to_thread(signoff.round):
+                    log.info("signed exam attempt %s", visible(attempt))
+            except TutorError as exc:  # the records store locked or full: next round
+                log.warning("cannot sign exams now: %s", visible(str(exc)))
+            await asyncio.sleep(SIGN_EVERY_SECONDS)
+
+    async def handle_records(self, request: web.Request) -> web.Response:
+        """The server's signed exam records, sealed, for the instructor to keep and verify."""
+        if not self._instructor(request):
+            return _text(403, pages.INSTRUCTOR_ONLY)
+        if self.signoff is None:
+            return _text(404, "This workshop holds no exam records.\n")
+        from tutor.exam.session import stamp, utc_now
+
+        text = await asyncio.to_thread(self.signoff.export, stamp(utc_now()))
+        return web.Response(text=text, content_type="application/json", headers={
+            "Content-Disposition": "attachment; filename=\"exam-records.json\""})
 
     def _seat(self, request: web.Request) -> Seat | None:
         return self.access.seat(request.cookies.get(LEARNER_COOKIE))
@@ -280,6 +313,8 @@ class WorkshopServer(Server):
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Close every learner's page; each handler then ends its app."""
+        if self._signing is not None:
+            self._signing.cancel()
         for websocket in list(self.sessions.values()):
             if websocket.prepared:
                 await websocket.close(code=WSCloseCode.GOING_AWAY,
