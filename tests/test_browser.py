@@ -42,20 +42,21 @@ def _free_port() -> int:
 def workshop(tmp_path: Path) -> Iterator[tuple[str, list[dict[str, str]]]]:
     """A running `serve` with two seats: the instructor's URL and the learners' links."""
     folder = tmp_path / "workshop"
+    log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "tutor", "serve", "--seats", "2", "--workshop", str(folder),
-         "--port", str(_free_port())], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
+         "--port", str(_free_port())], stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.startswith("instructor: "), first + process.stdout.read()
+        first = process.stdout.readline()  # stdout holds exactly the two lines
+        assert first.startswith("instructor: "), (tmp_path / "serve.log").read_text()
         process.stdout.readline()  # learner links: PATH
         with (folder / "learner-links.csv").open() as links:
             yield first.split(": ", 1)[1].strip(), list(csv.DictReader(links))
     finally:
         process.terminate()
         process.wait(10)
+        log.close()
 
 
 def _text(frames: list[Any]) -> str:
