@@ -63,3 +63,23 @@ def test_a_damaged_store_is_a_problem_on_the_row_not_an_error(tmp_path: Path) ->
     (tmp_path / "progress.db").write_bytes(b"not a database at all" * 100)
     summary = summarise(tmp_path, NOW)
     assert summary.problem is not None and summary.lessons_read == ()
+
+
+def test_the_class_view_shows_a_learner_sitting_an_exam(tmp_path: Path) -> None:
+    """An open exam attempt is where an online learner is, whatever place was kept before."""
+    from tutor.content.loader import load_course
+    from tutor.exam.session import ExamSession
+    from tutor.exam.spec import spec_for
+    from tutor.serve.classview import rows
+    from tutor.serve.workshop import Seat
+
+    store = ProgressStore.open(tmp_path, "a12")
+    store.set_place({"screen": "lesson", "lesson": "root-risks"})
+    course = load_course(None)
+    ExamSession.begin(store, course, spec_for(course), "Ada", None)
+    store.close()
+    seat = Seat(id="A12", name="Ada", folder="a12")
+    [online] = rows([seat], {"a12": tmp_path}, {"a12"}, {}, NOW, 0.0)
+    assert online.place() == "exam sign-off"
+    [offline] = rows([seat], {"a12": tmp_path}, set(), {}, NOW, 0.0)
+    assert offline.place() == "lesson root-risks"

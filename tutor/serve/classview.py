@@ -35,6 +35,10 @@ class Row:
 
     def place(self) -> str:
         """Where the learner is, in words: a lesson, an exercise, a quiz, an exam."""
+        # An open exam attempt says where the learner is better than the last place kept.
+        sitting = [line.exam for line in self.summary.exams if line.result == "in progress"]
+        if sitting and self.online:
+            return f"exam {sitting[-1]}"
         place = self.summary.place
         if not place:
             return "course map" if self.online else "-"
