@@ -7,6 +7,7 @@ signs what *it* found. Both build the record here, so they cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -93,7 +94,6 @@ def sealer(course: Course, attempt: AttemptRow, questions: list[Question],
     return seal
 
 
-def _date(stamp: str) -> Any:
-    import datetime as dt
-
+def _date(stamp: str) -> dt.date:
+    """The day an ISO 8601 stamp falls on, which end-of-life answers are judged against."""
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
