@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tutor.content.goals import evaluate, parse_goal
+from tutor.content.goals import parse_goal
+from tutor.content.judge import evaluate
 from tutor.content.model import Goal
 from tutor.yamllines import load
 

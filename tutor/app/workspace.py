@@ -31,7 +31,7 @@ from tutor.confine import inside
 from tutor.errors import InputError, TutorError
 
 if TYPE_CHECKING:  # the course's modules load with the first exercise, not for a plain file
-    from tutor.content.goals import GoalResult
+    from tutor.content.judge import GoalResult
     from tutor.content.model import Exercise, Goal
 
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
@@ -268,7 +268,7 @@ class Workspace:
             else:
                 files.pop(name, None)
         files.update(texts)
-        from tutor.content.goals import evaluate
+        from tutor.content.judge import evaluate
 
         result = evaluate(goal, files, today)
         return WorkResult(result.analysis, result.compose,

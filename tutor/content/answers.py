@@ -79,7 +79,7 @@ def judge(question: Question, answer: object, today: dt.date | None = None) -> b
     if answer is None:
         return False
     if question.type == "fix_it":
-        from tutor.content.goals import evaluate
+        from tutor.content.judge import evaluate
 
         if question.goal is None or not isinstance(answer, str):
             return False

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.rules import RULES
-from tutor.content.goals import GoalResult, evaluate
+from tutor.content.judge import GoalResult, evaluate
 from tutor.content.model import ContentError, Course, Exercise, Goal, Lesson, Question
 
 # Goal checks that tie a solution to the starter's substance.

@@ -18,7 +18,7 @@ from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys, QuestionView, shorten
 from tutor.content.answers import CHOICE_TYPES, is_correct, option_order, recorded_answer
-from tutor.content.goals import GoalResult
+from tutor.content.judge import GoalResult
 from tutor.content.model import Question
 from tutor.errors import TutorError
 

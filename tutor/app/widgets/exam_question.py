@@ -117,7 +117,7 @@ class ReviewItem(Vertical):
         yield Markdown(question.explanation, open_links=False, classes="review-explanation")
 
     def _fix_it(self) -> ComposeResult:
-        from tutor.content.goals import evaluate
+        from tutor.content.judge import evaluate
 
         answer = self.entry["answer"]
         if not isinstance(answer, str):

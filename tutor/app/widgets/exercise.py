@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from tutor.content.goals import GoalResult
+    from tutor.content.judge import GoalResult
     from tutor.content.model import Exercise
 
 

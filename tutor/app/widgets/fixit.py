@@ -14,7 +14,7 @@ from textual.widgets import Static, TextArea
 
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.findings import prose_text
-from tutor.content.goals import GoalResult, evaluate
+from tutor.content.judge import GoalResult, evaluate
 from tutor.content.model import Goal, Question
 
 # Long enough that a burst of keystrokes is judged once, short enough to feel immediate.

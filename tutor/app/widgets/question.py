@@ -14,7 +14,7 @@ from textual.widgets import Button, Markdown, Static
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.fixit import FixItPanel
 from tutor.content.answers import choice_texts, right_rows
-from tutor.content.goals import GoalResult
+from tutor.content.judge import GoalResult
 from tutor.content.model import Question
 
 HINTS = {

@@ -1,0 +1,215 @@
+"""Judge a learner's files against an exercise goal.
+
+``evaluate`` is what the app runs on every edit and what the checker runs on starters and
+solutions: it takes the files as text, does no I/O, and runs the same engine as ``check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tutor.analysis.compose import COMPOSE_NAMES
+from tutor.analysis.context import context_from_files
+from tutor.analysis.dockerignore import IgnoreFile
+from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
+from tutor.analysis.facts import effective_command, installed_packages, secret_mount_ids
+from tutor.analysis.findings import Finding
+from tutor.analysis.model import Dockerfile, Stage
+from tutor.analysis.profile import UserOverride
+from tutor.content.goals import words
+from tutor.content.model import Check, Goal
+from tutor.errors import TutorError
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One checklist line after judging: passed or not, and why not in a few words."""
+
+    check: Check
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalResult:
+    """A goal judged against files, with the analyses behind it."""
+
+    results: tuple[CheckResult, ...]
+    analysis: Analysis | None
+    compose: ComposeAnalysis | None
+    compose_name: str | None
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passes."""
+        return all(r.passed for r in self.results)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding on the Dockerfile and the compose file."""
+        return [*(self.analysis.findings if self.analysis else ()),
+                *(self.compose.findings if self.compose else ())]
+
+
+def compose_name(files: Mapping[str, str]) -> str | None:
+    """The compose file among these files, by Docker Compose's own preference order."""
+    return next((name for name in COMPOSE_NAMES if name in files), None)
+
+
+def evaluate(goal: Goal, files: Mapping[str, str], today: dt.date | None = None) -> GoalResult:
+    """Judge files (path -> text, paths relative to the build context) against a goal."""
+    compose_file = compose_name(files)
+    compose = analyze_compose(files[compose_file]) if compose_file else None
+    ignore_name = f"{goal.dockerfile}.dockerignore"
+    if ignore_name not in files:
+        ignore_name = ".dockerignore"
+    context = context_from_files(files, files.get(ignore_name), ignore_name)
+    analysis = None
+    text = files.get(goal.dockerfile)
+    if text is not None:
+        try:
+            analysis = analyze_dockerfile(text, context=context, today=today,
+                                          user_override=_override(compose, compose_file, goal))
+        except TutorError:  # only a --target naming no stage; goals never set one
+            analysis = None
+    judge = _Judge(goal, files, analysis, compose, context.ignore)
+    results = tuple(judge.run(check) for check in goal.checks)
+    return GoalResult(results, analysis, compose, compose_file)
+
+
+def _override(compose: ComposeAnalysis | None, compose_file: str | None,
+              goal: Goal) -> UserOverride | None:
+    """The compose service's ``user:`` when it builds this Dockerfile from this folder."""
+    if compose is None:
+        return None
+    return compose.model.user_for(goal.dockerfile, compose_file or "compose.yaml")
+
+
+class _Judge:
+    """Runs each kind of check against one set of analyses."""
+
+    def __init__(self, goal: Goal, files: Mapping[str, str], analysis: Analysis | None,
+                 compose: ComposeAnalysis | None, ignore: IgnoreFile | None) -> None:
+        self.goal = goal
+        self.ignore = ignore
+        self.files = files
+        self.analysis = analysis
+        self.compose = compose
+
+    def run(self, check: Check) -> CheckResult:
+        needs_dockerfile = check.kind not in ("no_finding", "services", "ignored", "sent")
+        if needs_dockerfile and self.analysis is None:
+            return CheckResult(check, False, f"there is no {self.goal.dockerfile}")
+        passed, detail = getattr(self, f"_{check.kind}")(check.value)
+        return CheckResult(check, passed, "" if passed else detail)
+
+    @property
+    def dockerfile(self) -> Dockerfile:
+        assert self.analysis is not None
+        return self.analysis.dockerfile
+
+    def _final_chain(self) -> list[Stage]:
+        """The final stage and the stages it builds on, base first."""
+        assert self.analysis is not None
+        chain: list[Stage] = []
+        stage = self.analysis.profile.final_stage
+        while stage is not None:
+            chain.insert(0, stage)
+            stage = self.dockerfile.stages[stage.parent] if stage.parent is not None else None
+        return chain
+
+    def _no_finding(self, rule_id: str) -> tuple[bool, str]:
+        findings = [f for source in (self.analysis, self.compose) if source
+                    for f in source.findings if f.rule == rule_id]
+        if not findings:
+            return True, ""
+        lines = sorted({f.line for f in findings})
+        where = ", ".join(str(n) for n in lines[:5])
+        return False, f"fires on line{'s' * (len(lines) > 1)} {where}: {findings[0].message}"
+
+    def _runs_as_root(self, wanted: bool) -> tuple[bool, str]:
+        assert self.analysis is not None
+        profile = self.analysis.profile
+        return profile.runs_as_root is wanted, profile.reason
+
+    def _user_numeric(self, wanted: bool) -> tuple[bool, str]:
+        assert self.analysis is not None
+        user = self.analysis.profile.user
+        numeric = user is not None and re.fullmatch(r"\d+(:\d+)?", user.strip()) is not None
+        shown = f"the user is {user}" if user else "the image sets no user"
+        return numeric is wanted, shown
+
+    def _command(self, wanted: list[str]) -> tuple[bool, str]:
+        words = effective_command(self._final_chain())
+        if words == [str(w) for w in wanted]:
+            return True, ""
+        shown = " ".join(words) if words else "nothing (no ENTRYPOINT or CMD)"
+        return False, f"the image starts {shown}"
+
+    def _base_image(self, patterns: str | list[str]) -> tuple[bool, str]:
+        chain = self._final_chain()
+        if not chain:
+            return False, "the file has no FROM"
+        root = chain[0]
+        name = "scratch" if root.is_scratch else (root.image.hub_name if root.image else
+                                                  root.base)
+        wanted = [patterns] if isinstance(patterns, str) else patterns
+        ok = any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in wanted)
+        return ok, f"the final image builds on {name}"
+
+    def _installs(self, packages: list[str]) -> tuple[bool, str]:
+        installed = installed_packages(self._final_chain())
+        missing = [p for p in packages if p.lower() not in installed]
+        return not missing, f"{words(missing)} no longer installed in the final image"
+
+    def _instruction(self, spec: dict[str, Any]) -> tuple[bool, str]:
+        keyword = spec["keyword"]
+        stages = ({s.index for s in self._final_chain()}
+                  if spec.get("stage", "final") == "final" else None)
+        for inst in self.dockerfile.instructions:
+            if inst.keyword != keyword or (stages is not None and inst.stage not in stages):
+                continue
+            text = " ".join(inst.value.split())
+            if "contains" in spec and " ".join(str(spec["contains"]).split()) in text:
+                return True, ""
+            if "matches" in spec and re.search(str(spec["matches"]), inst.value):
+                return True, ""
+        return False, f"no {keyword} instruction like that{' in the final image' * bool(stages)}"
+
+    def _stages(self, count: int) -> tuple[bool, str]:
+        have = len(self.dockerfile.stages)
+        return have >= count, f"the build has {have} stage{'s' * (have != 1)}"
+
+    def _secret_mount(self, wanted: str | bool) -> tuple[bool, str]:
+        ids = secret_mount_ids(self.dockerfile.instructions)
+        if wanted is True:
+            return bool(ids), "no RUN uses --mount=type=secret"
+        if wanted is False:
+            return not ids, "a RUN uses a secret mount"
+        return wanted in ids, (f"the secret mounts are {', '.join(sorted(ids))}" if ids else
+                               "no RUN uses --mount=type=secret")
+
+    def _ignored(self, paths: list[str]) -> tuple[bool, str]:
+        if self.ignore is None:
+            return False, "there is no .dockerignore"
+        sent = [p for p in paths if not self.ignore.excluded(p)]
+        return not sent, f"{words(sent)} would still be sent to the build"
+
+    def _sent(self, paths: list[str]) -> tuple[bool, str]:
+        missing = [p for p in paths if p not in self.files]
+        kept = [p for p in paths if self.ignore is not None and self.ignore.excluded(p)]
+        if missing:
+            return False, f"{words(missing)} no longer exist{'s' * (len(missing) == 1)}"
+        return not kept, f".dockerignore keeps {words(kept)} out of the build"
+
+    def _services(self, names: list[str]) -> tuple[bool, str]:
+        if self.compose is None:
+            return False, "there is no compose file"
+        defined = {s.name for s in self.compose.model.services}
+        missing = [n for n in names if n not in defined]
+        return not missing, f"{words(missing)} {'is' if len(missing) == 1 else 'are'} gone"
