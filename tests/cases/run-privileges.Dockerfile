@@ -9,7 +9,7 @@ RUN su - app -c "make install"
 RUN chmod 4755 /usr/local/bin/tool
 # expect: HT107
 RUN chmod -R o+w /srv
-# expect: HT107
+# expect: HT107, HT113
 COPY --chmod=777 app /app
 RUN chmod 1777 /scratch && chmod 0755 /usr/local/bin/tool
 # expect: HT301

@@ -10,7 +10,7 @@ COPY certs/ca.pem /usr/local/share/ca-certificates/ca.crt
 COPY .env.example /app/.env.example
 # expect: HT203
 COPY .env /app/.env
-# expect: HT203
+# expect: HT203, HT113
 COPY --chown=10001 deploy/service-account.json /app/gcp.json
 # expect: HT203
 ADD .npmrc /root/.npmrc

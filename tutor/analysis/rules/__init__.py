@@ -7,6 +7,8 @@ from tutor.analysis.rules.base import Rule
 from tutor.analysis.rules.base_eol import BaseImageEndOfLife
 from tutor.analysis.rules.base_no_digest import BaseImageNoDigest
 from tutor.analysis.rules.base_unpinned import BaseImageUnpinned
+from tutor.analysis.rules.build_needs_root import BuildStepNeedsRoot
+from tutor.analysis.rules.code_writable import CodeWritableByUser
 from tutor.analysis.rules.compose_cap_add import ComposeCapAdd
 from tutor.analysis.rules.compose_cap_drop import ComposeCapDropMissing
 from tutor.analysis.rules.compose_devices import ComposeDevices
@@ -20,6 +22,7 @@ from tutor.analysis.rules.compose_security_profile import ComposeSecurityProfile
 from tutor.analysis.rules.compose_user_root import ComposeUserRoot
 from tutor.analysis.rules.compose_user_unset import ComposeUserUnset
 from tutor.analysis.rules.curl_pipe_shell import CurlPipeShell
+from tutor.analysis.rules.entrypoint_not_executable import EntrypointNotExecutable
 from tutor.analysis.rules.expose_ssh import ExposeSsh
 from tutor.analysis.rules.final_user_root import FinalUserRoot
 from tutor.analysis.rules.secret_env_arg import SecretInEnvOrArg
@@ -35,6 +38,7 @@ from tutor.analysis.rules.user_by_name import UserByName
 from tutor.analysis.rules.user_in_other_stage import UserInOtherStage
 from tutor.analysis.rules.user_unknown import UserUnknown
 from tutor.analysis.rules.user_without_uid import UserWithoutUid
+from tutor.analysis.rules.volume_not_writable import VolumeNotWritable
 from tutor.analysis.rules.world_writable import WorldWritable
 from tutor.analysis.suppress import alias_matches
 
@@ -50,6 +54,10 @@ _ALL: tuple[type[Rule], ...] = (
     SetuidBit,
     ComposeUserRoot,
     ComposeUserUnset,
+    BuildStepNeedsRoot,
+    EntrypointNotExecutable,
+    CodeWritableByUser,
+    VolumeNotWritable,
     SecretInEnvOrArg,
     SecretValue,
     SecretFileCopied,

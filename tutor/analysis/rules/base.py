@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from tutor.analysis.compose import ComposeModel, Service
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
+from tutor.analysis.image_model import ImageModel, build_model
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
@@ -66,6 +67,14 @@ class DockerfileContext:
                          if stage.parent is not None else None)
             self._final_chain = frozenset(chain)
         return self._final_chain
+
+    @property
+    def model(self) -> ImageModel:
+        """The image model (users, who runs each step, files), built once when first asked."""
+        model = self.memo.get("image_model")
+        if model is None:
+            model = self.memo["image_model"] = build_model(self.dockerfile, self.profile)
+        return model
 
     def instructions(self, *keywords: str) -> Iterator[Instruction]:
         """Instructions with one of these keywords, in file order."""

@@ -22,18 +22,20 @@ class WorldWritable(Rule):
     Failing:
         FROM debian:13-slim
         COPY app /opt/app
-        RUN chmod -R 777 /opt/app
+        RUN mkdir /srv/uploads && chmod 777 /srv/uploads
         USER 10001
 
     Passing:
         FROM debian:13-slim
-        COPY --chown=10001:10001 app /opt/app
+        COPY app /opt/app
+        RUN mkdir /srv/uploads && chown 10001:10001 /srv/uploads
         USER 10001
 
     Fix:
-        Give the paths to the user that needs them (`COPY --chown=10001:10001`,
-        `chown -R 10001:10001 /data`) and keep modes at 755/644 or tighter. Shared
-        scratch directories need the sticky bit (1777), as /tmp has.
+        Give the directories the app writes to the user that needs them
+        (`chown -R 10001:10001 /srv/uploads`), keep the code owned by root, and keep modes
+        at 755/644 or tighter. Shared scratch directories need the sticky bit (1777), as
+        /tmp has.
     """
 
     id = "HT107"
