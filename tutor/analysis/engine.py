@@ -10,6 +10,7 @@ from tutor.analysis.compose import ComposeModel, parse_compose
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
+from tutor.analysis.image_model import ImageModel
 from tutor.analysis.model import Dockerfile, ParseProblem
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
@@ -28,6 +29,8 @@ class Analysis:
     profile: ImageProfile
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    # Users, who runs each step, owners and modes: what HT111-HT114 and goals judge by.
+    model: ImageModel | None = None
 
 
 @dataclass(slots=True)
@@ -72,7 +75,7 @@ def analyze_dockerfile(
     rules = [r for r in RULES.values() if r.applies_to == "dockerfile"]
     findings, suppressed = _run(rules, lambda rule: rule.check(ctx), collect(dockerfile), config)
     secrets = dockerfile_secret_values(ctx)
-    return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed)
+    return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed, ctx.model)
 
 
 def analyze_compose(

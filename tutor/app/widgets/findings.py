@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tutor.analysis.engine import Analysis
 from tutor.analysis.fixes import Fix
+from tutor.analysis.image_model import Verdict
 from tutor.analysis.model import Severity
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.rules import RULES
@@ -54,10 +55,27 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
         label = f" (stage {stage.name})" if stage.name else ""
         final = " ← final" if profile.final_stage is stage else ""
         bases.append(f"{name}{label}{final}")
+    model = analysis.model
+    if model is not None:
+        text.append("\n")
+        _verdict(text, "Builds", model.builds())
+        text.append("  ")
+        _verdict(text, "Starts", model.starts())
     if bases:
         text.append("\nBase images: ", style="bold")
         text.append(visible(", ".join(bases)))
     return text
+
+
+def _verdict(text: Text, label: str, verdict: Verdict) -> None:
+    """``✓ Builds``, ``✖ Starts: no, line 3: ...`` or ``? Starts: unknown``."""
+    if verdict.ok is True:
+        text.append(f"✓ {label}", style="green")
+    elif verdict.ok is False:
+        text.append(f"✖ {label}: no, ", style="bold red")
+        text.append(visible(verdict.why))
+    else:
+        text.append(f"? {label}: not known", style="dim")
 
 
 def _short_digest(image: str) -> str:
