@@ -518,9 +518,17 @@ def _npm(words: Command, line: int, state: RunState) -> None:
             _fail(state, line, "npm install -g",
                   "global packages go under /usr/local, which only root may write")
         return
-    if state.cwd is not None:
-        _create(normalize("node_modules", state.cwd), "dir", line, state,
-                f"npm {args[0]} (creates node_modules)", known_contents=False)
+    if state.cwd is None:
+        return
+    # npm writes node_modules (ci deletes it first) and the lock file in the current folder.
+    folder = state.tree.get(state.cwd)
+    if folder is not None and may(folder, state.user, 2) is False:
+        _fail(state, line, f"npm {args[0]}",
+              f"it writes node_modules into {describe(folder)}, which is not writable by "
+              f"{state.user.shown}")
+        return
+    _create(normalize("node_modules", state.cwd), "dir", line, state,
+            f"npm {args[0]} (creates node_modules)", known_contents=False)
 
 
 def _unknown(words: Command, line: int, state: RunState) -> None:

@@ -1,0 +1,174 @@
+"""The image model: users, who runs each step, owners and modes, and its verdicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.analysis.image_accounts import Accounts, parse_user_command
+from tutor.analysis.image_files import apply_mode
+from tutor.analysis.image_model import ImageModel, build_model
+from tutor.analysis.parse import parse
+from tutor.analysis.profile import compute_profile
+
+
+def model_of(text: str) -> ImageModel:
+    dockerfile = parse(text)
+    return build_model(dockerfile, compute_profile(dockerfile))
+
+
+def test_user_before_apt_get_fails_the_build() -> None:
+    model = model_of("FROM debian:13-slim\nUSER 10001\n"
+                     "RUN apt-get update && apt-get install -y curl\n")
+    verdict = model.builds()
+    assert verdict.ok is False and verdict.line == 3
+    assert "apt-get update" in verdict.why and "10001" in verdict.why
+
+
+def test_package_install_as_root_then_user_builds() -> None:
+    model = model_of("FROM debian:13-slim\nRUN apt-get update && useradd -u 10001 app\n"
+                     "USER 10001\n")
+    assert model.builds().ok is True
+
+
+@pytest.mark.parametrize(("step", "fails"), [
+    ("RUN useradd --uid 10002 other", True),
+    ("RUN mkdir /opt/data", True),                 # / and /opt belong to root
+    ("RUN mkdir -p /tmp/work", False),            # /tmp is 1777
+    ("RUN chown 10002 /tmp", True),               # only root gives files away
+    ("RUN echo hi > /etc/motd", True),
+    ("RUN sed -i s/a/b/ /etc/hosts", True),
+    ("RUN npm install -g left-pad", True),
+    ("RUN ./configure && make", False),           # not followed: never a failure
+    ("RUN sh -c 'apk add curl'", True),
+    ("RUN sudo -n true || true", False),
+])
+def test_steps_that_need_root(step: str, fails: bool) -> None:
+    model = model_of(f"FROM debian:13-slim\nUSER 10001\n{step}\n")
+    assert (model.builds().ok is False) is fails, model.builds()
+
+
+def test_workdir_under_user_is_owned_by_that_user_in_buildkit() -> None:
+    model = model_of("FROM node:22-slim\nUSER node\nWORKDIR /app\nRUN npm ci && mkdir data\n")
+    assert model.builds().ok is True
+    assert model.writable("/app/data").ok is True
+
+
+def test_npm_ci_in_a_root_owned_workdir_fails() -> None:
+    model = model_of("FROM node:22-slim\nWORKDIR /app\nCOPY . .\nUSER node\nRUN npm ci\n")
+    verdict = model.builds()
+    assert verdict.ok is False and verdict.line == 5
+
+
+def test_entrypoint_copied_0700_as_root_cannot_start() -> None:
+    model = model_of("FROM debian:13-slim\nCOPY --chmod=0700 run.sh /usr/local/bin/run.sh\n"
+                     "USER 10001\nENTRYPOINT [\"/usr/local/bin/run.sh\"]\n")
+    verdict = model.starts()
+    assert verdict.ok is False and verdict.line == 2
+
+
+def test_entrypoint_made_executable_by_chmod_plus_x_starts() -> None:
+    model = model_of("FROM debian:13-slim\nCOPY run.sh /usr/local/bin/run.sh\n"
+                     "RUN chmod +x /usr/local/bin/run.sh\nUSER 10001\n"
+                     "ENTRYPOINT [\"/usr/local/bin/run.sh\"]\n")
+    assert model.starts().ok is True
+
+
+def test_entrypoint_mode_unknown_is_not_a_verdict() -> None:
+    model = model_of("FROM debian:13-slim\nCOPY run.sh /usr/local/bin/run.sh\nUSER 10001\n"
+                     "ENTRYPOINT [\"/usr/local/bin/run.sh\"]\n")
+    assert model.starts().ok is None
+
+
+def test_data_directory_left_to_root_is_not_writable() -> None:
+    model = model_of("FROM python:3.13-slim\nRUN useradd -u 10001 app && mkdir -p /app/data\n"
+                     "WORKDIR /app\nCOPY . .\nUSER 10001\n")
+    assert model.writable("/app/data").ok is False
+    given = model_of("FROM python:3.13-slim\nRUN useradd -u 10001 app && mkdir -p /app/data"
+                     " && chown app:app /app/data\nWORKDIR /app\nCOPY . .\nUSER 10001\n")
+    assert given.writable("/app/data").ok is True
+
+
+def test_data_directory_given_to_another_uid_is_not_writable() -> None:
+    model = model_of("FROM debian:13-slim\nRUN mkdir -p /srv/data && chown 10002 /srv/data\n"
+                     "USER 10001\n")
+    assert model.writable("/srv/data").ok is False
+
+
+def test_code_copied_with_chown_to_the_runtime_user_is_writable() -> None:
+    model = model_of("FROM python:3.13-slim\nWORKDIR /app\nCOPY --chown=10001 . .\nUSER 10001\n")
+    hits = model.code_writable()
+    assert [inst.line for inst, _ in hits] == [3]
+
+
+def test_code_in_a_folder_the_user_owns_is_replaceable() -> None:
+    # WORKDIR after USER makes /app the user's: the root-owned code in it can be replaced.
+    model = model_of("FROM python:3.13-slim\nUSER 10001\nWORKDIR /app\nCOPY . .\n")
+    assert [inst.line for inst, _ in model.code_writable()] == [4]
+
+
+def test_code_owned_by_root_is_not_writable() -> None:
+    model = model_of("FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\nUSER 10001\n")
+    assert model.code_writable() == []
+
+
+def test_volume_paths_are_not_code() -> None:
+    model = model_of("FROM python:3.13-slim\nWORKDIR /app\nCOPY --chown=10001 data/ /app/data/\n"
+                     "VOLUME /app/data\nUSER 10001\n")
+    assert model.code_writable() == []
+
+
+def test_run_in_distroless_fails_for_want_of_a_shell() -> None:
+    model = model_of("FROM gcr.io/distroless/static-debian12:nonroot\nRUN echo hi\n")
+    verdict = model.builds()
+    assert verdict.ok is False and "no /bin/sh" in verdict.why
+    debug = model_of("FROM gcr.io/distroless/static-debian12:debug-nonroot\nRUN echo hi\n")
+    assert debug.builds().ok is True
+
+
+def test_unneeded_stage_does_not_break_the_build() -> None:
+    model = model_of("FROM debian:13-slim AS unused\nUSER 10001\nRUN apt-get update\n"
+                     "FROM debian:13-slim\nRUN echo ok\n")
+    assert model.builds().ok is True
+
+
+def test_copy_from_stage_keeps_the_owner_it_had() -> None:
+    model = model_of("FROM debian:13-slim AS build\nRUN mkdir /out && chown 10001 /out\n"
+                     "FROM debian:13-slim\nCOPY --from=build /out /srv/out\nUSER 10001\n")
+    assert model.writable("/srv/out").ok is True
+
+
+def test_names_resolve_through_accounts() -> None:
+    model = model_of("FROM node:22-slim\nUSER node\n")
+    assert model.runtime_user is not None and model.runtime_user.uid == 1000
+    created = model_of("FROM debian:13-slim\nRUN useradd -r app\nUSER app\n")
+    user = created.runtime_user
+    assert user is not None and user.name == "app" and user.uid is None
+
+
+@pytest.mark.parametrize(("words", "name", "uid"), [
+    (["useradd", "--uid", "10001", "--gid", "app", "app"], "app", 10001),
+    (["useradd", "-u", "10001", "-m", "app"], "app", 10001),
+    (["adduser", "-u", "10001", "-G", "app", "-D", "-H", "app"], "app", 10001),  # BusyBox
+    (["adduser", "--system", "--uid", "10001", "--no-create-home", "app"], "app", 10001),
+    (["useradd", "-r", "svc"], "svc", None),
+])
+def test_user_commands(words: list[str], name: str, uid: int | None) -> None:
+    account, group = parse_user_command(words, words[0], 2, Accounts())
+    assert group is None and account is not None
+    assert (account.name, account.uid) == (name, uid)
+
+
+def test_group_commands() -> None:
+    assert parse_user_command(["groupadd", "-g", "10001", "app"], "groupadd", 1,
+                              Accounts()) == (None, ("app", 10001))
+    assert parse_user_command(["addgroup", "-S", "-g", "101", "web"], "addgroup", 1,
+                              Accounts()) == (None, ("web", 101))
+    assert parse_user_command(["adduser", "app", "web"], "adduser", 1, Accounts()) == (None, None)
+
+
+@pytest.mark.parametrize(("mode", "before", "after"), [
+    ("755", 0o644, 0o755), ("+x", 0o644, 0o755), ("u+x", 0o644, 0o744), ("go-w", 0o777, 0o755),
+    ("a=r", 0o755, 0o444), ("o+w", None, None), ("1777", None, 0o1777), ("g+s", 0o755, 0o2755),
+])
+def test_modes(mode: str, before: int | None, after: int | None) -> None:
+    assert apply_mode(mode, before, False) == after
