@@ -92,8 +92,8 @@ class ImageModel:
         failures = self.failures
         if failures:
             first = failures[0]
-            return Verdict(False, first.line, f"line {first.line}: {first.action} fails as "
-                                              f"{first.user.shown}: {first.why}")
+            brief = first.brief or f"{first.action} fails, USER is {first.user.shown}"
+            return Verdict(False, first.line, f"line {first.line}: {brief}")
         return Verdict(True)
 
     def entry(self, path: str) -> Entry | None:
@@ -416,7 +416,8 @@ def _run(inst: Instruction, model: StageModel) -> None:
     if model.shell is False and not exec_form:
         model.failures.append(Failure(inst.line, model.user, "RUN",
                                       "the image has no /bin/sh to run it (distroless and "
-                                      "scratch images hold no shell)"))
+                                      "scratch images hold no shell)",
+                                      "RUN needs a shell, and the image has no /bin/sh"))
         return
     state = RunState(model.accounts, model.tree, model.user, model.cwd, model.env)
     for script in run_scripts(inst):

@@ -66,6 +66,8 @@ class Failure:
     user: Identity
     action: str
     why: str
+    # A few words for the profile panel, when "ACTION fails, USER is X" does not fit.
+    brief: str = ""
 
 
 @dataclass(slots=True)
