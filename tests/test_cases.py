@@ -9,35 +9,58 @@ import pytest
 
 from tests.conftest import TODAY
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
+from tutor.analysis.findings import Finding
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.Dockerfile"))
 COMPOSE_CASES = sorted((Path(__file__).parent / "cases").glob("*.compose.yaml"))
 _EXPECT = re.compile(r"^#\s*expect:\s*(.+)$")
 _TRAILING = re.compile(r"\s#\s*expect:\s*(.+)$")
 _HEADER = re.compile(r"^#\s*(profile|target):\s*(\S+)\s*$")
+# One marked rule, with the severity it must have when the case says: `HT311 (error)`.
+_MARK = re.compile(r"^(\S+?)\s*(?:\((error|warning|info)\))?$")
 # Digest pinning (info) fires on nearly every FROM; cases assert it only where they expect it.
 _NOISE = {"HT402"}
 
 
-def expectations(text: str) -> tuple[set[tuple[int, str]], dict[str, str]]:
-    """(line, rule) pairs from `# expect:` markers, and the case's header settings."""
-    expected: set[tuple[int, str]] = set()
+Marks = dict[tuple[int, str], str | None]
+
+
+def expectations(text: str) -> tuple[Marks, dict[str, str]]:
+    """(line, rule) pairs from `# expect:` markers with any severity named, and the header."""
+    expected: Marks = {}
     header: dict[str, str] = {}
     pending: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if (match := _TRAILING.search(line)) and not stripped.startswith("#"):
             # A trailing marker (YAML cases) names findings on its own line.
-            expected |= {(number, r.strip()) for r in match.group(1).split(",")}
+            expected |= _marked(number, match.group(1).split(","))
             stripped = line[:match.start()].strip()
         if match := _EXPECT.match(stripped):
             pending += [r.strip() for r in match.group(1).split(",")]
         elif match := _HEADER.match(stripped):
             header[match.group(1)] = match.group(2)
         elif stripped and not stripped.startswith("#") and pending:
-            expected |= {(number, rule) for rule in pending}
+            expected |= _marked(number, pending)
             pending = []
     return expected, header
+
+
+def _marked(line: int, marks: list[str]) -> Marks:
+    """Each mark of one line as (line, rule) → severity (None when the mark names none)."""
+    found: Marks = {}
+    for mark in marks:
+        match = _MARK.match(mark.strip())
+        assert match, f"line {line}: '{mark}' is not RULE or RULE (severity)"
+        found[(line, match.group(1))] = match.group(2)
+    return found
+
+
+def assert_severities(expected: Marks, findings: list[Finding]) -> None:
+    """Findings whose mark names a severity have that severity."""
+    for finding in findings:
+        wanted = expected.get((finding.line, finding.rule))
+        assert wanted in (None, finding.severity.value), finding
 
 
 @pytest.mark.parametrize("line_ending", ["\n", "\r\n"], ids=["lf", "crlf"])
@@ -51,7 +74,8 @@ def test_case(case: Path, line_ending: str) -> None:
     expected_rules = {rule for _, rule in expected}
     actual = {(f.line, f.rule) for f in analysis.findings
               if f.rule not in _NOISE or f.rule in expected_rules}
-    assert actual == expected, analysis.profile.reason
+    assert actual == set(expected), analysis.profile.reason
+    assert_severities(expected, analysis.findings)
     verdict = {True: "root", False: "non-root", None: "unknown"}[analysis.profile.runs_as_root]
     assert verdict == header["profile"], analysis.profile.reason
 
@@ -70,4 +94,5 @@ def test_compose_case(case: Path, line_ending: str) -> None:
     text = case.read_text(encoding="utf-8")
     expected, _ = expectations(text)
     analysis = analyze_compose(text.replace("\n", line_ending))
-    assert {(f.line, f.rule) for f in analysis.findings} == expected, analysis.findings
+    assert {(f.line, f.rule) for f in analysis.findings} == set(expected), analysis.findings
+    assert_severities(expected, analysis.findings)

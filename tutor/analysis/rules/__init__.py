@@ -15,6 +15,7 @@ from tutor.analysis.rules.compose_devices import ComposeDevices
 from tutor.analysis.rules.compose_docker_socket import ComposeDockerSocket
 from tutor.analysis.rules.compose_env_secret import ComposeEnvironmentSecret
 from tutor.analysis.rules.compose_host_namespaces import ComposeHostNamespace
+from tutor.analysis.rules.compose_host_path import ComposeHostPath
 from tutor.analysis.rules.compose_no_new_privileges import ComposeNoNewPrivileges
 from tutor.analysis.rules.compose_privileged import ComposePrivileged
 from tutor.analysis.rules.compose_read_only import ComposeReadOnly
@@ -74,6 +75,7 @@ _ALL: tuple[type[Rule], ...] = (
     ComposeHostNamespace,
     ComposeDevices,
     ComposeSecurityProfileDisabled,
+    ComposeHostPath,
     BaseImageUnpinned,
     BaseImageNoDigest,
     BaseImageEndOfLife,

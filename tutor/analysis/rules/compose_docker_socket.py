@@ -23,6 +23,12 @@ def volume_source(volume: Any) -> str:
     return text(volume).split(":", 1)[0]
 
 
+def is_engine_socket(source: str) -> bool:
+    """True when a mount's host side is an engine socket or its directory (HT307's concern)."""
+    source = source.rstrip("/")
+    return bool(source) and bool(_SOCKET.search(source))
+
+
 class ComposeDockerSocket(ComposeRule):
     """A service mounts the Docker (or another container engine's) socket.
 
@@ -73,7 +79,7 @@ class ComposeDockerSocket(ComposeRule):
                 source = volume_source(volume).rstrip("/")
                 if isinstance(volume, YamlMap):
                     line = volume.line_of("source")
-                if source and _SOCKET.search(source):
+                if is_engine_socket(source):
                     yield self.finding(line, f"service '{service.name}' mounts {source}: "
                                              f"anything in the container can ask the engine "
                                              f"for a privileged container, which is root on "
