@@ -59,13 +59,12 @@ class ComposeModel:
     problems: tuple[ParseProblem, ...]
     text: str = ""
 
-    def user_for(self, dockerfile: str, compose_file: str) -> UserOverride | None:
-        """The ``user:`` of a service that builds ``dockerfile`` from the compose file's folder."""
-        for build in self.builds:
-            if (posixpath.normpath(build.context) == "."
-                    and posixpath.normpath(build.dockerfile) == posixpath.normpath(dockerfile)):
-                return build.user_override(compose_file)
-        return None
+    def builder_of(self, dockerfile: str) -> ServiceBuild | None:
+        """The first service that builds ``dockerfile`` from the compose file's own folder."""
+        wanted = posixpath.normpath(dockerfile)
+        return next((build for build in self.builds
+                     if posixpath.normpath(build.context) == "."
+                     and posixpath.normpath(build.dockerfile) == wanted), None)
 
 
 def parse_compose(text: str) -> ComposeModel:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from tutor.analysis.compose import COMPOSE_NAMES, is_remote_context
 from tutor.analysis.config import Config
-from tutor.analysis.context import BuildContext, scan_context
-from tutor.analysis.engine import analyze_compose, analyze_dockerfile
+from tutor.analysis.context import Listing
+from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
 from tutor.analysis.findings import Finding
-from tutor.analysis.model import ParseProblem, Severity
+from tutor.analysis.folder import BuildFolder, analyze_folder
+from tutor.analysis.model import Severity
 from tutor.analysis.profile import ImageProfile, UserOverride
 from tutor.analysis.rules import RULES
 from tutor.analysis.source import read_source
@@ -25,11 +26,6 @@ _COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
                      "docker-compose.*.yaml")
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
                         "Containerfile", "Containerfile.*", "dockerfile")
-# Directories that hold other people's code or tooling, never the project's Dockerfiles.
-# Hidden folders are scanned otherwise: .devcontainer/Dockerfile is the project's own.
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv",
-                        "__pycache__", ".tox", ".nox", "site-packages", ".mypy_cache",
-                        ".pytest_cache", ".ruff_cache", ".cache"})
 
 
 @dataclass(slots=True)
@@ -65,6 +61,12 @@ def _is_compose_name(name: str) -> bool:
     """compose.yaml, docker-compose.override.yml and the other names Compose looks for."""
     name = name.lower()
     return name in COMPOSE_NAMES or any(fnmatch.fnmatch(name, p) for p in _COMPOSE_PATTERNS)
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, app.Dockerfile, Containerfile.dev …, but not a Dockerfile's ignore file."""
+    return any(fnmatch.fnmatch(name, p) for p in DOCKERFILE_PATTERNS) and \
+        not name.endswith(".dockerignore")
 
 
 def kind_of(path: Path) -> str:
@@ -108,13 +110,7 @@ def _mode(path: Path) -> int:
     except (FileNotFoundError, NotADirectoryError):
         raise InputError(f"{path}: no such file or directory") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {_reason(exc)}") from None
-
-
-def _reason(error: OSError) -> str:
-    """What went wrong, in the words the other messages use."""
-    return "permission denied" if isinstance(error, PermissionError) else (
-        error.strerror or str(error))
+        raise InputError(f"{path}: cannot read: {os_reason(exc)}") from None
 
 
 def _require_regular(path: Path, mode: int) -> None:
@@ -133,26 +129,20 @@ def _scan_directory(root: Path, warn: Callable[[str], None]) -> Iterator[Target]
 
     Only regular files count: a FIFO named Dockerfile would block the read forever.
     """
-    top = os.fspath(root)
+    def unlisted(folder: Path, error: OSError) -> None:
+        warn(f"{display_path(folder)}: cannot list this directory ({os_reason(error)}); the "
+             f"files in it were not analysed")
 
-    def unlisted(error: OSError) -> None:
-        if error.filename in (None, top):
-            raise InputError(f"{root}: cannot list this directory: {_reason(error)}")
-        warn(f"{display_path(Path(error.filename))}: cannot list this directory "
-             f"({_reason(error)}); the files in it were not analysed")
-
-    for directory, subdirs, names in os.walk(root, onerror=unlisted):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS)
-        for name in sorted(names):
-            path = Path(directory) / name
-            if any(fnmatch.fnmatch(name, p) for p in DOCKERFILE_PATTERNS):
-                kind = "dockerfile"
-            elif _is_compose_name(name):
-                kind = "compose"
-            else:
-                continue
-            if path.is_file():
-                yield Target(path, kind, context=Path(directory))
+    for relative in list_folder(root, limit=None, unlisted=unlisted).paths:
+        path = root / relative
+        if is_dockerfile_name(path.name):
+            kind = "dockerfile"
+        elif _is_compose_name(path.name):
+            kind = "compose"
+        else:
+            continue
+        if path.is_file():
+            yield Target(path, kind, context=path.parent)
 
 
 def analyze_targets(
@@ -167,7 +157,7 @@ def analyze_targets(
     reports: list[FileReport] = []
     done: set[tuple[Path, str | None, str | None]] = set()
     built: set[Path] = set()
-    contexts: dict[tuple[Path, Path], BuildContext] = {}
+    listings: dict[Path, Listing] = {}
     queue = sorted(targets, key=lambda t: t.kind != "compose")
     while queue:
         target = queue.pop(0)
@@ -176,7 +166,7 @@ def analyze_targets(
             if (path, None, None) in done:
                 continue
             done.add((path, None, None))
-            report, builds = _analyze_compose(target, config)
+            report, builds = _analyze_compose(target, config, today)
             reports.append(report)
             queue[0:0] = builds
             continue
@@ -187,14 +177,14 @@ def analyze_targets(
         done.add(key)
         if target.service is not None:
             built.add(path)
-        context = None
+        listing = None
         if target.context is not None and target.context.is_dir():
-            cache_key = (target.context.resolve(), path)
-            context = contexts.get(cache_key)
-            if context is None:
-                context = contexts[cache_key] = scan_context(target.context, target.path)
+            folder = target.context.resolve()
+            listing = listings.get(folder)
+            if listing is None:
+                listing = listings[folder] = _context_listing(target.context)
         reports.append(_analyze_dockerfile(target, config, target.stage or stage, today,
-                                           context))
+                                           listing))
     return reports
 
 
@@ -206,42 +196,62 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _context_listing(context: Path) -> Listing:
+    """The build context's files; a context that cannot be listed is judged as far as known."""
+    try:
+        return list_folder(context)
+    except InputError:
+        return Listing(truncated=True)
+
+
 def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
-                        today: dt.date | None, context: BuildContext | None) -> FileReport:
+                        today: dt.date | None, listing: Listing | None) -> FileReport:
     report = FileReport(display_path(target.path), "dockerfile",
                         context=display_path(target.context) if target.context else None,
                         service=target.service)
     try:
         source = read_source(target.path, "dockerfile")
-        problems = source.problems + _ignore_problems(context)
-        analysis = analyze_dockerfile(source.text, config, target=stage, today=today,
-                                      extra_problems=problems, context=context,
-                                      user_override=target.user)
+        root = target.context or target.path.parent
+        name = _name_in(target.path, root)
+        texts = {name: source.text}
+        if listing is not None:
+            texts.update(read_ignore_file(root, name))
+        result = analyze_folder(
+            BuildFolder(texts, listing, dockerfile=name, root=str(root),
+                        problems={name: source.problems}),
+            config, today, target=stage, user=target.user)
     except TutorError as exc:
         report.error = str(exc)
         return report
+    analysis = result.analysis
+    assert analysis is not None  # the Dockerfile's text was given
     report.profile = analysis.profile
     report.findings = analysis.findings
     report.suppressed = analysis.suppressed
     return report
 
 
-def _ignore_problems(context: BuildContext | None) -> tuple[ParseProblem, ...]:
-    """A broken .dockerignore pattern makes Docker refuse the build; say so on line 1."""
-    if context is None or context.ignore is None:
-        return ()
-    return tuple(ParseProblem(1, 1, f"{context.ignore_name} line {p.line}: {p.message}",
-                              Severity.WARNING) for p in context.ignore.problems)
+def _name_in(path: Path, root: Path) -> str:
+    """The Dockerfile's path relative to its build context (compose may put it outside)."""
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive, on Windows
+        return path.as_posix()
 
 
-def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[Target]]:
+def _analyze_compose(target: Target, config: Config,
+                     today: dt.date | None) -> tuple[FileReport, list[Target]]:
     report = FileReport(display_path(target.path), "compose")
     try:
         source = read_source(target.path, "compose")
     except TutorError as exc:
         report.error = str(exc)
         return report, []
-    analysis = analyze_compose(source.text, config, extra_problems=source.problems)
+    name = target.path.name
+    analysis = analyze_folder(BuildFolder({name: source.text}, None, compose=name,
+                                          problems={name: source.problems}),
+                              config, today).compose
+    assert analysis is not None  # the compose file's text was given
     report.findings = analysis.findings
     report.suppressed = analysis.suppressed
     base = target.path.parent
@@ -252,7 +262,7 @@ def _analyze_compose(target: Target, config: Config) -> tuple[FileReport, list[T
             continue
         context = base / build.context
         dockerfile = context / build.dockerfile
-        user = build.user_override(target.path.name)
+        user = build.user_override(name)
         if dockerfile.is_file():
             builds.append(Target(dockerfile, "dockerfile", context=context, stage=build.target,
                                  service=f"{build.service} in {report.path}", user=user))

@@ -1,7 +1,7 @@
 """The files a workbench edits: opening them, analysing the buffers, saving, outside changes.
 
 No Textual here. The screen keeps the buffers (what the learner typed); this module keeps
-what is on disk and turns buffers into findings with the same engine as ``check``. Only
+what is on disk and hands buffers to ``analyze_folder``, as ``check`` hands it files. Only
 ``scan``, ``read`` and ``save`` touch the disk; ``analyze`` is pure, so it can run on
 every edit.
 """
@@ -9,7 +9,6 @@ every edit.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,13 +17,12 @@ from typing import TYPE_CHECKING
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.config import Config, find_config, load_config
-from tutor.analysis.context import MAX_ENTRIES, SKIP_DIRS, BuildContext, SecretFile, is_special
-from tutor.analysis.dockerignore import IgnoreFile
-from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
-from tutor.analysis.files import DOCKERFILE_PATTERNS, kind_of
+from tutor.analysis.context import Listing
+from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
+from tutor.analysis.engine import Analysis, ComposeAnalysis
+from tutor.analysis.files import is_dockerfile_name, kind_of
 from tutor.analysis.findings import Finding
-from tutor.analysis.model import ParseProblem, Severity
-from tutor.analysis.secrets import secret_file_kind
+from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder, ignore_candidates
 from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
 from tutor.confine import inside
@@ -32,7 +30,7 @@ from tutor.errors import InputError, TutorError
 
 if TYPE_CHECKING:  # the course's modules load with the first exercise, not for a plain file
     from tutor.content.judge import GoalResult
-    from tutor.content.model import Exercise, Goal
+    from tutor.content.model import Exercise
 
 DOCKERFILE_NAMES = ("Dockerfile", "Containerfile", "dockerfile")
 
@@ -93,6 +91,14 @@ class WorkResult:
     goal: GoalResult | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DiskFolder:
+    """What one walk of the folder found: its files, and an ignore file no buffer holds."""
+
+    listing: Listing = field(default_factory=Listing)
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class Workspace:
     """A Dockerfile and its compose and ignore files, in one build context folder."""
@@ -103,10 +109,8 @@ class Workspace:
     compose: str | None
     config: Config = field(default_factory=Config)
     exercise: Exercise | None = None
-    # Every file below the root (relative, slash-separated), from the last scan.
-    paths: tuple[str, ...] = ()
-    secret_files: tuple[SecretFile, ...] = ()
-    truncated: bool = False
+    # From the last scan; replaced whole, so an analysis running meanwhile sees one walk.
+    disk: DiskFolder = field(default_factory=DiskFolder)
 
     # Opening ------------------------------------------------------------------------------
 
@@ -136,7 +140,7 @@ class Workspace:
         else:
             raise InputError(f"{path}: no such file or directory")
         names = [n for n in (dockerfile, compose) if n]
-        ignore = _ignore_name(root, dockerfile)
+        ignore = next((n for n in ignore_candidates(dockerfile) if (root / n).is_file()), None)
         if ignore:
             names.append(ignore)
         workspace = cls(root, {}, dockerfile, compose, _config(root))
@@ -192,19 +196,14 @@ class Workspace:
     # Disk ---------------------------------------------------------------------------------
 
     def scan(self) -> None:
-        """List the files below the root, for the build-context rules (the only walk)."""
-        paths: list[str] = []
-        for directory, subdirs, names in os.walk(self.root):
-            subdirs[:] = sorted(d for d in subdirs if d not in SKIP_DIRS)
-            relative = Path(directory).relative_to(self.root).as_posix()
-            paths.extend(n if relative == "." else f"{relative}/{n}" for n in sorted(names))
-            if len(paths) > MAX_ENTRIES:
-                break
-        self.truncated = len(paths) > MAX_ENTRIES
-        self.paths = tuple(paths[:MAX_ENTRIES])
-        self.secret_files = tuple(SecretFile(p, kind) for p in self.paths
-                                  if (kind := secret_file_kind(p)) is not None
-                                  and not is_special(self.root / p))
+        """List the folder for the build-context rules, and read an ignore file not open."""
+        try:
+            listing = list_folder(self.root)
+        except InputError:  # the folder went away or was locked: judge what is known
+            listing = Listing(truncated=True)
+        listing.secret_files()  # worked out here, in the scan's worker, not on an edit
+        self.disk = DiskFolder(listing, read_ignore_file(self.root, self.dockerfile,
+                                                         skip=self.files))
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""
@@ -237,74 +236,27 @@ class Workspace:
     # Analysis -----------------------------------------------------------------------------
 
     def analyze(self, texts: Mapping[str, str], today: dt.date | None = None) -> WorkResult:
-        """Findings for the buffers' texts (file name -> text); no I/O."""
+        """Findings for the buffers' texts (file name -> text), and the goal's; no I/O."""
+        disk = self.disk
+        files = {**disk.texts, **{name: work.disk_text for name, work in self.files.items()
+                                  if work.exists}, **texts}
+        result = analyze_folder(BuildFolder(files, disk.listing, self.dockerfile, self.compose,
+                                            str(self.root)), self.config, today)
+        goal = None
         if self.exercise is not None:
-            return self._judge(self.exercise.goal, texts, today)
-        compose = None
-        if self.compose is not None:
-            compose = analyze_compose(texts.get(self.compose, ""), self.config)
-        analysis = None
-        if self.dockerfile is not None:
-            override = compose.model.user_for(self.dockerfile, self.compose) if (
-                compose is not None and self.compose is not None) else None
-            ignore_name = self.ignore_name
-            ignore_text = texts.get(ignore_name) if ignore_name else None
-            if ignore_name and ignore_text is None:
-                ignore_text = self.files[ignore_name].disk_text if (
-                    ignore_name in self.files) else None
-            analysis = analyze_dockerfile(
-                texts.get(self.dockerfile, ""), self.config, today=today,
-                context=self._context(ignore_text, ignore_name), user_override=override,
-                extra_problems=self._ignore_problems(ignore_text, ignore_name))
-        return WorkResult(analysis, compose, _located(self.dockerfile, analysis, self.compose,
-                                                      compose))
+            from tutor.content.judge import judge
 
-    def _judge(self, goal: Goal, texts: Mapping[str, str], today: dt.date | None) -> WorkResult:
-        """An exercise: judge the goal over the folder's files with the buffers laid on top."""
-        files: dict[str, str] = dict.fromkeys(self.paths, "")
-        for name, work in self.files.items():
-            if work.exists:
-                files[name] = work.disk_text
-            else:
-                files.pop(name, None)
-        files.update(texts)
-        from tutor.content.judge import evaluate
-
-        result = evaluate(goal, files, today)
-        return WorkResult(result.analysis, result.compose,
-                          _located(goal.dockerfile, result.analysis, result.compose_name,
-                                   result.compose), result)
-
-    @property
-    def ignore_name(self) -> str | None:
-        """The ignore file BuildKit would read for this Dockerfile, if one is open or exists."""
-        if self.dockerfile is None:
-            return None
-        own = f"{self.dockerfile}.dockerignore"
-        for name in (own, ".dockerignore"):
-            if name in self.files or name in self.paths:
-                return name
-        return None
-
-    def _context(self, ignore_text: str | None, ignore_name: str | None) -> BuildContext:
-        ignore = IgnoreFile.parse(ignore_text) if ignore_text is not None else None
-        return BuildContext(str(self.root), self.secret_files, ignore,
-                            ignore_name if ignore is not None else None, self.truncated)
-
-    @staticmethod
-    def _ignore_problems(text: str | None, name: str | None) -> tuple[ParseProblem, ...]:
-        if text is None or name is None:
-            return ()
-        return tuple(ParseProblem(1, 1, f"{name} line {p.line}: {p.message}", Severity.WARNING)
-                     for p in IgnoreFile.parse(text).problems)
+            present = {*(p for p in disk.listing.paths if p not in disk.listing.special),
+                       *texts}
+            goal = judge(self.exercise.goal, result, present)
+        return WorkResult(result.analysis, result.compose, _located(result), goal)
 
 
-def _located(dockerfile: str | None, analysis: Analysis | None, compose_name: str | None,
-             compose: ComposeAnalysis | None) -> tuple[Located, ...]:
-    found = [Located(dockerfile or "Dockerfile", f) for f in (analysis.findings if analysis
-                                                              else ())]
-    found += [Located(compose_name or "compose.yaml", f) for f in (compose.findings if compose
-                                                                   else ())]
+def _located(result: FolderAnalysis) -> tuple[Located, ...]:
+    dockerfile, compose = result.dockerfile or "Dockerfile", result.compose_name or "compose.yaml"
+    found = [Located(dockerfile, f) for f in (result.analysis.findings if result.analysis
+                                              else ())]
+    found += [Located(compose, f) for f in (result.compose.findings if result.compose else ())]
     found.sort(key=lambda item: (-item.finding.severity.rank, item.file, item.finding.line))
     return tuple(found)
 
@@ -318,14 +270,7 @@ def _first_dockerfile(root: Path) -> str | None:
         names = sorted(p.name for p in root.iterdir() if p.is_file())
     except OSError:
         return None
-    return next((n for n in names if any(fnmatch.fnmatch(n, p) for p in DOCKERFILE_PATTERNS)
-                 and not n.endswith(".dockerignore")), None)
-
-
-def _ignore_name(root: Path, dockerfile: str | None) -> str | None:
-    candidates = [f"{dockerfile}.dockerignore"] if dockerfile else []
-    candidates.append(".dockerignore")
-    return next((n for n in candidates if (root / n).is_file()), None)
+    return next((n for n in names if is_dockerfile_name(n)), None)
 
 
 def _config(root: Path) -> Config:
@@ -360,6 +305,4 @@ def _require_listable(root: Path) -> None:
         with os.scandir(root):
             pass
     except OSError as exc:
-        reason = ("permission denied" if isinstance(exc, PermissionError)
-                  else exc.strerror or str(exc))
-        raise InputError(f"{root}: cannot list this folder: {reason}") from None
+        raise InputError(f"{root}: cannot list this folder: {os_reason(exc)}") from None

@@ -1,7 +1,9 @@
 """Judge a learner's files against an exercise goal.
 
-``evaluate`` is what the app runs on every edit and what the checker runs on starters and
-solutions: it takes the files as text, does no I/O, and runs the same engine as ``check``.
+``evaluate`` is what the checker runs on starters and solutions, and what the quiz widgets
+run on answers: it takes the files as text, does no I/O, and analyses them as one build
+folder, as ``check`` and the workbench do. ``judge`` runs a goal's checks on a folder that
+has already been analysed (the workbench's, on every edit).
 """
 
 from __future__ import annotations
@@ -9,21 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tutor.analysis.compose import COMPOSE_NAMES
-from tutor.analysis.context import context_from_files
+from tutor.analysis.context import Listing
 from tutor.analysis.dockerignore import IgnoreFile
-from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, analyze_dockerfile
+from tutor.analysis.engine import Analysis, ComposeAnalysis
 from tutor.analysis.facts import effective_command, installed_packages, secret_mount_ids
 from tutor.analysis.findings import Finding
+from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder
 from tutor.analysis.model import Dockerfile, Stage
-from tutor.analysis.profile import UserOverride
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
-from tutor.errors import TutorError
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,41 +64,26 @@ def compose_name(files: Mapping[str, str]) -> str | None:
 
 def evaluate(goal: Goal, files: Mapping[str, str], today: dt.date | None = None) -> GoalResult:
     """Judge files (path -> text, paths relative to the build context) against a goal."""
-    compose_file = compose_name(files)
-    compose = analyze_compose(files[compose_file]) if compose_file else None
-    ignore_name = f"{goal.dockerfile}.dockerignore"
-    if ignore_name not in files:
-        ignore_name = ".dockerignore"
-    context = context_from_files(files, files.get(ignore_name), ignore_name)
-    analysis = None
-    text = files.get(goal.dockerfile)
-    if text is not None:
-        try:
-            analysis = analyze_dockerfile(text, context=context, today=today,
-                                          user_override=_override(compose, compose_file, goal))
-        except TutorError:  # only a --target naming no stage; goals never set one
-            analysis = None
-    judge = _Judge(goal, files, analysis, compose, context.ignore)
-    results = tuple(judge.run(check) for check in goal.checks)
-    return GoalResult(results, analysis, compose, compose_file)
+    folder = BuildFolder(files, Listing(tuple(files)), goal.dockerfile, compose_name(files))
+    return judge(goal, analyze_folder(folder, today=today), files)
 
 
-def _override(compose: ComposeAnalysis | None, compose_file: str | None,
-              goal: Goal) -> UserOverride | None:
-    """The compose service's ``user:`` when it builds this Dockerfile from this folder."""
-    if compose is None:
-        return None
-    return compose.model.user_for(goal.dockerfile, compose_file or "compose.yaml")
+def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str]) -> GoalResult:
+    """Run the goal's checks on an analysed folder; ``paths`` are the files it holds."""
+    ignore = folder.context.ignore if folder.context else None
+    checker = _Judge(goal, paths, folder.analysis, folder.compose, ignore)
+    results = tuple(checker.run(check) for check in goal.checks)
+    return GoalResult(results, folder.analysis, folder.compose, folder.compose_name)
 
 
 class _Judge:
     """Runs each kind of check against one set of analyses."""
 
-    def __init__(self, goal: Goal, files: Mapping[str, str], analysis: Analysis | None,
+    def __init__(self, goal: Goal, paths: Collection[str], analysis: Analysis | None,
                  compose: ComposeAnalysis | None, ignore: IgnoreFile | None) -> None:
         self.goal = goal
         self.ignore = ignore
-        self.files = files
+        self.paths = paths
         self.analysis = analysis
         self.compose = compose
 
@@ -201,7 +187,7 @@ class _Judge:
         return not sent, f"{words(sent)} would still be sent to the build"
 
     def _sent(self, paths: list[str]) -> tuple[bool, str]:
-        missing = [p for p in paths if p not in self.files]
+        missing = [p for p in paths if p not in self.paths]
         kept = [p for p in paths if self.ignore is not None and self.ignore.excluded(p)]
         if missing:
             return False, f"{words(missing)} no longer exist{'s' * (len(missing) == 1)}"
