@@ -31,6 +31,7 @@ from tutor.analysis.rules.secret_file_copied import SecretFileCopied
 from tutor.analysis.rules.secret_in_context import SecretInBuildContext
 from tutor.analysis.rules.secret_removed_later import SecretRemovedLater
 from tutor.analysis.rules.secret_value import SecretValue
+from tutor.analysis.rules.secret_written import SecretWrittenToFile
 from tutor.analysis.rules.setcap import FileCapabilities
 from tutor.analysis.rules.setuid import SetuidBit
 from tutor.analysis.rules.sudo import SudoInImage
@@ -65,6 +66,7 @@ _ALL: tuple[type[Rule], ...] = (
     SecretRemovedLater,
     SecretInBuildContext,
     ComposeEnvironmentSecret,
+    SecretWrittenToFile,
     FileCapabilities,
     ComposePrivileged,
     ComposeCapAdd,
