@@ -9,14 +9,73 @@ import pytest
 from tutor.content.goals import parse_goal
 from tutor.content.judge import evaluate
 from tutor.content.model import Goal
+from tutor.content.schema import DEFAULT_CHECKS
 from tutor.yamllines import load
 
 
-def goal(yaml_text: str, dockerfile: str = "Dockerfile") -> Goal:
-    """A goal from YAML, which must parse without problems."""
+def goal(yaml_text: str, dockerfile: str = "Dockerfile", *, defaults: bool = False) -> Goal:
+    """A goal from YAML, which must parse without problems.
+
+    Unless ``defaults`` is set, the default checks every goal holds are dropped, so a test
+    of one kind of check is not failed by the tiny example's other findings.
+    """
     parsed, errors = parse_goal(load(yaml_text), "test.yaml", dockerfile)
     assert errors == []
-    return parsed
+    if defaults:
+        return parsed
+    return Goal(tuple(c for c in parsed.checks if c.kind not in DEFAULT_CHECKS),
+                parsed.dockerfile, parsed.allow)
+
+
+def test_every_goal_holds_the_default_checks() -> None:
+    """Clean, builds and starts come last, after the author's own checks."""
+    parsed = goal("- runs_as_root: false", defaults=True)
+    assert [c.kind for c in parsed.checks] == ["runs_as_root", *DEFAULT_CHECKS]
+
+
+def test_clean_check_fails_on_any_warning_but_the_allowed() -> None:
+    files = {"Dockerfile": "FROM debian:13-slim\nRUN useradd -u 10001 app\n"
+                           "RUN chmod 777 /srv\nUSER 10001\n"}
+    parsed, errors = parse_goal(load("- runs_as_root: false"), "t.yaml")
+    assert errors == []
+    result = evaluate(parsed, files)
+    clean = next(r for r in result.results if r.check.kind == "clean")
+    assert not clean.passed and "HT107 (Dockerfile line 3)" in clean.detail
+    allowed, errors = parse_goal(load("- runs_as_root: false"), "t.yaml", allow=["HT107"])
+    assert errors == [] and evaluate(allowed, files).passed
+    assert "besides HT107" in allowed.checks[-3].label
+
+
+def test_allow_names_real_rules() -> None:
+    _, errors = parse_goal(load("- runs_as_root: false"), "t.yaml", allow=["DL3002"],
+                           allow_line=7)
+    assert [(e.line, "no rule DL3002" in e.message) for e in errors] == [(7, True)]
+
+
+def test_builds_and_starts_fail_a_broken_image() -> None:
+    parsed = goal("- runs_as_root: false", defaults=True)
+    broken = {"Dockerfile": "FROM debian:13-slim\nUSER 10001\nRUN apt-get update\n"}
+    failed = {r.check.kind: r.detail for r in evaluate(parsed, broken).results
+              if not r.passed}
+    assert failed["builds"] == "line 3: apt-get update fails, USER is 10001"
+    locked = {"Dockerfile": "FROM debian:13-slim\nCOPY --chmod=0700 run /usr/local/bin/run\n"
+                            "USER 10001\nENTRYPOINT [\"/usr/local/bin/run\"]\n"}
+    failed = {r.check.kind: r.detail for r in evaluate(parsed, locked).results
+              if not r.passed}
+    assert "cannot execute /usr/local/bin/run" in failed["starts"]
+
+
+def test_writable_and_not_writable() -> None:
+    parsed = goal("- writable: [/app/data]\n- not_writable: [/app]")
+    ok = {"Dockerfile": "FROM python:3.13-slim\nWORKDIR /app\nCOPY . .\n"
+                        "RUN mkdir data && chown 10001 data\nUSER 10001\n"}
+    assert evaluate(parsed, ok).passed
+    root_data = {"Dockerfile": ok["Dockerfile"].replace(" && chown 10001 data", "")}
+    detail = evaluate(parsed, root_data).results[0].detail
+    assert "cannot write /app/data" in detail
+    given = {"Dockerfile": ok["Dockerfile"].replace("COPY . .", "COPY --chown=10001 . .")}
+    failed = evaluate(parsed, given).results[1]
+    assert not failed.passed and "10001 can change the files in /app" in failed.detail
 
 
 NODE = """FROM node:22-slim

@@ -42,6 +42,7 @@ from tutor.analysis.variables import parse_assignments, split_words
 # adds: the distributions, and language images that install under /usr/local only.
 _PLAIN_BASES = frozenset({"debian", "ubuntu", "alpine", "busybox", "python", "node",
                           "fedora", "rockylinux", "almalinux", "amazonlinux"})
+_PLAIN_PREFIXES = ("gcr.io/distroless/",)
 _INTERPRETERS = frozenset({"sh", "bash", "ash", "dash", "python", "python3", "node", "ruby",
                            "perl", "php", "java"})
 
@@ -168,6 +169,28 @@ class ImageModel:
         return Verdict(allowed, entry.line, f"{user.shown} {verb} write {what}: "
                                             f"{describe(entry)}")
 
+    def writable_inside(self, path: str, meant: Iterable[str] = ()) -> str | None:
+        """Why the runtime user can change something the build put inside ``path``, if so.
+
+        Paths in ``meant`` (and VOLUMEs), which the app is meant to write, are skipped.
+        """
+        final, user = self.final, self.runtime_user
+        if final is None or user is None:
+            return None
+        top = normalize(path, final.cwd or "/")
+        skip = [normalize(p, final.cwd or "/") for p in meant] + [v for v, _ in final.volumes]
+        entry = final.tree.entries.get(top)
+        inside = [*([entry.below] if entry is not None and entry.below else []),
+                  *final.tree.below(top)]
+        for item in inside:
+            if any(item.path == k or item.path.startswith(k.rstrip("/") + "/") for k in skip):
+                continue
+            if item.line and may(item, user, 2) is True:
+                what = item.path if item.path != top else f"the files in {top}"
+                return (f"{user.shown} can change {what}: "
+                        f"{describe(item).replace(item.path + ' ', '', 1)}")
+        return None
+
     def code_writable(self, allowed: Iterable[str] = ()) -> list[tuple[Instruction, Entry]]:
         """Code copied into the final image that the runtime user could rewrite.
 
@@ -181,6 +204,8 @@ class ImageModel:
         keep += [path for path, _ in final.volumes]
         found: list[tuple[Instruction, Entry]] = []
         for inst, dest in final.copies:
+            if any(inst is done for done, _ in found):
+                continue
             if any(dest == k or dest.startswith(k.rstrip("/") + "/") for k in keep):
                 continue
             entry = final.tree.entries.get(dest)
@@ -266,7 +291,8 @@ def _follow(stage: Stage, earlier: list[StageModel], dockerfile: Dockerfile) -> 
                            copies=list(parent.copies), shell=parent.shell)
     else:
         image = stage.image
-        plain = stage.is_scratch or (image is not None and image.hub_name in _PLAIN_BASES)
+        plain = stage.is_scratch or (image is not None and (
+            image.hub_name in _PLAIN_BASES or image.hub_name.startswith(_PLAIN_PREFIXES)))
         accounts = base_accounts(image, stage.is_scratch)
         user = ROOT
         if image is not None:
@@ -368,18 +394,22 @@ def _copy(inst: Instruction, model: StageModel, earlier: list[StageModel],
                                  f"{inst.keyword} (made for its destination)",
                                  known_contents=True))
     for source in sources:
+        found = source_model.tree.get(normalize(source, source_model.cwd or "/")) \
+            if source_model is not None else None
         whole_dir = source in (".", "./") or source.endswith("/") or (
+            found is not None and found.kind == "dir") or (
             into_dir and "." not in posixpath.basename(source) and not is_url)
         target = dest_path if (whole_dir or not into_dir) else posixpath.join(
             dest_path, posixpath.basename(source))
         file_mode = mode if mode is not None else (0o600 if is_url else None)
         src_owner = owner
-        if owner is None and source_model is not None:
-            found = source_model.tree.get(normalize(source, source_model.cwd or "/"))
-            src_owner = found.owner if found else None
-        kind = "dir" if whole_dir and (target == dest_path and into_dir) else "file"
-        if not into_dir and not whole_dir:
-            kind = "file"
+        if source_model is not None:
+            # COPY --from keeps the owner (unless --chown) and the mode (unless --chmod).
+            if owner is None:
+                src_owner = found.owner if found else None
+            if mode is None and found is not None and found.kind == "file":
+                file_mode = found.mode
+        kind = "dir" if whole_dir else "file"
         context = from_stage is None and not is_url
         contents = Entry(target, "unknown", src_owner, mode, inst.line, inst.keyword,
                          code=True, from_context=context)
@@ -391,7 +421,9 @@ def _copy(inst: Instruction, model: StageModel, earlier: list[StageModel],
                                  existing.known_contents, below=contents))
         else:
             model.tree.remove(target)
-            model.tree.set(Entry(target, kind, src_owner, file_mode if kind == "file" else mode,
+            dir_mode = mode if mode is not None or found is None else found.mode
+            model.tree.set(Entry(target, kind, src_owner,
+                                 file_mode if kind == "file" else dir_mode,
                                  inst.line, inst.keyword, code=True,
                                  below=contents if kind == "dir" else None,
                                  from_context=context))

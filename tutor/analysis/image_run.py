@@ -15,6 +15,8 @@ Facts the failures rest on:
 - RUN steps run with umask 022 (runc sets it when the spec gives none:
   https://github.com/opencontainers/runc/blob/main/libcontainer/rootfs_linux.go), so what
   they create is 0755 (directories) or 0644 (files) unless told otherwise.
+- ``go build -o FILE`` writes the program with mode 0777 less the umask, so 0755
+  (cmd/go/internal/work: built commands are written 0777, https://github.com/golang/go).
 - ``npm install -g`` writes below the global prefix, /usr/local in the official node images,
   and fails with EACCES for other users:
   https://docs.npmjs.com/resolving-eacces-permissions-errors-when-installing-packages-globally
@@ -52,8 +54,8 @@ _READ_ONLY = frozenset({"echo", "printf", "cat", "test", "[", "[[", "true", "fal
                         "command", "type", "sleep", "exit", "uname", "head", "tail", "wc",
                         "sha256sum", "sha512sum", "md5sum", "stat", "readlink", "realpath",
                         "getent", "date", "pwd", ":", "find", "du", "df", "awk", "sort",
-                        "tr", "cut", "xargs", "basename", "dirname", "node", "python",
-                        "python3", "java", "go", "uniq", "file", "diff", "cmp", "jq"})
+                        "tr", "cut", "xargs", "basename", "dirname", "uniq", "file", "diff",
+                        "cmp", "jq"})
 _REDIRECT = re.compile(r"^(\d*|&)(>>?|>\|)(.*)$")
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
@@ -533,6 +535,33 @@ def _npm(words: Command, line: int, state: RunState) -> None:
             f"npm {args[0]} (creates node_modules)", known_contents=False)
 
 
+def _go(words: Command, line: int, state: RunState) -> None:
+    # Go's flags are single-dash words (-trimpath, -ldflags=...); only -o matters here.
+    output = None
+    for index, word in enumerate(words):
+        if word == "-o" and index + 1 < len(words):
+            output = words[index + 1]
+        elif word.startswith(("-o=", "--o=")):
+            output = word.split("=", 1)[1]
+    if words[1:2] != ["build"] or output is None or output.endswith("/"):
+        _unknown(words, line, state)
+        return
+    path = _path(output, state)
+    if path is not None:
+        state.tree.remove(path)
+        _create(path, "file", line, state, f"go build -o {output}", 0o755)
+
+
+def _python(words: Command, line: int, state: RunState) -> None:
+    if words[1:3] == ["-m", "venv"] and len(words) > 3:
+        path = _path(words[-1], state)
+        if path is not None and not words[-1].startswith("-"):
+            _create(path, "dir", line, state, f"python -m venv {words[-1]}", parents=True,
+                    known_contents=False)
+            return
+    _unknown(words, line, state)
+
+
 def _unknown(words: Command, line: int, state: RunState) -> None:
     """A command the model does not follow: the paths it names become unknown."""
     for word in words[1:]:
@@ -547,4 +576,5 @@ _HANDLERS = {
     "mkdir": _mkdir, "chown": _owner_change, "chgrp": _owner_change, "chmod": _chmod,
     "install": _install, "touch": _touch, "tee": _tee, "sed": _sed, "rm": _remove,
     "rmdir": _remove, "ln": _link, "cp": _copy_move, "mv": _copy_move, "npm": _npm,
+    "go": _go, "python": _python, "python3": _python,
 }

@@ -82,10 +82,27 @@ def secret_file_kind(path: str) -> str | None:
     return _by_name(name, parent)
 
 
+# Plain-text secret files as Compose's file-based secrets keep them (db_password.txt in the
+# examples of https://docs.docker.com/compose/how-tos/use-secrets/), and anything in a
+# folder named for secrets.
+_SECRET_STEM = re.compile(r"(?:^|[_.-])(?:password|secret|token|api[_-]?key)(?:$|[_.-])")
+_SECRET_TEXT_EXTENSIONS = frozenset({"", "txt", "key", "secret", "token", "pass"})
+_SECRET_FOLDERS = frozenset({"secrets", ".secrets", "secret"})
+# Data, not code: a Python package called secrets/ holds no secret values.
+_SECRET_DATA_EXTENSIONS = _SECRET_TEXT_EXTENSIONS | {"pem", "json", "yaml", "yml", "env",
+                                                     "conf", "ini"}
+
+
 def _by_name(name: str, parent: str) -> str | None:
     """Classify a lower-cased file name that is not a template."""
     if name in _NAMED:
         return _NAMED[name]
+    stem, _, extension = name.rpartition(".") if "." in name[1:] else (name, "", "")
+    if _SECRET_STEM.search(stem) and extension in _SECRET_TEXT_EXTENSIONS:
+        return "password or token file"
+    if parent in _SECRET_FOLDERS and extension in _SECRET_DATA_EXTENSIONS \
+            and not name.startswith((".gitignore", ".gitkeep")):
+        return "file in a secrets folder"
     if name.startswith(".env.") or name.endswith(".env"):
         return ENV_FILE
     if _SSH_KEY_NAME.fullmatch(name):

@@ -202,8 +202,17 @@ class Workspace:
         except InputError:  # the folder went away or was locked: judge what is known
             listing = Listing(truncated=True)
         listing.secret_files()  # worked out here, in the scan's worker, not on an edit
-        self.disk = DiskFolder(listing, read_ignore_file(self.root, self.dockerfile,
-                                                         skip=self.files))
+        texts = read_ignore_file(self.root, self.dockerfile, skip=self.files)
+        if self.exercise is not None:
+            # The goal judges the Dockerfile and compose file even when the exercise does
+            # not ask the learner to edit them: read them here, not on an edit.
+            for name in (self.dockerfile, self.compose):
+                if name and name not in self.files and name in listing.paths:
+                    try:
+                        texts[name] = read_source(self.root / name).text
+                    except TutorError:
+                        continue
+        self.disk = DiskFolder(listing, texts)
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""

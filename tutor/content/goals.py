@@ -12,15 +12,27 @@ from typing import Any
 
 from tutor.analysis.rules import RULES
 from tutor.content.model import Check, ContentError, Goal
-from tutor.content.schema import GOAL_CHECKS
+from tutor.content.schema import DEFAULT_CHECKS, GOAL_CHECKS
 from tutor.yamllines import YamlMap
 
 
 def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
-               line_offset: int = 0) -> tuple[Goal, list[ContentError]]:
-    """A goal from its (schema-checked) YAML list, with the problems the schema cannot see."""
+               line_offset: int = 0, allow: list[Any] | None = None,
+               allow_line: int = 1) -> tuple[Goal, list[ContentError]]:
+    """A goal from its (schema-checked) YAML list, with the problems the schema cannot see.
+
+    Every goal also holds the default checks (``DEFAULT_CHECKS``): nothing at warning or
+    above is left in the learner's files but the rules in ``allow``, the image still
+    builds, and its entrypoint can still start.
+    """
     checks: list[Check] = []
     errors: list[ContentError] = []
+    allowed = tuple(r for r in (allow or ()) if isinstance(r, str))
+    unknown = [r for r in allowed if r not in RULES]
+    if unknown:
+        errors.append(ContentError(file, allow_line + line_offset,
+                                   f"allow: no rule {', '.join(unknown)}: use ids from "
+                                   f"'hardening-tutor rules' (HT101, not DL3002)"))
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -46,7 +58,11 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
                 checks.append(Check(kind, rule_id, label or _label(kind, rule_id), line))
         else:
             checks.append(Check(kind, value, label or _label(kind, value), line))
-    return Goal(tuple(checks), dockerfile), errors
+    first = checks[0].line if checks else 1 + line_offset
+    for kind in DEFAULT_CHECKS:
+        value = allowed if kind == "clean" else True
+        checks.append(Check(kind, value, _label(kind, value), first))
+    return Goal(tuple(checks), dockerfile, allowed), errors
 
 
 def _problem(kind: str, value: Any) -> str | None:
@@ -109,4 +125,21 @@ def _label(kind: str, value: Any) -> str:
         return f"{words(value)} still {'reaches' if len(value) == 1 else 'reach'} the build"
     if kind == "services":
         return f"The compose file still defines {words(value)}"
+    if kind == "writable":
+        return f"The app's user can write {words(value)}"
+    if kind == "not_writable":
+        return f"The app's user cannot change {words(value)} or anything in {_them(value)}"
+    if kind == "executable":
+        return "The app's user can run the entrypoint"
+    if kind == "clean":
+        spared = f" (besides {words(list(value))})" if value else ""
+        return f"No other warning or error is left in your files{spared}"
+    if kind == "builds":
+        return "The image still builds: every step runs as a user allowed to do it"
+    if kind == "starts":
+        return "The container can still start its command as its user"
     return kind
+
+
+def _them(values: Any) -> str:
+    return "it" if isinstance(values, str) or len(values) == 1 else "them"

@@ -22,7 +22,8 @@ from tutor.analysis.engine import Analysis, ComposeAnalysis
 from tutor.analysis.facts import effective_command, installed_packages, secret_mount_ids
 from tutor.analysis.findings import Finding
 from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder
-from tutor.analysis.model import Dockerfile, Stage
+from tutor.analysis.image_model import ImageModel
+from tutor.analysis.model import Dockerfile, Severity, Stage
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
 
@@ -72,6 +73,7 @@ def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str]) -> GoalRes
     """Run the goal's checks on an analysed folder; ``paths`` are the files it holds."""
     ignore = folder.context.ignore if folder.context else None
     checker = _Judge(goal, paths, folder.analysis, folder.compose, ignore)
+    checker.compose_name = folder.compose_name or "compose.yaml"
     results = tuple(checker.run(check) for check in goal.checks)
     return GoalResult(results, folder.analysis, folder.compose, folder.compose_name)
 
@@ -86,9 +88,11 @@ class _Judge:
         self.paths = paths
         self.analysis = analysis
         self.compose = compose
+        self.compose_name = "compose.yaml"
 
     def run(self, check: Check) -> CheckResult:
-        needs_dockerfile = check.kind not in ("no_finding", "services", "ignored", "sent")
+        needs_dockerfile = check.kind not in ("no_finding", "services", "ignored", "sent",
+                                              "clean", "builds", "starts")
         if needs_dockerfile and self.analysis is None:
             return CheckResult(check, False, f"there is no {self.goal.dockerfile}")
         passed, detail = getattr(self, f"_{check.kind}")(check.value)
@@ -199,3 +203,68 @@ class _Judge:
         defined = {s.name for s in self.compose.model.services}
         missing = [n for n in names if n not in defined]
         return not missing, f"{words(missing)} {'is' if len(missing) == 1 else 'are'} gone"
+
+    # The default checks: a fix must not break the image or make it more dangerous.
+
+    def _clean(self, allowed: tuple[str, ...]) -> tuple[bool, str]:
+        left = [(name, f) for name, source in ((self.goal.dockerfile, self.analysis),
+                                               (self.compose_name, self.compose)) if source
+                for f in source.findings
+                if f.severity.rank >= Severity.WARNING.rank and f.rule not in allowed]
+        if not left:
+            return True, ""
+        shown = ", ".join(f"{f.rule} ({name} line {f.line})" for name, f in left[:4])
+        more = f" and {len(left) - 4} more" if len(left) > 4 else ""
+        first = left[0][1]
+        return False, (f"still reported: {shown}{more}. First: {first.message} Run the "
+                       f"workbench's findings list for the rest.")
+
+    def _builds(self, _wanted: bool) -> tuple[bool, str]:
+        model = self.analysis.model if self.analysis else None
+        if model is None:
+            if self.compose is not None and any(b.context in (".", "./")
+                                                for b in self.compose.model.builds):
+                return False, f"the compose file builds this folder, but there is no " \
+                              f"{self.goal.dockerfile}"
+            return True, ""
+        verdict = model.builds()
+        return verdict.ok is not False, verdict.why
+
+    def _starts(self, _wanted: bool) -> tuple[bool, str]:
+        model = self.analysis.model if self.analysis else None
+        if model is None:
+            return True, ""
+        verdict = model.starts()
+        return verdict.ok is not False, f"the container cannot start: {verdict.why}"
+
+    def _model(self) -> ImageModel:
+        assert self.analysis is not None and self.analysis.model is not None
+        return self.analysis.model
+
+    def _writable(self, paths: list[str]) -> tuple[bool, str]:
+        for path in paths:
+            verdict = self._model().writable(path)
+            if verdict.ok is not True:
+                why = verdict.why or f"who may write {path} is not known from the Dockerfile"
+                return False, why
+        return True, ""
+
+    def _not_writable(self, paths: list[str]) -> tuple[bool, str]:
+        model = self._model()
+        for path in paths:
+            verdict = model.writable(path)
+            if verdict.ok is not False:
+                why = verdict.why or f"who may write {path} is not known from the Dockerfile"
+                return False, why
+            meant = [p for c in self.goal.checks if c.kind == "writable" for p in c.value]
+            inside = model.writable_inside(path, meant)
+            if inside is not None:
+                return False, inside
+        return True, ""
+
+    def _executable(self, _what: str) -> tuple[bool, str]:
+        verdict = self._model().starts()
+        if verdict.ok is True:
+            return True, ""
+        return False, verdict.why or ("the entrypoint's mode is not known from the "
+                                      "Dockerfile: set it with --chmod=0755 or chmod 0755")

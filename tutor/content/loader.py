@@ -253,7 +253,10 @@ class _Loader:
         if problems or not isinstance(data, dict) or starter is None or solution is None:
             return None
         dockerfile = data.get("dockerfile", "Dockerfile")
-        goal, goal_problems = parse_goal(data["goal"], spec_rel, dockerfile)
+        goal, goal_problems = parse_goal(data["goal"], spec_rel, dockerfile,
+                                         allow=data.get("allow"),
+                                         allow_line=data.line_of("allow")
+                                         if isinstance(data, YamlMap) else 1)
         self.errors.extend(goal_problems)
         return Exercise(
             id=node.name, title=data["title"], summary=data["summary"],
@@ -433,7 +436,9 @@ def _question(item: YamlMap, topic: str, rel: str,
             return None
         return Question(**common, dockerfile=item["dockerfile"], rule=item.get("rule"),
                         answer=tuple(sorted(set(lines))))
-    goal, problems = parse_goal(item["goal"], rel)
+    goal, problems = parse_goal(item["goal"], rel, allow=item.get("allow"),
+                                allow_line=item.line_of("allow")
+                                if isinstance(item, YamlMap) else at)
     errors.extend(problems)
     return Question(**common, dockerfile=item["dockerfile"], goal=goal,
                     solution=item["solution"]) if not problems else None

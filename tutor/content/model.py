@@ -72,6 +72,8 @@ class Goal:
 
     checks: tuple[Check, ...]
     dockerfile: str = "Dockerfile"
+    # Rules whose warnings may stay (the default ``clean`` check spares them).
+    allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,17 @@ GOAL_CHECKS: dict[str, dict[str, Any]] = {
     "ignored": _PATHS,
     "sent": _PATHS,
     "services": _STRINGS,
+    "writable": {**_PATHS, "description": "paths the runtime user must be able to write"},
+    "not_writable": {**_PATHS, "description": "paths (the code) the runtime user must not "
+                                              "be able to change, nor anything in them"},
+    "executable": {"enum": ["entrypoint"],
+                   "description": "the runtime user must be able to run the entrypoint"},
 }
+# Checks every goal holds without being asked: what a fix must never break.
+DEFAULT_CHECKS = ("clean", "builds", "starts")
+_ALLOW = {"type": "array", "items": _RULE_ID, "minItems": 1,
+          "description": "rules whose warnings may stay in the learner's files (by default a "
+                         "goal also requires no finding at warning or above)"}
 
 GOAL: dict[str, Any] = {
     "type": "array", "minItems": 1,
@@ -130,6 +140,7 @@ EXERCISE: dict[str, Any] = {
         "edit": {**_PATHS, "description": "the files the learner changes; the first opens first"},
         "dockerfile": {**_TEXT, "description": "the Dockerfile the goal judges"},
         "goal": GOAL,
+        "allow": _ALLOW,
         "hints": {"type": "array", "items": _TEXT, "minItems": 3, "maxItems": 3,
                   "description": "three hints, from a nudge to nearly the answer"},
         "debrief": _TEXT,
@@ -149,7 +160,7 @@ QUESTION: dict[str, Any] = {
         "options": {"type": "array", "items": _OPTION, "minItems": 2},
         "answer": {"type": ["string", "array", "boolean", "integer"],
                    "description": "a letter, letters, true/false, or line numbers"},
-        "dockerfile": _TEXT, "rule": _RULE_ID, "goal": GOAL, "solution": _TEXT,
+        "dockerfile": _TEXT, "rule": _RULE_ID, "goal": GOAL, "allow": _ALLOW, "solution": _TEXT,
     },
 }
 
