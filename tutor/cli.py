@@ -34,6 +34,7 @@ Commands:
   explain ID      explain one rule, with a failing and a passing Dockerfile
   content check   validate the course (or your own course pack)
   content schema  print the JSON Schema for a kind of course file
+  exercise check  judge a folder (a learner's submission) against an exercise's goal
   exam            take a timed sign-off exam
   results         list, export (JSON, CSV, xAPI) or verify exam records
   serve           serve the course to a class, in their browsers
@@ -123,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     content_schema.add_argument("kind", choices=("course", "lesson", "exercise", "quiz"),
                                 help="course (lessons/course.yaml), lesson (front matter), "
                                      "exercise (exercise.yaml) or quiz (quizzes/*.yaml)")
+    from tutor.content.exercise_command import add_parser as add_exercise_parser
+
+    add_exercise_parser(commands)
     from tutor.exam.commands import add_parsers
 
     add_parsers(commands)
@@ -132,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = ("check", "rules", "explain", "content", "exam", "results", "serve")
+COMMANDS = ("check", "rules", "explain", "content", "exercise", "exam", "results", "serve")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -287,6 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tutor.content.commands import run_content
 
             return run_content(args, parser, sys.stdout)
+        if args.command == "exercise":
+            from tutor.content.exercise_command import run_exercise
+
+            return run_exercise(args, parser, sys.stdout)
         if args.command == "exam":
             from tutor.exam.commands import run_exam
 
