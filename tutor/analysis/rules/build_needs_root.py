@@ -52,5 +52,7 @@ class BuildStepNeedsRoot(Rule):
             if failure.line in seen or inst is None:
                 continue
             seen.add(failure.line)
-            yield self.at(inst, f"The build fails here: {failure.action} runs as "
-                                f"{failure.user.shown}, and {failure.why}.")
+            message = (f"The build fails here: {failure.why}." if failure.brief else
+                       f"The build fails here: {failure.action} runs as "
+                       f"{failure.user.shown}, and {failure.why}.")
+            yield self.at(inst, message)
