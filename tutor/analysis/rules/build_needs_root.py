@@ -9,6 +9,11 @@ from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 
+_NO_SHELL_FIX = ("Do the work in an earlier build stage that has a shell (FROM debian or the "
+                 "language image), and bring only its result into this stage with COPY "
+                 "--from=that-stage.")
+
+
 class BuildStepNeedsRoot(Rule):
     """A RUN does something only root may do, after USER switched to another user.
 
@@ -55,4 +60,5 @@ class BuildStepNeedsRoot(Rule):
             message = (f"The build fails here: {failure.why}." if failure.brief else
                        f"The build fails here: {failure.action} runs as "
                        f"{failure.user.shown}, and {failure.why}.")
-            yield self.at(inst, message)
+            fix = (_NO_SHELL_FIX if failure.brief else None)
+            yield self.at(inst, message, fix)
