@@ -8,7 +8,6 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
-
 _NO_SHELL_FIX = ("Do the work in an earlier build stage that has a shell (FROM debian or the "
                  "language image), and bring only its result into this stage with COPY "
                  "--from=that-stage.")
