@@ -114,10 +114,16 @@ class FileTree:
 
     def nearest(self, path: str) -> Entry | None:
         """The closest existing ancestor with an entry (the directory a new file goes in)."""
+        deepest = None
         for parent in ancestors(path):
-            entry = self.get(parent)
-            if entry is not None:
-                return entry
+            own = self.entries.get(parent)
+            if own is not None:
+                # One walk up: a folder's ``below`` speaks for the ancestors passed on the way.
+                if deepest is not None and own.below is not None:
+                    return replace(own.below, path=deepest)
+                return own
+            if deepest is None:
+                deepest = parent
         return None
 
     def set(self, entry: Entry) -> None:

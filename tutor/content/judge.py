@@ -216,7 +216,7 @@ class _Judge:
         shown = ", ".join(f"{f.rule} ({name} line {f.line})" for name, f in left[:4])
         more = f" and {len(left) - 4} more" if len(left) > 4 else ""
         first = left[0][1]
-        headline = first.message.split(". ", 1)[0].rstrip(".")
+        headline = re.split(r"(?<=\.)\s+(?=[A-Z])", first.message, maxsplit=1)[0].rstrip(".")
         return False, f"still reported: {shown}{more}. First: {headline}."
 
     def _builds(self, _wanted: bool) -> tuple[bool, str]:

@@ -106,12 +106,17 @@ def _arguments_in_scope(ctx: DockerfileContext, inst: Instruction) -> list[str]:
     """Build arguments the instruction sees: those declared earlier in its own stage."""
     if inst.stage < 0:
         return []
-    names: list[str] = []
-    for earlier in ctx.dockerfile.stages[inst.stage].instructions:
-        if earlier.line >= inst.line:
-            break
-        if earlier.keyword == "ARG":
-            names += [name for name, _ in parse_assignments("ARG", earlier.value, ctx.escape)]
+    # Each stage's ARGs are read once per analysis, not once per RUN: a long file has
+    # hundreds of RUNs, and the live workbench analyses it on every edit.
+    declared: dict[int, list[tuple[int, list[str]]]] = ctx.memo.setdefault("stage_args", {})
+    stage_args = declared.get(inst.stage)
+    if stage_args is None:
+        stage_args = declared[inst.stage] = [
+            (earlier.line, [name for name, _ in parse_assignments("ARG", earlier.value,
+                                                                  ctx.escape)])
+            for earlier in ctx.dockerfile.stages[inst.stage].instructions
+            if earlier.keyword == "ARG"]
+    names = [name for line, found in stage_args if line < inst.line for name in found]
     return list(dict.fromkeys(names))
 
 
