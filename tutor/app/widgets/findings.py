@@ -59,8 +59,13 @@ def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
     if model is not None:
         text.append("\n")
         _verdict(text, "Builds", model.builds())
-        text.append("  ")
-        _verdict(text, "Starts", model.starts())
+        starts = model.starts()
+        if starts.ok is not None:  # a command the base image provides: nothing to say
+            text.append("  ")
+            _verdict(text, "Starts", starts)
+        for path, _ in (model.final.volumes[:2] if model.final else ()):
+            text.append("  ")
+            _verdict(text, f"Writes {visible(path)}", model.writable(path))
     if bases:
         text.append("\nBase images: ", style="bold")
         text.append(visible(", ".join(bases)))
