@@ -39,6 +39,15 @@ TARGET_STAGE = {
     ".dockerignore": "*.pem\n!**\n",
 }
 
+# An .npmrc that reads its token from the environment beside one that holds a token: only the
+# second is a secret file, whoever reads the folder (the content is read with the listing).
+NPMRC = {
+    "Dockerfile": "FROM node:22\nWORKDIR /app\nCOPY .npmrc ./\nCOPY . .\nUSER 1000\n",
+    "compose.yaml": "services:\n  web:\n    build: .\n",
+    ".npmrc": "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n",
+    "tools/.npmrc": "//npm.corp.internal/:_authToken=Qm3Vx8Lp2Wz9Rt5Yb7Nc\n",
+}
+
 Seen = tuple[list[tuple[str, int, str]], list[tuple[str, int, str]], tuple[object, ...]]
 
 
@@ -87,13 +96,43 @@ def through_exercise(files: dict[str, str]) -> Seen:
     return seen(result.analysis.findings, result.compose.findings, result.analysis.profile)
 
 
-@pytest.mark.parametrize("files", [OWN_IGNORE, TARGET_STAGE], ids=["own-ignore", "target"])
+@pytest.mark.parametrize("files", [OWN_IGNORE, TARGET_STAGE, NPMRC],
+                         ids=["own-ignore", "target", "npmrc"])
 def test_check_workbench_and_exercise_agree(tmp_path: Path, files: dict[str, str]) -> None:
     """The same folder gives the same findings and the same profile whichever way it comes in."""
     write(tmp_path, files)
     expected = through_check(tmp_path)
     assert through_workbench(tmp_path, files) == expected
     assert through_exercise(files) == expected
+
+
+def test_an_npmrc_is_judged_by_what_it_holds(tmp_path: Path) -> None:
+    """Only the .npmrc holding a token is reported; COPY .npmrc of the placeholder one is not."""
+    write(tmp_path, NPMRC)
+    dockerfile, _, _ = through_check(tmp_path)
+    assert [(rule, line) for rule, line, _ in dockerfile if rule in ("HT203", "HT205")] == [
+        ("HT205", 4)]
+    (swept,) = [message for rule, _, message in dockerfile if rule == "HT205"]
+    assert "tools/.npmrc" in swept and "Qm3V" not in swept
+
+
+def test_the_workbench_reads_file_contents_when_it_scans_not_on_an_edit(tmp_path: Path) -> None:
+    """A token written into .npmrc after the scan changes nothing until the folder is scanned."""
+    files = {**NPMRC}
+    del files["tools/.npmrc"]
+    write(tmp_path, files)
+    workspace = Workspace.from_path(tmp_path)
+    buffers = {name: files[name] for name in workspace.files}
+
+    def rules() -> list[str]:
+        return sorted(item.finding.rule for item in workspace.analyze(buffers, TODAY).findings
+                      if item.finding.rule.startswith("HT2"))
+
+    assert rules() == []
+    (tmp_path / ".npmrc").write_text("//registry.npmjs.org/:_authToken=Qm3Vx8Lp2Wz9Rt5Yb7Nc\n")
+    assert rules() == []
+    workspace.scan()
+    assert rules() == ["HT203", "HT205"]
 
 
 def test_the_agreed_answer_is_buildkits(tmp_path: Path) -> None:

@@ -76,6 +76,24 @@ NAMES = [
     ("NO_AUTH", False, "a switch"),
     ("HTTP_AUTH_USER", False, "a user name"),
     ("SORT_KEY", False, "a database key"),
+    # Issue 17: a bare key followed by other words is the key of a key-value pair.
+    ("KEY_FOR_PY", False, "shaygef123/Test_repo: beside VALUE_FOR_PY"),
+    ("GITLAB_SECRETS_DB_KEY_BASE", True, "secrets earlier in the name still count"),
+    ("STRIPE_KEY_LIVE", True, "a key in one environment"),
+    ("SIGNING_KEY_2", True, "a numbered key"),
+    # Issue 17: credentials by the tool's definition, with no secret word in the name.
+    ("BUNDLE_GEMS__CONTRIBSYS__COM", True, "Bundler: credentials for gems.contribsys.com"),
+    ("BUNDLE_MY__GEM___HOST__COM", True, "Bundler: '-' in a host is '___'"),
+    ("BUNDLE_PATH__SYSTEM", False, "Bundler's path.system setting"),
+    ("BUNDLE_LOCAL__RACK", False, "Bundler's local override of a gem"),
+    ("BUNDLE_WITHOUT", False, "Bundler's groups"),
+    ("NPM_CONFIG__AUTHTOKEN", True, "npm's _authToken setting"),
+    ("npm_config_//registry.npmjs.org/:_authToken", True, "npm's scoped _authToken"),
+    ("NPM_CONFIG_STRICT_SSL", False, "an npm switch"),
+    ("DOCKER_AUTH_CONFIG", True, "GitLab Runner: a Docker config.json with auths"),
+    ("PGPASSWORD", True, "libpq's password"),
+    ("SSHPASS", True, "sshpass -e"),
+    ("VSS_NUGET_EXTERNAL_FEED_ENDPOINTS", True, "Azure Artifacts feeds with access tokens"),
 ]
 
 

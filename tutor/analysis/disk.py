@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tutor.analysis.context import Listing
 from tutor.analysis.folder import ignore_candidates
+from tutor.analysis.secret_contents import CONTENT_LIMIT, content_decides
 from tutor.errors import InputError
 from tutor.safeio import read_limited
 
@@ -33,13 +34,15 @@ def os_reason(error: OSError) -> str:
 
 
 def list_folder(root: Path, *, limit: int | None = MAX_ENTRIES,
-                unlisted: Callable[[Path, OSError], None] | None = None) -> Listing:
+                unlisted: Callable[[Path, OSError], None] | None = None,
+                contents: bool = True) -> Listing:
     """Every file below ``root``, each folder's own files before its subfolders', by name.
 
     Folders in ``SKIP_DIRS`` and links to folders are not entered. FIFOs, devices and
     sockets are listed and marked special. Past ``limit`` files the listing stops and says
     it was truncated. A subfolder that cannot be listed goes to ``unlisted`` and is passed
-    over; a root that cannot be listed is an ``InputError``.
+    over; a root that cannot be listed is an ``InputError``. With ``contents``, the few
+    files whose content decides whether they hold a secret (an ``.npmrc``) are read too.
     """
     paths: list[str] = []
     special: set[str] = set()
@@ -64,12 +67,27 @@ def list_folder(root: Path, *, limit: int | None = MAX_ENTRIES,
                     subfolders.append(relative)
                 continue
             if limit is not None and len(paths) >= limit:
-                return Listing(tuple(paths), True, frozenset(special))
+                return _listing(root, paths, True, special, contents)
             paths.append(relative)
             if is_special(entry):
                 special.add(relative)
         pending.extend(reversed(subfolders))
-    return Listing(tuple(paths), False, frozenset(special))
+    return _listing(root, paths, False, special, contents)
+
+
+def _listing(root: Path, paths: list[str], truncated: bool, special: set[str],
+             contents: bool) -> Listing:
+    """The listing, with the text of each file whose content decides if it is a secret."""
+    texts: list[tuple[str, str]] = []
+    for path in paths if contents else ():
+        if path in special or not content_decides(path):
+            continue
+        try:
+            data = read_limited(root / path, CONTENT_LIMIT, "config file")
+        except InputError:  # unreadable or too big: judged by its name
+            continue
+        texts.append((path, data.decode("utf-8", errors="replace")))
+    return Listing(tuple(paths), truncated, frozenset(special), tuple(texts))
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

@@ -15,7 +15,8 @@ from tutor.analysis.model import Dockerfile, ParseProblem
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
 from tutor.analysis.rules import RULES
-from tutor.analysis.rules._secrets import compose_secret_values, dockerfile_secret_values
+from tutor.analysis.rules._compose_secrets import compose_secret_values
+from tutor.analysis.rules._secrets import dockerfile_secret_values
 from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, Rule
 from tutor.analysis.scrub import Scrubber
 from tutor.analysis.suppress import Suppressions, collect, collect_yaml

@@ -133,7 +133,7 @@ def _scan_directory(root: Path, warn: Callable[[str], None]) -> Iterator[Target]
         warn(f"{display_path(folder)}: cannot list this directory ({os_reason(error)}); the "
              f"files in it were not analysed")
 
-    for relative in list_folder(root, limit=None, unlisted=unlisted).paths:
+    for relative in list_folder(root, limit=None, unlisted=unlisted, contents=False).paths:
         path = root / relative
         if is_dockerfile_name(path.name):
             kind = "dockerfile"

@@ -9,7 +9,9 @@ import re
 from functools import lru_cache
 
 from tutor.analysis.secret_names import is_secret_name, names_no_secret
+from tutor.analysis.secret_variables import INDEX_URL_KIND, index_url_tokens, is_index_url
 from tutor.analysis.secrets import (
+    ENTROPY_KIND,
     TOKEN_CHARS,
     URL_KIND,
     SecretMatch,
@@ -24,8 +26,10 @@ _NPM_KIND = "npm token on the command line"
 _AWS_KIND = "AWS secret on the command line"
 _ASSIGNED_KIND = "secret set in a variable"
 _OPTION_KINDS = {
+    # requirepass and masterauth are Redis's server passwords, given as `redis-server
+    # --requirepass x` (https://redis.io/docs/latest/operate/oss_and_stack/management/config/).
     **dict.fromkeys(("password", "passwd", "pass", "http-password", "proxy-password",
-                     "ftp-password"), PASSWORD_FLAG),
+                     "ftp-password", "requirepass", "masterauth"), PASSWORD_FLAG),
     **dict.fromkeys(("token", "access-token", "auth-token", "oauth2-bearer"),
                     "token on the command line"),
     **dict.fromkeys(("api-key", "apikey"), "API key on the command line"),
@@ -33,11 +37,13 @@ _OPTION_KINDS = {
     "secret": "secret on the command line",
 }
 _CONTEXT_KINDS = frozenset({*_OPTION_KINDS.values(), _HEADER_KIND, _NPM_KIND, _AWS_KIND,
-                            _ASSIGNED_KIND, URL_KIND})
+                            _ASSIGNED_KIND, URL_KIND, INDEX_URL_KIND})
 
 # Patterns start with a literal and their left edge is checked in code, for speed as above.
 _LONG_OPTION = re.compile(r"--(?P<o>" + "|".join(sorted(_OPTION_KINDS, key=len, reverse=True))
                           + r""")(?P<eq>=|[ \t]+)(?P<v>"[^"]*"|'[^']*'|[^\s;&|)'"`]+)""")
+# pip's and uv's index options, whose URL may carry a token as its user name.
+_INDEX_URL_OPTION = re.compile(r"--(?:extra-)?index-url(?:=|[ \t]+)[\"']?(?P<v>[^\s'\"`;&|)]+)")
 _BUILD_SECRET_SPEC = re.compile(r"(?:id|src|source|env|type|required)=")
 # Each with literals (lower-cased) that any match contains, tested before the regex runs.
 _CONTEXT_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
@@ -70,12 +76,18 @@ _PROGRAMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("mysql", ("mysql", "mariadb"), re.compile(rf"(?:{_MYSQL_TOOLS}){_IN_COMMAND}-p\S)")),
     ("curl", ("-u", "-U"), re.compile(rf"(?:curl|wget){_IN_COMMAND}(?:-[uU]|--(?:proxy-)?user))")),
     ("htpasswd", ("htpasswd",), re.compile(r"htpasswd(?=\s)")),
+    # redis-cli -a PASSWORD (redis-cli --help: "Password to use when connecting to the server").
+    ("redis-cli", ("redis-cli",), re.compile(rf"redis-cli{_IN_COMMAND}-a\s)")),
     ("aws", ("configure set",), re.compile(r"aws(?=\s+configure\s)")),
     ("stdin", ("chpasswd", "--stdin"), re.compile(r"(?:chpasswd|passwd)(?=\s|$)")),
 )
 _CURL_USER_FLAGS = ("-u", "-U", "--user", "--proxy-user")
 # A pipe into a program, past words that run the next word as the command (``| sudo x``).
 _PIPE_BEFORE = re.compile(r"(?<!\|)\|(?:\s*\b(?:sudo|env|exec|command|nohup))*\s*$")
+
+
+# Kinds known from where a value stands, not from its format: a literal, not a known token.
+COMMAND_LINE_KINDS = _CONTEXT_KINDS | {ENTROPY_KIND}
 
 
 def _starts_word(text: str, pos: int) -> bool:
@@ -143,6 +155,8 @@ def _flag_of(family: str, name: str) -> str | None:
     """Which of the family's password flags a word is, if any."""
     if family in ("login", "sshpass") and name.startswith("-p"):
         return "-p"
+    if family == "redis-cli" and name == "-a":
+        return "-a"
     # mysql reads "-p X" as "prompt, then use database X"; only "-pX" holds a password.
     if family == "mysql" and name.startswith("-p") and len(name) > 2:
         return "-p"
@@ -211,6 +225,9 @@ def _command_line_secrets(script: str) -> list[SecretMatch]:
                     words = _segment(flat, m.start())
                     found += _program_secrets(family, words)
                     found += _piped_secrets(flat, m.start(), words)
+    if "index-url" in script:
+        found += [s for m in _INDEX_URL_OPTION.finditer(flat)
+                  for s in index_url_tokens(m.group("v"), m.start("v"))]
     # Words were read from the flattened copy; report the script's own text at those offsets.
     return [SecretMatch(s.kind, script[s.start:s.end], s.start, s.end) for s in found]
 
@@ -222,6 +239,8 @@ def _assigned_secrets(text: str) -> list[SecretMatch]:
     found: list[SecretMatch] = []
     for m in _ASSIGNMENT.finditer(text):
         value, start = _unquote(m.group("v"), m.start("v"))
+        if is_index_url(m.group("n")):
+            found += index_url_tokens(value, start)
         # `key='B97B…'; gpg --recv-keys "$key"`: a bare "key" in a script is a GPG fingerprint.
         if (is_secret_name(m.group("n")) and m.group("n").lower() not in ("key", "keys")
                 and not names_no_secret(value)):

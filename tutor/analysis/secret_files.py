@@ -84,13 +84,26 @@ def secret_file_kind(path: str) -> str | None:
 
 # Plain-text secret files as Compose's file-based secrets keep them (db_password.txt in the
 # examples of https://docs.docker.com/compose/how-tos/use-secrets/), and anything in a
-# folder named for secrets.
-_SECRET_STEM = re.compile(r"(?:^|[_.-])(?:password|secret|token|api[_-]?key)(?:$|[_.-])")
+# folder named for secrets. A word of the name says what the file holds; the extension says
+# it is data, not code: secrets.py and a Python package called secrets/ hold no values.
+_SECRET_STEM = re.compile(r"(?:^|[_.-])(?P<w>passwords?|secrets?|tokens?|api[_-]?keys?"
+                          r"|credentials?|creds)(?:$|[_.-])")
+_STEM_KINDS = {"password": "password file", "secret": "secrets file", "token": "token file",
+               "apikey": "API key file", "credential": "credentials file",
+               "creds": "credentials file"}
 _SECRET_TEXT_EXTENSIONS = frozenset({"", "txt", "key", "secret", "token", "pass"})
 _SECRET_FOLDERS = frozenset({"secrets", ".secrets", "secret"})
-# Data, not code: a Python package called secrets/ holds no secret values.
 _SECRET_DATA_EXTENSIONS = _SECRET_TEXT_EXTENSIONS | {"pem", "json", "yaml", "yml", "env",
-                                                     "conf", "ini"}
+                                                     "conf", "ini", "toml", "cfg", "properties",
+                                                     "xml"}
+# Words after the secret word that make the file about secrets, not one: password_policy.json.
+_ABOUT = frozenset({"policy", "policies", "reset", "rule", "rules", "schema", "strength",
+                    "generator", "validator", "validation", "manager", "length", "hint",
+                    "hints", "prompt", "requirements", "regex", "pattern", "field", "fields",
+                    "form", "page", "view", "template", "test", "tests", "spec", "example",
+                    "sample", "map", "config", "settings", "options", "types", "type"})
+# Extensions that alone say a file holds a secret: app.secret, prod.secrets, github.token.
+_SECRET_EXTENSIONS = frozenset({"secret", "secrets", "token", "password"})
 
 
 def _by_name(name: str, parent: str) -> str | None:
@@ -98,8 +111,10 @@ def _by_name(name: str, parent: str) -> str | None:
     if name in _NAMED:
         return _NAMED[name]
     stem, _, extension = name.rpartition(".") if "." in name[1:] else (name, "", "")
-    if _SECRET_STEM.search(stem) and extension in _SECRET_TEXT_EXTENSIONS:
-        return "password or token file"
+    if extension in _SECRET_EXTENSIONS and stem:
+        return _STEM_KINDS[extension.rstrip("s")]
+    if (kind := _stem_kind(stem, extension)) is not None:
+        return kind
     if parent in _SECRET_FOLDERS and extension in _SECRET_DATA_EXTENSIONS \
             and not name.startswith((".gitignore", ".gitkeep")):
         return "file in a secrets folder"
@@ -119,6 +134,29 @@ def _by_name(name: str, parent: str) -> str | None:
         return _pem_kind(stem)
     if extension == "key" and not any(w in stem for w in _PUBLIC_KEY_WORDS):
         return "Rails credentials key" if parent == "credentials" else "private key file"
+    return None
+
+
+def _stem_kind(stem: str, extension: str) -> str | None:
+    """A label when a word of the name says secret and the extension says data.
+
+    With no extension only the singular counts (``token``, ``db_password``): ``secrets`` or
+    ``credentials`` alone is more often a folder, read through the build context instead.
+    Structured data (``.json``, ``.yaml``) counts for every word but plural ``tokens``, the
+    usual name of design tokens and of a tokenizer's vocabulary.
+    """
+    if extension not in _SECRET_DATA_EXTENSIONS:
+        return None
+    for match in _SECRET_STEM.finditer(stem):
+        if not _ABOUT.isdisjoint(re.split(r"[^a-z0-9]+", stem[match.end("w"):])):
+            continue
+        word = match.group("w").replace("_", "").replace("-", "")
+        plural = word.endswith("s") and word != "creds"
+        if extension == "" and plural:
+            continue
+        if extension not in _SECRET_TEXT_EXTENSIONS and word == "tokens":
+            continue
+        return _STEM_KINDS[word.rstrip("s") if plural else word]
     return None
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from tutor.analysis.secret_variables import credential_meaning
+
 # Words that, on their own, name a secret.
 _SECRET_WORDS = frozenset({
     "password", "passwords", "passwd", "pass", "pwd", "psw", "pword", "passphrase", "secret",
@@ -20,6 +22,13 @@ _SECRET_WORDS = frozenset({
 })
 # "pat" is too ambiguous alone; it is a personal access token only next to a forge's name.
 _WEAK_WORDS = frozenset({"pat"})
+# A bare "key" is a credential when it is what the variable is (``APP_KEY``, ``KEY``), but
+# the key of a key-value pair or a lookup when words other than these follow it
+# (``KEY_FOR_PY`` beside ``VALUE_FOR_PY``): they only say which key or in what form.
+_BARE_KEYS = frozenset({"key", "keys"})
+_KEY_TAIL = frozenset({"base", "b64", "base64", "hex", "pem", "der", "raw", "encoded", "value",
+                       "data", "prod", "production", "dev", "development", "test", "staging",
+                       "live", "old", "new", "current", "next", "previous", "v"})
 _WEAK_CONTEXT = frozenset({"github", "gh", "gitlab", "azure", "ado", "devops", "bitbucket",
                            "gitea", "forgejo"})
 # Descriptors that, after the secret word, say the value is about the secret, not the secret.
@@ -87,6 +96,8 @@ def secret_word(name: str) -> str | None:
         return None
     if lowered in _KNOWN:
         return next((w for w in reversed(name_words(name)) if w in _SECRET_WORDS), "key")
+    if credential_meaning(name) is not None:
+        return "credential"
     words = _joined(name_words(name))
     if not words:
         return None
@@ -102,6 +113,9 @@ def secret_word(name: str) -> str | None:
             return None
         if word in _WEAK_WORDS and not any(w in _WEAK_CONTEXT for w in before):
             return None
+        if word in _BARE_KEYS and not all(w.isdigit() or w.rstrip("0123456789") in _KEY_TAIL
+                                          for w in words[index + 1:]):
+            continue
         return word
     return None
 
@@ -137,3 +151,18 @@ def names_no_secret(value: str) -> bool:
     """
     value = value.strip()
     return bool(_PATH.match(value)) or value.lower() in _SWITCH_VALUES
+
+
+# Last words that make a variable an identifier: ``GOOGLE_DRIVE_DOCUMENT_ID``, ``BUILD_SHA``.
+_IDENTIFIERS = frozenset({"id", "ids", "uuid", "guid", "identifier", "sha", "digest", "checksum",
+                          "fingerprint", "commit", "revision"})
+
+
+def names_identifier(name: str) -> bool:
+    """Whether the name says its value identifies something (``DOCUMENT_ID``): not a secret.
+
+    A random-looking identifier is still an identifier; only a known credential format
+    (an AWS key ID) in such a variable is a secret.
+    """
+    words = name_words(name)
+    return bool(words) and words[-1] in _IDENTIFIERS and secret_word(name) is None

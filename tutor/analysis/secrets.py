@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from tutor.analysis.secret_files import secret_file_kind
 
-__all__ = ["SecretMatch", "find_secret_values", "is_placeholder", "redact", "secret_file_kind",
-           "without_overlaps"]
+__all__ = ["SecretMatch", "find_secret_values", "is_documentation_example", "is_placeholder",
+           "redact", "secret_file_kind", "without_overlaps"]
 
 ELLIPSIS = "…"
 ENTROPY_KIND = "high-entropy string"
@@ -90,6 +90,18 @@ def is_placeholder(value: str) -> bool:
         return True
     return any(w in _PLACEHOLDER_WORDS or any(p in w for p in _PLACEHOLDER_PARTS)
                for w in words)
+
+
+# The keys AWS prints in its documentation so that no example holds a real one: the pair
+# AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ("Manage access keys for
+# IAM users", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
+# and others of the same shape (AKIAI44QH8DHBEXAMPLE in the S3 signing examples).
+_DOCUMENTATION_EXAMPLE = re.compile(r"A[KS]IA[A-Z0-9]{9}EXAMPLE|[A-Za-z0-9/+]{30}EXAMPLEKEY")
+
+
+def is_documentation_example(value: str) -> bool:
+    """Whether a value is one of AWS's published example keys, which open nothing."""
+    return bool(_DOCUMENTATION_EXAMPLE.fullmatch(value.strip().strip("'\"")))
 
 
 # A value that names where the secret comes from instead of holding it.
@@ -259,7 +271,7 @@ def _high_entropy(text: str, skip: list[tuple[int, int]]) -> list[SecretMatch]:
             is_path = token.startswith("/") or before.endswith((".", "}", "~"))
             offset = start
             for segment in token.split("/") if is_path else [token]:
-                if _looks_random(segment):
+                if _looks_random(segment) and not is_documentation_example(segment):
                     found.append(SecretMatch(ENTROPY_KIND, segment, offset,
                                              offset + len(segment)))
                 offset += len(segment) + 1

@@ -24,6 +24,7 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder
 from tutor.analysis.image_model import ImageModel
 from tutor.analysis.model import Dockerfile, Severity, Stage
+from tutor.analysis.secret_contents import content_decides
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
 
@@ -65,7 +66,9 @@ def compose_name(files: Mapping[str, str]) -> str | None:
 
 def evaluate(goal: Goal, files: Mapping[str, str], today: dt.date | None = None) -> GoalResult:
     """Judge files (path -> text, paths relative to the build context) against a goal."""
-    folder = BuildFolder(files, Listing(tuple(files)), goal.dockerfile, compose_name(files))
+    contents = tuple((path, text) for path, text in files.items() if content_decides(path))
+    folder = BuildFolder(files, Listing(tuple(files), contents=contents), goal.dockerfile,
+                         compose_name(files))
     return judge(goal, analyze_folder(folder, today=today), files)
 
 

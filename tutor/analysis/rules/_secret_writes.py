@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tutor.analysis.model import Instruction
-from tutor.analysis.rules._secrets import copy_sources
+from tutor.analysis.rules._secret_copies import copy_sources
 from tutor.analysis.rules.base import DockerfileContext
 from tutor.analysis.secret_flow import Scan, Write, removes
 from tutor.analysis.secret_writes import script_removals, secret_writes

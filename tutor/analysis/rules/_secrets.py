@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-import fnmatch
-import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from tutor.analysis.compose import YamlMap, interpolated
-from tutor.analysis.context import SecretFile
 from tutor.analysis.model import Instruction
-from tutor.analysis.rules.base import ComposeContext, DockerfileContext
+from tutor.analysis.rules.base import DockerfileContext
+from tutor.analysis.secret_askpass import (
+    askpass_names,
+    is_askpass,
+    printed_passwords,
+    written_askpass,
+)
 from tutor.analysis.secret_commands import find_command_secrets, find_written_secrets
-from tutor.analysis.secret_names import is_secret_name, names_no_secret
+from tutor.analysis.secret_names import (
+    is_secret_name,
+    names_identifier,
+    names_no_secret,
+    secret_word,
+)
+from tutor.analysis.secret_variables import credential_meaning, index_url_tokens, is_index_url
 from tutor.analysis.secrets import (
+    ENTROPY_KIND,
     SecretMatch,
     find_secret_values,
     is_placeholder,
     redact,
-    secret_file_kind,
     usable,
+    without_overlaps,
 )
 from tutor.analysis.shell import run_scripts
 from tutor.analysis.variables import (
     mask_operands,
     operand_words,
     parse_assignments,
-    split_words,
 )
 
 T = TypeVar("T")
@@ -47,6 +55,8 @@ class NamedSecret:
     match: SecretMatch | None
     # Literal defaults and alternatives in the value's ${VAR:-word} and ${VAR:+word} forms.
     operands: tuple[tuple[str, str], ...] = ()
+    # What the variable holds when its tool defines it as a credential (``PGPASSWORD``).
+    meaning: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,33 +68,34 @@ class ValueSecret:
     where: str
 
 
-@dataclass(frozen=True, slots=True)
-class CopySource:
-    """One source of a COPY or ADD."""
-
-    inst: Instruction
-    source: str
-    from_stage: str | None
-    destination: str
-
+# What a secret word in a LABEL key makes its literal value: "db.password" holds a password.
+_SECRET_NOUNS = {
+    **dict.fromkeys(("pass", "passwd", "pwd", "psw", "pword", "passwords"), "password"),
+    **dict.fromkeys(("credential", "credentials", "creds", "cred", "auth"), "credential"),
+    "apikey": "API key", "apikeys": "API key", "privatekey": "private key",
+    "accesskey": "access key", "secretkey": "secret key", "tokens": "token", "keys": "key",
+    "secrets": "secret", "pat": "personal access token",
+}
 
 # Initials read with a vowel sound: "an SSH key", "an HMAC secret", "an RSA key".
 _VOWEL_SOUND_INITIALS = frozenset("AEFHILMNORSX")
+# Lower-case names read letter by letter: "an npm config".
+_SPELLED_OUT = frozenset({"npm"})
 
 
-def _memo(memo: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
+def memo(store: dict[str, Any], key: str, compute: Callable[[], T]) -> T:
     """Compute a shared result once per file; later rules read the stored one."""
-    if key not in memo:
-        memo[key] = compute()
-    result: T = memo[key]
+    if key not in store:
+        store[key] = compute()
+    result: T = store[key]
     return result
 
 
 def article(kind: str) -> str:
     """'an AWS access key ID', 'a GitHub token', 'an SSH private key': kind with its article."""
     first = kind.split(" ", 1)[0]
-    if first.isupper() and len(first) > 1:
-        vowel = first[0] in _VOWEL_SOUND_INITIALS
+    if (first.isupper() and len(first) > 1) or first in _SPELLED_OUT:
+        vowel = first[0].upper() in _VOWEL_SOUND_INITIALS
     else:
         vowel = kind[:1].lower() in "aeiou"
     return ("an " if vowel else "a ") + kind
@@ -110,12 +121,12 @@ def worth_scrubbing(value: str) -> bool:
 
 def named_secrets(ctx: DockerfileContext) -> list[NamedSecret]:
     """Every secret-named ENV/ARG assignment in the file."""
-    return _memo(ctx.memo, "secrets", lambda: _scan(ctx))[0]
+    return memo(ctx.memo, "secrets", lambda: _scan(ctx))[0]
 
 
 def value_secrets(ctx: DockerfileContext) -> list[ValueSecret]:
     """Every secret value in an instruction, except those already under a secret name."""
-    return _memo(ctx.memo, "secrets", lambda: _scan(ctx))[1]
+    return memo(ctx.memo, "secrets", lambda: _scan(ctx))[1]
 
 
 def dockerfile_secret_values(ctx: DockerfileContext) -> list[str]:
@@ -148,29 +159,38 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
     named: list[NamedSecret] = []
     values: list[ValueSecret] = []
     escape = ctx.escape
-    for inst in ctx.dockerfile.instructions:
+    instructions = ctx.dockerfile.instructions
+    # Exec form (`CMD ["app", "--password", "x"]`) becomes a command line first; heredocs a
+    # shell runs are scripts too.
+    scripts_of = {id(inst): run_scripts(inst) if inst.keyword in _COMMANDS else []
+                  for inst in instructions}
+    askpass = askpass_names(
+        [pair for inst in instructions if inst.keyword in _ASSIGNMENTS
+         for pair in _assignments(inst, escape)],
+        [script for scripts in scripts_of.values() for script in scripts])
+    for inst in instructions:
         if inst.keyword in _ASSIGNMENTS:
             for name, value in _assignments(inst, escape):
                 operands = [(op, literal) for op, literal in operand_words(value or "", escape)
                             if op in "-+"]
-                matches = _values_in(value or "", [literal for _, literal in operands])
+                matches = read_by_name(name, value or "", _values_in(
+                    value or "", [literal for _, literal in operands]))
                 if is_secret_name(name) and not (value and not matches
                                                  and names_no_secret(value)):
                     named.append(NamedSecret(
                         inst, name, value, matches[0] if matches else None,
-                        tuple((op, lit) for op, lit in operands if _secret_operand(lit))))
+                        tuple((op, lit) for op, lit in operands if _secret_operand(lit)),
+                        credential_meaning(name)))
                 else:
                     where = f"the value of {inst.keyword} {name}"
                     values.extend(ValueSecret(inst, m, where) for m in matches)
-        scripts: list[str] = []
-        if inst.keyword in _COMMANDS:
-            # Exec form (`CMD ["app", "--password", "x"]`) becomes a command line first;
-            # heredocs a shell runs are scripts too.
-            scripts = run_scripts(inst)
-            for script in scripts:
-                values.extend(ValueSecret(inst, m, f"the {inst.keyword} command line")
-                              for m in find_command_secrets(script))
-        elif inst.keyword not in _ASSIGNMENTS:
+        scripts = scripts_of[id(inst)]
+        for script in scripts:
+            values.extend(ValueSecret(inst, m, f"the {inst.keyword} command line")
+                          for m in find_command_secrets(script))
+        if inst.keyword == "LABEL":
+            values.extend(_label_secrets(inst, escape))
+        elif inst.keyword not in _ASSIGNMENTS and inst.keyword not in _COMMANDS:
             values.extend(ValueSecret(inst, m, f"the {inst.keyword} instruction")
                           for m in _values_in(inst.value, [
                               literal for op, literal in operand_words(inst.value, escape)
@@ -180,7 +200,58 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
                 # A file written from the Dockerfile (`COPY <<EOF .env`) holds NAME=value lines.
                 values.extend(ValueSecret(inst, m, f"the here-document of {inst.keyword}")
                               for m in find_written_secrets(heredoc.body))
+        seen = {v.match.value for v in values if v.inst is inst}
+        values.extend(v for v in _askpass_secrets(inst, scripts, askpass)
+                      if v.match.value not in seen)
     return named, values
+
+
+def read_by_name(name: str, value: str, found: list[SecretMatch]) -> list[SecretMatch]:
+    """The secrets found in a variable's value, read with what its name says about it.
+
+    An identifier's random look (``DOCUMENT_ID``) is not a secret; the user name of a pip
+    index URL is a token.
+    """
+    if names_identifier(name):
+        found = [m for m in found if m.kind != ENTROPY_KIND]
+    if is_index_url(name):
+        found = without_overlaps(found + index_url_tokens(value))
+    return found
+
+
+def _label_secrets(inst: Instruction, escape: str) -> Iterator[ValueSecret]:
+    """Secrets in a LABEL's values, and literals under keys named like secrets.
+
+    Labels are stored in the image's configuration, where ``docker inspect`` shows them, as
+    an ENV's value is.
+    """
+    for key, value in parse_assignments("LABEL", inst.value, escape):
+        if not value:
+            continue
+        where = f"the value of LABEL {key}"
+        operands = [literal for op, literal in operand_words(value, escape) if op in "-+"]
+        matches = read_by_name(key, value, _values_in(value, operands))
+        word = secret_word(key)
+        if matches:
+            yield from (ValueSecret(inst, m, where) for m in matches)
+        # A label named just "key" names something far more often than it locks anything;
+        # a random key under it is still found by its look.
+        elif word is not None and word not in ("key", "keys") and usable(value) \
+                and not names_no_secret(value):
+            kind = _SECRET_NOUNS.get(word, word)
+            yield ValueSecret(inst, SecretMatch(kind, value, 0, len(value)), where)
+
+
+def _askpass_secrets(inst: Instruction, scripts: list[str],
+                     names: frozenset[str]) -> Iterator[ValueSecret]:
+    """Passwords an askpass program prints, in the RUN or COPY that writes the program."""
+    texts = [text for script in scripts for text in written_askpass(script, names)]
+    destination = inst.value.split()[-1:] if inst.keyword in ("COPY", "ADD") else []
+    if texts or (inst.heredocs and destination and is_askpass(destination[0], names)):
+        texts += [heredoc.body for heredoc in inst.heredocs]
+    where = f"the askpass program this {inst.keyword} writes"
+    for text in texts:
+        yield from (ValueSecret(inst, m, where) for m in printed_passwords(text))
 
 
 def _values_in(text: str, operands: list[str]) -> list[SecretMatch]:
@@ -213,177 +284,3 @@ def _assignments(inst: Instruction, escape: str) -> list[tuple[str, str | None]]
         else:
             merged.append((name, value))
     return merged
-
-
-def copy_sources(ctx: DockerfileContext) -> list[CopySource]:
-    """The sources of every COPY and ADD, with their ``--from`` and destination."""
-    return _memo(ctx.memo, "copy_sources", lambda: list(_copy_sources(ctx)))
-
-
-def _copy_sources(ctx: DockerfileContext) -> Iterator[CopySource]:
-    for inst in ctx.instructions("COPY", "ADD"):
-        if inst.heredocs:
-            continue
-        words = split_words(inst.text, ctx.escape)
-        from_stage: str | None = None
-        args: list[str] = []
-        for word in words:
-            if word.startswith("--"):
-                if word.startswith("--from="):
-                    from_stage = word[len("--from="):]
-                continue
-            args.append(word)
-        if len(args) < 2:
-            continue
-        for source in args[:-1]:
-            if "://" in source or source.startswith("git@"):
-                continue
-            yield CopySource(inst, source, from_stage, args[-1])
-
-
-def clean_source(source: str) -> str:
-    """A context-relative source path: ``./a/`` and ``/a`` are ``a``; the root is ``.``."""
-    cleaned = posixpath.normpath("/" + source.strip()).lstrip("/")
-    return cleaned or "."
-
-
-def compose_secret_values(ctx: ComposeContext) -> list[str]:
-    """Literal secret strings in a compose file's environment and build args."""
-    values = [s.match.value if s.match else s.value for s in compose_env_secrets(ctx)]
-    return [v for v in values if worth_scrubbing(v)]
-
-
-@dataclass(frozen=True, slots=True)
-class EnvSecret:
-    """A literal secret in a compose service's environment or build args."""
-
-    service: str
-    section: str
-    name: str
-    value: str
-    line: int
-    match: SecretMatch | None
-    # "default" or "alternative" when the value is the word of a ${VAR:-word} or ${VAR:+word}.
-    via: str
-
-
-def compose_env_secrets(ctx: ComposeContext) -> list[EnvSecret]:
-    """Secret-named variables with literal values, and secret values under any name."""
-    return _memo(ctx.memo, "env_secrets", lambda: list(_compose_env_secrets(ctx)))
-
-
-def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
-    for service in ctx.services:
-        sections = [("environment", service.spec.get("environment"))]
-        build = service.spec.get("build")
-        if isinstance(build, YamlMap):
-            sections.append(("build args", build.get("args")))
-        for section, block in sections:
-            for name, raw, line in _variables(block):
-                value, unresolved = interpolated(raw, alternatives=True)
-                via = "" if value == raw else (
-                    "default" if interpolated(raw)[0] == value else "alternative")
-                if unresolved and not via:
-                    continue
-                if not value:
-                    continue
-                matches = find_secret_values(value)
-                if matches or (is_secret_name(name) and not is_placeholder(value)
-                               and not names_no_secret(value)):
-                    yield EnvSecret(service.name, section, name, value, line,
-                                    matches[0] if matches else None, via)
-
-
-def _variables(block: object) -> Iterator[tuple[str, str, int]]:
-    """(name, literal value, line) from a map or a ``NAME=value`` list; bare names skipped."""
-    if isinstance(block, YamlMap):
-        for name, value in block.items():
-            if value is None or isinstance(value, YamlMap | list):
-                continue
-            text = str(value).lower() if isinstance(value, bool) else str(value)
-            yield str(name), text, block.line_of(name)
-    elif isinstance(block, list):
-        lines = getattr(block, "item_lines", [])
-        for index, item in enumerate(block):
-            if isinstance(item, str) and "=" in item:
-                name, _, value = item.partition("=")
-                yield name.strip(), value, lines[index] if index < len(lines) else 1
-
-
-@dataclass(frozen=True, slots=True)
-class CopiedSecret:
-    """A secret file a COPY/ADD puts into a layer, and where it lands in the image."""
-
-    source: CopySource
-    kind: str
-    path_in_image: str
-    # True when the file came in with a whole directory (``COPY . .``), not by name.
-    swept: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SweptSecrets:
-    """The secret-looking context files one directory or glob source carries in."""
-
-    source: CopySource
-    files: tuple[SecretFile, ...]
-
-
-def copied_secrets(ctx: DockerfileContext) -> list[CopiedSecret]:
-    """Secrets named as sources, then secret files swept in with directories."""
-    return _memo(ctx.memo, "copied_secrets", lambda: _copied(ctx))
-
-
-def _copied(ctx: DockerfileContext) -> list[CopiedSecret]:
-    found = [CopiedSecret(src, kind, _landing(src, posixpath.basename(clean_source(src.source))))
-             for src in copy_sources(ctx) if (kind := secret_file_kind(src.source)) is not None]
-    for swept in swept_secrets(ctx):
-        root = clean_source(swept.source.source)
-        for file in swept.files:
-            inside = file.path if root == "." else file.path[len(root) + 1:]
-            found.append(CopiedSecret(swept.source, file.kind, _landing(swept.source, inside),
-                                      swept=True))
-    return found
-
-
-def swept_secrets(ctx: DockerfileContext) -> list[SweptSecrets]:
-    """For each context source that is a directory or glob, the secret files it sends."""
-    return _memo(ctx.memo, "swept_secrets", lambda: list(_swept(ctx)))
-
-
-def _swept(ctx: DockerfileContext) -> Iterator[SweptSecrets]:
-    build = ctx.build_context
-    if build is None:
-        return
-    sent = build.sent()
-    if not sent:
-        return
-    for src in copy_sources(ctx):
-        if src.from_stage is not None or secret_file_kind(src.source) is not None:
-            continue
-        root = clean_source(src.source)
-        files = tuple(f for f in sent if f.path != root and _under(f.path, root))
-        if files:
-            yield SweptSecrets(src, files)
-
-
-def _under(path: str, root: str) -> bool:
-    """Whether a COPY of ``root`` (a directory or a glob) carries ``path``."""
-    if root == ".":
-        return True
-    if path.startswith(root + "/"):
-        return True
-    if any(ch in root for ch in "*?["):
-        parts = path.split("/")
-        return any(fnmatch.fnmatchcase("/".join(parts[:i]), root)
-                   for i in range(1, len(parts) + 1))
-    return False
-
-
-def _landing(src: CopySource, inside: str) -> str:
-    """Where a copied file ends up: under the destination folder, or the destination itself."""
-    dest = src.destination
-    if dest.endswith("/") or dest in (".", "./") or inside.count("/") or \
-            clean_source(src.source) == "." or any(c in src.source for c in "*?["):
-        return posixpath.normpath(posixpath.join(dest, inside))
-    return posixpath.normpath(dest)

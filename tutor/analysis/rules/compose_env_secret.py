@@ -1,4 +1,4 @@
-"""HT206: a compose service has a secret written into its environment or build args."""
+"""HT206: a compose service has a secret written into its environment, build args or command."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, compose_env_secrets, shown
+from tutor.analysis.rules._compose_secrets import compose_command_secrets, compose_env_secrets
+from tutor.analysis.rules._secrets import article, shown
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
+from tutor.analysis.secret_commands import COMMAND_LINE_KINDS
 from tutor.analysis.secrets import redact
 
 
 class ComposeEnvironmentSecret(ComposeRule):
-    """A service's `environment` or build `args` holds a literal secret.
+    """A service's `environment`, build `args` or command line holds a literal secret.
 
     Why:
         A password in the compose file is in version control for good, and an
         environment variable is visible to `docker inspect`, to every process in the
         container and to anything that dumps its environment into a log or crash
-        report. Build args are worse: they land in the image history. `${VAR}`
+        report. Build args are worse: they land in the image history. A password on a
+        `command:` (`redis-server --requirepass …`) or healthcheck line is shown by
+        `docker inspect` too, and by `ps` to every user of the host. `${VAR}`
         interpolation keeps the value out of the file, and compose `secrets:` keep it
         out of the environment as well.
 
@@ -53,6 +57,8 @@ class ComposeEnvironmentSecret(ComposeRule):
         file or the host's environment), list it in the service's `secrets:`, and point
         the program at /run/secrets/NAME, usually through a `*_FILE` variable. At the
         least, use `${VAR}` so the value comes from the environment or an untracked .env.
+        A server that takes its password only as an option can read it from a mounted
+        file instead (`redis-server /run/secrets/redis.conf`, with `requirepass` in it).
     """
 
     id = "HT206"
@@ -63,6 +69,19 @@ class ComposeEnvironmentSecret(ComposeRule):
 
     def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per literal secret; known credential formats are errors."""
+        yield from self._environment(ctx)
+        for line_secret in compose_command_secrets(ctx):
+            match = line_secret.match
+            yield self.finding(
+                line_secret.line,
+                f"service '{line_secret.service}' has {article(match.kind)}"
+                f"{shown(match.masked)} in its {line_secret.section}: it is in version "
+                f"control, in `docker inspect` and in the host's process list.",
+                severity=Severity.WARNING if match.kind in COMMAND_LINE_KINDS
+                else Severity.ERROR)
+
+    def _environment(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Literal secrets in environment and build args."""
         for found in compose_env_secrets(ctx):
             if found.match is not None:
                 what = f"{article(found.match.kind)}{shown(found.match.masked)}"
@@ -73,6 +92,7 @@ class ComposeEnvironmentSecret(ComposeRule):
                     else "`docker inspect` and the container's environment")
             yield self.finding(
                 found.line,
-                f"service '{found.service}' sets {found.name} in {found.section} to "
+                f"service '{found.service}' sets {found.name}"
+                f"{f' ({found.meaning})' if found.meaning else ''} in {found.section} to "
                 f"{what}{how}: it is in version control and in {leak}.",
                 severity=Severity.ERROR if found.match is not None else Severity.WARNING)

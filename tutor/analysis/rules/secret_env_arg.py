@@ -6,9 +6,15 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, masked_operands, named_secrets, shown
+from tutor.analysis.rules._secrets import (
+    NamedSecret,
+    article,
+    masked_operands,
+    named_secrets,
+    shown,
+)
 from tutor.analysis.rules.base import DockerfileContext, Rule
-from tutor.analysis.secrets import is_placeholder, redact
+from tutor.analysis.secrets import is_documentation_example, is_placeholder, redact
 
 
 class SecretInEnvOrArg(Rule):
@@ -19,7 +25,11 @@ class SecretInEnvOrArg(Rule):
         it to anyone who can pull the image, and every container started from it has it
         in its environment. A build argument is no better: its value is recorded in
         `docker history` for every RUN that uses it, and cached layers keep it. Either
-        way the secret outlives the build and travels wherever the image goes.
+        way the secret outlives the build and travels wherever the image goes. Some
+        tools define credentials under names with no secret word in them, and those count
+        too: `PGPASSWORD`, Bundler's `BUNDLE_<HOST>`, npm's `NPM_CONFIG__AUTHTOKEN`,
+        GitLab Runner's `DOCKER_AUTH_CONFIG`. AWS's documentation example key is no leak,
+        but setting keys this way is still worth a warning.
 
     Failing:
         FROM python:3.13-slim
@@ -48,7 +58,10 @@ class SecretInEnvOrArg(Rule):
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """One finding per secret-named assignment; a literal in the final image is an error."""
         for found in named_secrets(ctx):
-            inst, name, value = found.inst, found.name, found.value
+            inst, value = found.inst, found.value
+            if value and is_documentation_example(value):
+                yield self._example(found)
+                continue
             shipped = inst.stage in ctx.final_chain
             reference = value is not None and "$" in value
             how = ""
@@ -72,7 +85,7 @@ class SecretInEnvOrArg(Rule):
                             f"the image's configuration at build time")
                 else:
                     held = "declares a secret in the image's configuration"
-                message = (f"ENV {name} {held}: `docker inspect`, `docker history` and "
+                message = (f"ENV {_called(found)} {held}: `docker inspect`, `docker history` and "
                            f"the environment of every container reveal it to anyone who can "
                            f"pull the image, and every layer after line {inst.line} is built "
                            f"with it.")
@@ -81,8 +94,23 @@ class SecretInEnvOrArg(Rule):
             else:
                 given = "" if not what else f" with {what}{how}" if how else \
                     f" with a default of {what}"
-                message = (f"ARG {name}{given} is a build argument: its value is recorded in "
+                message = (f"ARG {_called(found)}{given} is a build argument: its value is recorded in "
                            f"`docker history` for every RUN that uses it and kept in cached "
                            f"layers.")
                 severity = Severity.ERROR if found.match is not None else Severity.WARNING
             yield self.finding(inst.line, message, inst.end_line, severity=severity)
+
+    def _example(self, found: NamedSecret) -> Finding:
+        """AWS's documentation key opens nothing; the way it is set would store a real one."""
+        inst = found.inst
+        stored = ("in the image's configuration, where `docker inspect` shows it" if
+                  inst.keyword == "ENV" else "in `docker history` for every RUN that uses it")
+        return self.finding(
+            inst.line, f"{inst.keyword} {_called(found)} holds AWS's documentation example "
+                       f"key, which opens nothing; a real key set this way would be stored "
+                       f"{stored}.", inst.end_line, severity=Severity.WARNING)
+
+
+def _called(found: NamedSecret) -> str:
+    """The variable's name, with what it holds when the name alone does not say."""
+    return f"{found.name} ({found.meaning})" if found.meaning else found.name

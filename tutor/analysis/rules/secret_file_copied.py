@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import article, copied_secrets
+from tutor.analysis.rules._secret_copies import copied_secrets
+from tutor.analysis.rules._secrets import article
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 
@@ -17,7 +18,10 @@ class SecretFileCopied(Rule):
         Every COPY is a layer, and layers are just tar files: anyone who can pull the
         image can unpack it and read the key, the `.env` file or the registry token,
         even if a later RUN deletes the file. Private keys and cloud credentials copied
-        this way are among the most common secrets found in public images.
+        this way are among the most common secrets found in public images. The name
+        decides (`secrets.txt`, `credentials.yml`, `*.secret`), except for an `.npmrc` or
+        `.pypirc` in the build context, which is read: one that only reads its token
+        from the environment (`${NPM_TOKEN}`) holds none.
 
     Failing:
         FROM alpine:3.22

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._secrets import swept_secrets
+from tutor.analysis.rules._secret_copies import swept_secrets
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 _SHOWN = 5
@@ -21,7 +21,8 @@ class SecretInBuildContext(Rule):
         Once in a layer they ship with the image, and nothing in the Dockerfile shows
         it. `.dockerignore` is what keeps such files out of the build context; this
         rule reads it with Docker's own matching rules and names every file that would
-        still get in.
+        still get in. An `.npmrc` or `.pypirc` is read too: one that only reads its
+        token from the environment (`${NPM_TOKEN}`) holds no secret.
 
     Failing:
         # The build context holds a .env file, and there is no .dockerignore.

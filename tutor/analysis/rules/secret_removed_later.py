@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
-from tutor.analysis.rules._secrets import copied_secrets
+from tutor.analysis.rules._secret_copies import copied_secrets
 from tutor.analysis.rules.base import DockerfileContext, Rule
 
 _REMOVERS = frozenset({"rm", "shred", "unlink"})

@@ -18,8 +18,10 @@ class SecretValue(Rule):
         version control history, in the image's layers or history (`docker history`
         prints every RUN command line), and in the build logs of every CI run. Known
         formats (AWS, GitHub, GitLab, Slack, Stripe, Google keys, private keys, JWTs),
-        passwords in URLs and on command lines, and long random-looking strings are all
-        caught. Rotate a credential that has been committed: deleting it is not enough.
+        passwords in URLs and on command lines, literals in LABELs named like secrets,
+        passwords an askpass script prints for git or ssh, and long random-looking
+        strings are all caught; a random-looking identifier (`DOCUMENT_ID`) is not a
+        credential. Rotate a credential that has been committed: deleting it is not enough.
 
     Failing:
         FROM node:22-slim
