@@ -221,7 +221,8 @@ def test_distinct_findings_are_all_printed(tmp_path: Path, capsys) -> None:
 
 def test_rows_keep_their_columns_and_hanging_indent(tmp_path: Path, capsys) -> None:
     """Line, icon and word, rule id, then the message wrapped under itself, as before."""
-    (tmp_path / "compose.yaml").write_text("services:\n  app:\n    image: example/app:1.0\n"
+    image = "example/app:1.0@sha256:" + "ab" * 32  # pinned: no HT402 row before HT303's
+    (tmp_path / "compose.yaml").write_text(f"services:\n  app:\n    image: {image}\n"
                                            "    user: '10001'\n    read_only: true\n"
                                            "    cap_drop: [ALL]\n    cap_add: [NET_ADMIN]\n"
                                            "    security_opt: ['no-new-privileges:true']\n")

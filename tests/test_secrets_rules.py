@@ -146,7 +146,7 @@ def test_compose_user_decides_who_the_built_image_runs_as(
 def test_compose_pragma_suppresses_on_the_next_or_same_line() -> None:
     """`# hardening-tutor ignore=` works above a service and at the end of a line."""
     text = ("services:\n  # hardening-tutor ignore=HT304,HT305,HT306\n  app:\n"
-            "    image: example/app:1\n    user: \"1000\"\n"
+            "    image: example/app:1@sha256:" + "ab" * 32 + "\n    user: \"1000\"\n"
             "    privileged: true  # hardening-tutor ignore=HT302\n")
     analysis = analyze_compose(text)
     assert analysis.findings == [] and analysis.suppressed == 4

@@ -359,7 +359,8 @@ def _rules(fmt: str, out: TextIO) -> int:
     if fmt == "json":
         json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
                     "severity": r.severity.value, "lesson": r.lesson,
-                    "applies_to": r.applies_to, "aliases": list(r.aliases),
+                    "applies_to": r.applies_to, "also_applies_to": list(r.also_applies_to),
+                    "aliases": list(r.aliases),
                     "summary": r.doc().summary}
                    for r in RULES.values()], out, indent=2)
         out.write("\n")
@@ -399,7 +400,7 @@ def _explain(rule_id: str, out: TextIO) -> int:
     console = make_console(out)
     console.print(Text(f"{rule.id} {rule.name}", style="bold"))
     console.print(Text(doc.summary))
-    console.print(Text(f"checks: {rule.applies_to} files   "
+    console.print(Text(f"checks: {' and '.join(rule.kinds())} files   "
                        f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
                        f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
                        style="dim"))

@@ -2,6 +2,6 @@
 # profile: non-root
 FROM golang:1.26 AS build
 RUN CGO_ENABLED=0 go build -o /out/app .
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian13:nonroot
 COPY --from=build /out/app /app
 ENTRYPOINT ["/app"]

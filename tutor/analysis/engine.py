@@ -73,7 +73,7 @@ def analyze_dockerfile(
                              user_override)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
                             today=today or dt.date.today(), build_context=context)
-    rules = [r for r in RULES.values() if r.applies_to == "dockerfile"]
+    rules = [r for r in RULES.values() if r.reads("dockerfile")]
     findings, suppressed = _run(rules, lambda rule: rule.check(ctx), collect(dockerfile), config)
     secrets = dockerfile_secret_values(ctx)
     return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed, ctx.model)
@@ -83,17 +83,19 @@ def analyze_compose(
     text: str,
     config: Config | None = None,
     *,
+    today: dt.date | None = None,
     extra_problems: tuple[ParseProblem, ...] = (),
 ) -> ComposeAnalysis:
     """Parse a compose file once and run every compose rule; does no I/O."""
     config = config or Config()
     model = parse_compose(text)
-    ctx = ComposeContext(model, config.trusted_nonroot)
+    ctx = ComposeContext(model, config.trusted_nonroot, today or dt.date.today())
     syntax = RULES["HT001"]
     problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
                                severity=p.severity)
                 for p in (*extra_problems, *model.problems)]
-    rules = [syntax, *(r for r in RULES.values() if isinstance(r, ComposeRule))]
+    rules = [syntax, *(r for r in RULES.values()
+                       if isinstance(r, ComposeRule) and r.reads("compose"))]
     # YAML problems go through the same ignore, pragma and severity handling as any rule.
     findings, suppressed = _run(
         rules, lambda rule: problems if rule is syntax else _compose_check(rule, ctx),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tutor.analysis.compose import ComposeModel
 from tutor.analysis.engine import Analysis, ComposeAnalysis
 from tutor.analysis.findings import Finding
-from tutor.analysis.images import longest_supported
+from tutor.analysis.lifecycle import longest_supported
 from tutor.analysis.model import Instruction
 
 # An unprivileged UID outside the ranges distributions hand out to people and services.
@@ -157,7 +157,7 @@ def _pin_tag(lines: list[str], analysis: Analysis, finding: Finding,
     if stage is None or stage.image is None or stage.image.digest:
         return None
     image = stage.image
-    version = longest_supported(image.hub_name, today)
+    version = longest_supported(image, today)
     if version is None:
         return None
     repository = f"{image.registry}/{image.repository}" if image.registry else image.repository

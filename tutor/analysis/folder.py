@@ -74,7 +74,7 @@ def analyze_folder(
     compose = compose_name = None
     if folder.compose is not None and folder.compose in folder.texts:
         compose_name = folder.compose
-        compose = analyze_compose(folder.texts[compose_name], config,
+        compose = analyze_compose(folder.texts[compose_name], config, today=today,
                                   extra_problems=folder.problems.get(compose_name, ()))
     name = folder.dockerfile
     context = None

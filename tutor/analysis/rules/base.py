@@ -99,8 +99,20 @@ class Rule:
     severity: ClassVar[Severity]
     lesson: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()
-    # Which kind of file the rule reads: "dockerfile" or "compose".
+    # Which kind of file the rule reads: "dockerfile" or "compose"; its examples are of it.
     applies_to: ClassVar[str] = "dockerfile"
+    # The other kinds it reads too: the base-image rules judge a compose `image:` like a FROM.
+    also_applies_to: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def kinds(cls) -> tuple[str, ...]:
+        """Every kind of file the rule checks, the kind its examples are in first."""
+        return (cls.applies_to, *cls.also_applies_to)
+
+    @classmethod
+    def reads(cls, kind: str) -> bool:
+        """Whether the rule checks this kind of file ("dockerfile" or "compose")."""
+        return kind in cls.kinds()
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Yield the findings for one file."""
@@ -144,6 +156,8 @@ class ComposeContext:
     model: ComposeModel
     # Extra non-root image patterns from the project's configuration.
     trusted_nonroot: tuple[str, ...] = ()
+    # The day end-of-life dates are compared with.
+    today: dt.date = field(default_factory=dt.date.today)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
-from tutor.analysis.images import EndOfLife, distro_end_of_life, end_of_life
+from tutor.analysis.lifecycle import Support, supports, table_source
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, RuleDoc
 
 
-class BaseImageEndOfLife(Rule):
-    """A FROM uses a version its vendor no longer supports.
+class BaseImageEndOfLife(ComposeRule):
+    """A FROM (or a compose service's `image:`) uses a release its vendor no longer supports.
 
     Why:
         After end of life nobody publishes security fixes. Scanners keep reporting new
         vulnerabilities in the image that will never be patched, and an attacker can
-        use public exploits for them with no deadline. The dates come from a table
-        shipped with hardening-tutor, taken from each vendor's published schedule.
+        use public exploits for them with no deadline. A tag can name two releases, the
+        runtime's and the operating system's under it (`python:3.8-slim-buster`): either
+        one past its end is enough. Deprecated images (`openjdk`) count too: nothing in
+        them is updated any more.
 
     Failing:
         FROM python:3.8-slim
@@ -37,21 +42,46 @@ class BaseImageEndOfLife(Rule):
     topic = Topic.SCANNING
     severity = Severity.WARNING
     lesson = "scanning"
+    applies_to = "dockerfile"
+    also_applies_to = ("compose",)
+
+    @classmethod
+    def _parse_doc(cls) -> RuleDoc:
+        """The docstring, with how current the shipped table is."""
+        doc = super()._parse_doc()
+        return dataclasses.replace(doc, why=f"{doc.why}\n{table_source()}")
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag images (or their distro suffix) whose end-of-life date has passed."""
-        for stage in ctx.dockerfile.stages:
-            image = stage.image
-            if image is None:
-                continue
-            for eol in (end_of_life(image), distro_end_of_life(image)):
-                if eol is not None and eol.eol <= ctx.today:
-                    yield self.at(stage.from_instruction, _message(image.ref, eol))
-                    break
+        """Flag images whose release (or whose system's release) has reached end of life."""
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, ctx.today)
+
+    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull an image past its end of life."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, ctx.today)
+
+    def _judge(self, pulled: PulledImage, today: dt.date) -> Iterator[Finding]:
+        ended = [s for s in supports(pulled.image) if s.ended(today)]
+        if not ended:
+            return
+        advice = next((s.advice for s in ended if s.advice), None)
+        fix = (f"Move to {advice}; the image is no longer maintained, so no tag of it "
+               f"will get fixes." if advice else None)
+        yield self.finding(pulled.line, pulled.subject(_message(pulled.image.ref, ended)),
+                           pulled.end_line, fix=fix)
 
 
-def _message(ref: str, eol: EndOfLife) -> str:
+def _message(ref: str, ended: list[Support]) -> str:
     """Say what went out of support, when, and what that means."""
-    return (f"{ref} is {eol.product} {eol.version}, which reached end of life on "
-            f"{eol.eol.isoformat()}: it gets no security fixes, so its known vulnerabilities "
-            f"stay open for anyone to exploit.")
+    own = [s for s in ended if not s.system]
+    system = [s for s in ended if s.system]
+    parts = []
+    if own:
+        parts.append("is " + " and ".join(s.describe() for s in own))
+    if system:
+        parts.append("is built on " + " and ".join(s.describe() for s in system))
+    gets = {1: "it gets no", 2: "neither gets"}.get(len(ended), "none of them gets")
+    their = "its" if len(ended) == 1 else "their"
+    return (f"{ref} {', and '.join(parts)}: {gets} security fixes, so {their} known "
+            f"vulnerabilities stay open for anyone to exploit.")

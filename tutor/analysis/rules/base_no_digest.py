@@ -6,16 +6,17 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext
 
 
-class BaseImageNoDigest(Rule):
-    """A FROM names a tag but no `@sha256:` digest.
+class BaseImageNoDigest(ComposeRule):
+    """A FROM (or a compose service's `image:`) names a tag but no `@sha256:` digest.
 
     Why:
         Tags are mutable: the publisher, or anyone who takes over their registry account,
         can point `python:3.13-slim` at new content. A digest names exactly one image, so
-        the build is reproducible and a tampered tag cannot slip in.
+        the build (or the service) is reproducible and a tampered tag cannot slip in.
 
     Failing:
         FROM python:3.13-slim
@@ -35,16 +36,28 @@ class BaseImageNoDigest(Rule):
     topic = Topic.SCANNING
     severity = Severity.INFO
     lesson = "scanning"
+    applies_to = "dockerfile"
+    also_applies_to = ("compose",)
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag tagged (non-latest) external images without a digest."""
-        for stage in ctx.dockerfile.stages:
-            image = stage.image
-            if image is None or image.digest or image.tag in (None, "latest"):
-                continue
-            yield self.at(stage.from_instruction,
-                          f"{image.ref} is pinned by tag only; tags can be moved to other "
-                          f"content, a digest cannot.",
-                          fix=f"Pin the digest you tested: `docker buildx imagetools inspect "
-                              f"{image.ref}` prints it; write FROM {image.ref}@sha256:… and let "
-                              f"an update bot refresh it.")
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, "FROM")
+
+    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull a tagged (non-latest) image without a digest."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, "image:")
+
+    def _judge(self, pulled: PulledImage, key: str) -> Iterator[Finding]:
+        image = pulled.image
+        if image.digest or image.tag in (None, "latest"):
+            return
+        yield self.finding(
+            pulled.line,
+            pulled.subject(f"{image.ref} is pinned by tag only; tags can be moved to other "
+                           f"content, a digest cannot."),
+            pulled.end_line,
+            fix=f"Pin the digest you tested: `docker buildx imagetools inspect {image.ref}` "
+                f"prints it; write {key} {image.ref}@sha256:… and let an update bot refresh "
+                f"it.")

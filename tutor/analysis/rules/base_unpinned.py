@@ -6,17 +6,19 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext
 
 
-class BaseImageUnpinned(Rule):
-    """A FROM uses an image with no tag or with `:latest`.
+class BaseImageUnpinned(ComposeRule):
+    """A FROM (or a compose service's `image:`) uses an image with no tag or with `:latest`.
 
     Why:
         `latest` is whatever the publisher pushed last. Two builds of the same commit can
         get different operating systems, library versions and vulnerabilities, and a
         compromised or broken upstream push flows straight into your image with nothing
-        in your repository to review or roll back.
+        in your repository to review or roll back. A compose service that pulls `image:
+        prom/prometheus` has the same problem at every `docker compose pull`.
 
     Failing:
         FROM node:latest
@@ -38,21 +40,24 @@ class BaseImageUnpinned(Rule):
     severity = Severity.WARNING
     lesson = "scanning"
     aliases = ("DL3006", "DL3007", "DS-0001", "CKV_DOCKER_7")
+    applies_to = "dockerfile"
+    also_applies_to = ("compose",)
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag external base images without a tag, or tagged latest, unless digest-pinned."""
-        for stage in ctx.dockerfile.stages:
-            image = stage.image
-            if image is None or image.digest:
-                continue
-            via = "" if image.ref == stage.from_instruction.value.split()[0] else \
-                f" (from {stage.from_instruction.value.split()[0]})"
-            if image.tag is None:
-                yield self.at(stage.from_instruction,
-                              f"{image.ref}{via} has no tag, so it means :latest: each build "
-                              f"may pull a different image, and an upstream change ships "
-                              f"without review.")
-            elif image.tag == "latest":
-                yield self.at(stage.from_instruction,
-                              f"{image.ref}{via} follows :latest: each build may pull a "
-                              f"different image, and an upstream change ships without review.")
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, "each build may pull a different image")
+
+    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull an image with no tag, or tagged latest."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, "each pull may fetch a different image")
+
+    def _judge(self, pulled: PulledImage, drift: str) -> Iterator[Finding]:
+        image = pulled.image
+        if image.digest or image.tag not in (None, "latest"):
+            return
+        what = "has no tag, so it means :latest" if image.tag is None else "follows :latest"
+        yield self.finding(pulled.line, pulled.subject(
+            f"{image.ref}{pulled.via} {what}: {drift}, and an upstream change ships without "
+            f"review."), pulled.end_line)

@@ -50,7 +50,7 @@ class RuleScreen(ModalScreen[None]):
         with Vertical(id="rule-dialog"):
             yield Static(Content.assemble((rule.id, "bold"), "  ", rule.name), id="rule-title")
             yield Static(Content.assemble((badge, f"bold {style}"), " · topic ",
-                                          rule.topic.value, " · ", rule.applies_to),
+                                          rule.topic.value, " · ", ", ".join(rule.kinds())),
                          id="rule-meta")
             with VerticalScroll(id="rule-body"):
                 yield Static(Content(reflow(doc.summary)), id="rule-summary")

@@ -1,0 +1,58 @@
+"""The images a file pulls, for the base-image rules: each FROM, and each compose `image:`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tutor.analysis.compose import interpolated
+from tutor.analysis.images import parse_image_ref
+from tutor.analysis.model import ImageRef
+from tutor.analysis.rules._compose import text
+from tutor.analysis.rules.base import ComposeContext, DockerfileContext
+
+
+@dataclass(frozen=True, slots=True)
+class PulledImage:
+    """An image the file pulls from a registry, and where the file names it."""
+
+    image: ImageRef
+    line: int
+    end_line: int
+    # The compose service that runs it; None for a FROM.
+    service: str | None = None
+    # How the file writes it, when variables make that differ from the image: "(from $BASE)".
+    via: str = ""
+
+    def subject(self, message: str) -> str:
+        """A finding's message, naming the service when the image is a compose service's."""
+        return message if self.service is None else f"service '{self.service}': {message}"
+
+
+def from_images(ctx: DockerfileContext) -> Iterator[PulledImage]:
+    """Each stage's external base image (not scratch, not an earlier stage)."""
+    for stage in ctx.dockerfile.stages:
+        image = stage.image
+        if image is None:
+            continue
+        written = next((w for w in stage.from_instruction.value.split()
+                        if not w.startswith("--")), image.ref)
+        via = "" if written == image.ref else f" (from {written})"
+        yield PulledImage(image, stage.from_instruction.line, stage.from_instruction.end_line,
+                          via=via)
+
+
+def compose_images(ctx: ComposeContext) -> Iterator[PulledImage]:
+    """Each service's `image:` that it pulls: one with `build:` names the image it builds."""
+    for service in ctx.services:
+        spec = service.spec
+        if "build" in spec or "image" not in spec:
+            continue
+        written = text(spec["image"]).strip()
+        ref, unresolved = interpolated(written)
+        ref = ref.strip()
+        if unresolved or not ref:
+            continue
+        line = spec.line_of("image")
+        via = "" if written == ref else f" (from {written})"
+        yield PulledImage(parse_image_ref(ref), line, line, service.name, via)
