@@ -96,7 +96,7 @@ def test_credential_positions_are_told_apart() -> None:
 def ht207(text: str) -> list:
     """HT207's findings straight from the rule, before the engine's scrubber sees them."""
     dockerfile = parse(text)
-    ctx = DockerfileContext(dockerfile, compute_profile(dockerfile, None, ()), TODAY)
+    ctx = DockerfileContext(dockerfile, compute_profile(dockerfile, None), TODAY)
     return list(RULES["HT207"].check(ctx))
 
 

@@ -39,6 +39,9 @@ class ServiceBuild:
     # The service's ``user:``, which overrides the image's USER at run time.
     user: str | None = None
     user_line: int | None = None
+    # The service's ``image:``, the name Compose gives the image it builds.
+    image: str | None = None
+    image_line: int | None = None
 
     def user_override(self, compose_file: str) -> UserOverride | None:
         """The service's ``user:`` as the override of the image's USER, if it sets one."""
@@ -116,14 +119,18 @@ def _build_of(service: Service) -> ServiceBuild | None:
     user = spec.get("user")
     user_text = str(user) if isinstance(user, str | int) else None
     user_line = spec.line_of("user") if user_text is not None else None
+    image = spec.get("image")
+    image_text = str(image) if isinstance(image, str) else None
+    image_line = spec.line_of("image") if image_text is not None else None
     if isinstance(build, str):
         return ServiceBuild(service.name, build, "Dockerfile", None, spec.line_of("build"),
-                            user_text, user_line)
+                            user_text, user_line, image_text, image_line)
     if isinstance(build, YamlMap):
         target = build.get("target")
         return ServiceBuild(service.name, str(build.get("context", ".")),
                             str(build.get("dockerfile", "Dockerfile")),
-                            str(target) if target else None, build.line, user_text, user_line)
+                            str(target) if target else None, build.line, user_text, user_line,
+                            image_text, image_line)
     return None
 
 

@@ -20,6 +20,8 @@ _KEYS = {
     "severity": "a table of rule id = \"error\" | \"warning\" | \"info\"",
     "failure-threshold": "\"error\", \"warning\", \"info\" or \"none\"",
     "trusted-nonroot-images": "a list of image patterns (fnmatch) that run as non-root",
+    "built-images": "a table of image pattern (fnmatch) = \"path/to/Dockerfile\" (relative "
+                    "to this file) that builds it",
 }
 
 
@@ -31,6 +33,9 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     failure_threshold: Severity | None = Severity.WARNING
     trusted_nonroot: tuple[str, ...] = ()
+    # Images the project builds itself, and the Dockerfile that builds each (a FROM naming
+    # one is judged by that Dockerfile).
+    built_images: tuple[tuple[str, Path], ...] = ()
     source: Path | None = None
 
 
@@ -105,9 +110,15 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     if not isinstance(trusted, list) or not all(isinstance(t, str) for t in trusted):
         raise ConfigError(f"{where}: trusted-nonroot-images must be "
                           f"{_KEYS['trusted-nonroot-images']}")
+    built = data.get("built-images", {})
+    if not isinstance(built, dict) or not all(isinstance(v, str) and v.strip()
+                                              for v in built.values()):
+        raise ConfigError(f"{where}: built-images must be {_KEYS['built-images']}")
+    folder = path.parent if path is not None else Path()
     return Config(ignore=frozenset(r for i in ignore for r in rule_ids(i, "ignore")),
                   severity=severity,
                   failure_threshold=parse_threshold(threshold), trusted_nonroot=tuple(trusted),
+                  built_images=tuple((str(k), folder / v) for k, v in built.items()),
                   source=path)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from tutor.analysis.base_images import BaseImages, BuiltLookup
 from tutor.analysis.compose import ComposeModel, parse_compose
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext
@@ -58,19 +59,20 @@ def analyze_dockerfile(
     extra_problems: tuple[ParseProblem, ...] = (),
     context: BuildContext | None = None,
     user_override: UserOverride | None = None,
+    built: BuiltLookup | None = None,
 ) -> Analysis:
-    """Parse once and run every Dockerfile rule; does no I/O.
+    """Parse once and run every Dockerfile rule; does no I/O of its own.
 
     ``context`` is the already-scanned build context, ``user_override`` a compose service's
-    ``user:``. Raises ``InputError`` only when ``target`` names no stage.
+    ``user:``, ``built`` what images the checked folders build set (it may read their
+    Dockerfiles). Raises ``InputError`` only when ``target`` names no stage.
     """
     config = config or Config()
-    dockerfile = parse(text)
+    dockerfile = parse(text, BaseImages(config.trusted_nonroot, built))
     if extra_problems:
         dockerfile.problems = sorted([*extra_problems, *dockerfile.problems],
                                      key=lambda p: p.line)
-    profile = apply_override(compute_profile(dockerfile, target, config.trusted_nonroot),
-                             user_override)
+    profile = apply_override(compute_profile(dockerfile, target), user_override)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
                             today=today or dt.date.today(), build_context=context)
     rules = [r for r in RULES.values() if r.reads("dockerfile")]
@@ -85,11 +87,13 @@ def analyze_compose(
     *,
     today: dt.date | None = None,
     extra_problems: tuple[ParseProblem, ...] = (),
+    built: BuiltLookup | None = None,
 ) -> ComposeAnalysis:
-    """Parse a compose file once and run every compose rule; does no I/O."""
+    """Parse a compose file once and run every compose rule; does no I/O of its own."""
     config = config or Config()
     model = parse_compose(text)
-    ctx = ComposeContext(model, config.trusted_nonroot, today or dt.date.today())
+    ctx = ComposeContext(model, BaseImages(config.trusted_nonroot, built),
+                         today or dt.date.today())
     syntax = RULES["HT001"]
     problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
                                severity=p.severity)

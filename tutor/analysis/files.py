@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutor.analysis.built_images import BuiltImages
 from tutor.analysis.compose import COMPOSE_NAMES, is_remote_context
 from tutor.analysis.config import Config
 from tutor.analysis.context import Listing
@@ -152,8 +153,11 @@ def analyze_targets(
     """Analyse each target, and the Dockerfiles compose files build, into reports.
 
     Compose files go first, so a Dockerfile a service builds is judged with that service's
-    context and ``user:``; the same Dockerfile found on its own is then not repeated.
+    context and ``user:``; the same Dockerfile found on its own is then not repeated. A FROM
+    naming an image that a compose file among the targets, or the configuration, says is
+    built here is judged by the Dockerfile that builds it.
     """
+    named = BuiltImages.collect((t.path for t in targets if t.kind == "compose"), config)
     reports: list[FileReport] = []
     done: set[tuple[Path, str | None, str | None]] = set()
     built: set[Path] = set()
@@ -166,7 +170,7 @@ def analyze_targets(
             if (path, None, None) in done:
                 continue
             done.add((path, None, None))
-            report, builds = _analyze_compose(target, config, today)
+            report, builds = _analyze_compose(target, config, today, named)
             reports.append(report)
             queue[0:0] = builds
             continue
@@ -184,7 +188,7 @@ def analyze_targets(
             if listing is None:
                 listing = listings[folder] = _context_listing(target.context)
         reports.append(_analyze_dockerfile(target, config, target.stage or stage, today,
-                                           listing))
+                                           listing, named))
     return reports
 
 
@@ -205,7 +209,8 @@ def _context_listing(context: Path) -> Listing:
 
 
 def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
-                        today: dt.date | None, listing: Listing | None) -> FileReport:
+                        today: dt.date | None, listing: Listing | None,
+                        built: BuiltImages | None = None) -> FileReport:
     report = FileReport(display_path(target.path), "dockerfile",
                         context=display_path(target.context) if target.context else None,
                         service=target.service)
@@ -219,7 +224,7 @@ def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
         result = analyze_folder(
             BuildFolder(texts, listing, dockerfile=name, root=str(root),
                         problems={name: source.problems}),
-            config, today, target=stage, user=target.user)
+            config, today, target=stage, user=target.user, built=built)
     except TutorError as exc:
         report.error = str(exc)
         return report
@@ -239,8 +244,8 @@ def _name_in(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _analyze_compose(target: Target, config: Config,
-                     today: dt.date | None) -> tuple[FileReport, list[Target]]:
+def _analyze_compose(target: Target, config: Config, today: dt.date | None,
+                     built: BuiltImages | None = None) -> tuple[FileReport, list[Target]]:
     report = FileReport(display_path(target.path), "compose")
     try:
         source = read_source(target.path, "compose")
@@ -250,7 +255,7 @@ def _analyze_compose(target: Target, config: Config,
     name = target.path.name
     analysis = analyze_folder(BuildFolder({name: source.text}, None, compose=name,
                                           problems={name: source.problems}),
-                              config, today).compose
+                              config, today, built=built).compose
     assert analysis is not None  # the compose file's text was given
     report.findings = analysis.findings
     report.suppressed = analysis.suppressed

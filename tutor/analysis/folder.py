@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tutor.analysis.base_images import BuiltLookup
 from tutor.analysis.compose import ServiceBuild
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext, Listing, build_context
@@ -63,19 +64,22 @@ def analyze_folder(
     *,
     target: str | None = None,
     user: UserOverride | None = None,
+    built: BuiltLookup | None = None,
 ) -> FolderAnalysis:
-    """Analyse the folder's Dockerfile and compose file; does no I/O.
+    """Analyse the folder's Dockerfile and compose file; does no I/O of its own.
 
     A compose service that builds the Dockerfile from this folder lends it its ``user:``
-    and build target, unless ``user`` or ``target`` is given. Raises ``InputError`` only
-    when an explicit ``target`` names no stage.
+    and build target, unless ``user`` or ``target`` is given. ``built`` describes images the
+    checked folders build (it may read their Dockerfiles). Raises ``InputError`` only when
+    an explicit ``target`` names no stage.
     """
     config = config or Config()
     compose = compose_name = None
     if folder.compose is not None and folder.compose in folder.texts:
         compose_name = folder.compose
         compose = analyze_compose(folder.texts[compose_name], config, today=today,
-                                  extra_problems=folder.problems.get(compose_name, ()))
+                                  extra_problems=folder.problems.get(compose_name, ()),
+                                  built=built)
     name = folder.dockerfile
     context = None
     if folder.listing is not None:
@@ -94,14 +98,14 @@ def analyze_folder(
     try:
         analysis = analyze_dockerfile(text, config, target=stage, today=today,
                                       extra_problems=problems, context=context,
-                                      user_override=user)
+                                      user_override=user, built=built)
     except InputError as exc:
         if target is not None or builder is None:
             raise
         # The service's target is the learner's text, not an option: a finding, not an error.
         problems = (*problems, _missing_target(builder, compose_name, exc))
         analysis = analyze_dockerfile(text, config, today=today, extra_problems=problems,
-                                      context=context, user_override=user)
+                                      context=context, user_override=user, built=built)
     return FolderAnalysis(analysis, compose, context, name, compose_name,
                           context.ignore_name if context else None)
 

@@ -1,4 +1,4 @@
-"""Who exists in an image: the base image's accounts, and those the Dockerfile creates.
+"""Who exists in an image: accounts, the users USER and chown name, and those a build creates.
 
 A name resolves to a uid where it can. Nothing is guessed: a user created without a fixed
 uid (``useradd -r app``) is known to exist and not to be root, with its uid left unknown.
@@ -6,12 +6,7 @@ uid (``useradd -r app``) is known to exist and not to be root, with its uid left
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
-
-from tutor.analysis.model import ImageRef
 
 # Docker reads a numeric USER as a uid whether or not /etc/passwd names it.
 # https://docs.docker.com/reference/dockerfile/#user
@@ -118,58 +113,6 @@ class Accounts:
     def add_group(self, name: str, gid: int | None) -> None:
         """Record a group the build creates."""
         self.groups[name] = gid
-
-
-@cache
-def _table() -> dict[str, Any]:
-    import json
-    from importlib import resources
-
-    text = resources.files("tutor.analysis").joinpath("data").joinpath("accounts.json").read_text(
-        encoding="utf-8")
-    table: dict[str, Any] = json.loads(text)
-    return table
-
-
-def _candidates(image: ImageRef) -> set[str]:
-    return {image.hub_name, image.normalized, f"{image.name}:{image.tag or 'latest'}"}
-
-
-def _matches(image: ImageRef, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatchcase(c, p) for c in _candidates(image) for p in patterns)
-
-
-def _account(entry: dict[str, Any]) -> Account:
-    return Account(entry["name"], entry["uid"], entry["gid"], entry.get("home"),
-                   creates_home=bool(entry.get("creates_home")))
-
-
-def base_accounts(image: ImageRef | None, scratch: bool) -> Accounts:
-    """The accounts a base image is known to hold (scratch holds no /etc/passwd at all)."""
-    accounts = Accounts()
-    if scratch:
-        return accounts
-    table = _table()
-    entries = list(table["everyone"]["accounts"])
-    if image is not None:
-        for family in table["images"]:
-            if _matches(image, family["patterns"]):
-                entries.extend(family["accounts"])
-    for entry in entries:
-        accounts.add(_account(entry))
-    return accounts
-
-
-def has_shell(image: ImageRef | None, scratch: bool) -> bool | None:
-    """False for images known to hold no /bin/sh (scratch, distroless), else None."""
-    if scratch:
-        return False
-    if image is None:
-        return None
-    rule = _table()["no_shell"]
-    if _matches(image, rule["patterns"]) and not _matches(image, rule["except"]):
-        return False
-    return None
 
 
 # Creating users -----------------------------------------------------------------------------

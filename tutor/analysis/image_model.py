@@ -28,11 +28,11 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from tutor.analysis.base_images import unnamed_image
 from tutor.analysis.facts import effective_command
-from tutor.analysis.image_accounts import ROOT, Accounts, Identity, base_accounts, has_shell
+from tutor.analysis.image_accounts import ROOT, Accounts, Identity
 from tutor.analysis.image_files import Entry, FileTree, ancestors, describe, may, normalize
 from tutor.analysis.image_run import Failure, RunState, apply_run
-from tutor.analysis.images import default_user
 from tutor.analysis.model import Dockerfile, Instruction, Stage
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import pipelines, run_scripts
@@ -293,14 +293,16 @@ def _follow(stage: Stage, earlier: list[StageModel], dockerfile: Dockerfile) -> 
         image = stage.image
         plain = stage.is_scratch or (image is not None and (
             image.hub_name in _PLAIN_BASES or image.hub_name.startswith(_PLAIN_PREFIXES)))
-        accounts = base_accounts(image, stage.is_scratch)
-        user = ROOT
-        if image is not None:
-            entry = default_user(image)
-            if entry is not None:
-                user = accounts.resolve(entry.user)
+        config = stage.base_config or unnamed_image()
+        accounts = config.accounts_model()
+        # An image nobody describes is taken to run as root, as almost all do; a user the
+        # table or a checked Dockerfile gives is resolved; one known only not to be root, or
+        # not known at all, stays unknown.
+        user = (ROOT if config.runs_as_root or not config.known else
+                accounts.resolve(config.user) if config.user else
+                Identity("the base image's user", None, None, None))
         model = StageModel(stage, accounts, FileTree.for_base(stage.is_scratch, plain), user,
-                           "/", {}, shell=has_shell(image, stage.is_scratch))
+                           config.workdir or "/", dict(config.env), shell=config.shell)
         for account in accounts.users.values():
             if account.creates_home and account.home:
                 model.tree.set(Entry(account.home, "dir", accounts.resolve(account.name),

@@ -253,7 +253,11 @@ def _create(path: str, kind: str, line: int, state: RunState, how: str,
         return
     missing = [*_ancestors_missing(tree, path), path] if parents else [path]
     parent = tree.nearest(missing[0])
-    if parent is not None and may(parent, state.user, 2) is False:
+    # A folder between that ancestor and the new entry may exist, made by a base image the
+    # model does not know: then the ancestor's permissions decide nothing.
+    between = posixpath.dirname(missing[0])
+    if parent is not None and (parent.path == between or tree.exists(between) is False) \
+            and may(parent, state.user, 2) is False:
         _fail(state, line, how, f"{describe(parent)} is not writable by {state.user.shown}")
         return
     for item in missing:
@@ -518,7 +522,7 @@ def _npm(words: Command, line: int, state: RunState) -> None:
         return
     if flags & {"-g", "--global"} or "--location=global" in words:
         if state.user.is_root is False and "NPM_CONFIG_PREFIX" not in state.env \
-                and "npm_config_prefix" not in state.env:
+                and "npm_config_prefix" not in state.env and not _node_elsewhere(state):
             _fail(state, line, "npm install -g",
                   "global packages go under /usr/local, which only root may write")
         return
@@ -533,6 +537,18 @@ def _npm(words: Command, line: int, state: RunState) -> None:
         return
     _create(normalize("node_modules", state.cwd), "dir", line, state,
             f"npm {args[0]} (creates node_modules)", known_contents=False)
+
+
+def _node_elsewhere(state: RunState) -> bool:
+    """Whether PATH may find node outside /usr/local (conda's /opt/conda/bin first, as the
+    Jupyter images set it): npm's global prefix is the folder above the node it runs on."""
+    for folder in (state.env.get("PATH") or "").split(":"):
+        if folder in ("/usr/local/sbin", "/usr/local/bin"):
+            return False
+        if folder.endswith("/bin") and "node_modules" not in folder and \
+                folder not in ("/usr/sbin", "/usr/bin", "/sbin", "/bin"):
+            return True
+    return False
 
 
 def _go(words: Command, line: int, state: RunState) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tutor.analysis.base_images import ImageConfig
 
 # Instructions Docker knows; anything else is reported as a syntax problem.
 KNOWN_INSTRUCTIONS = frozenset(
@@ -128,6 +132,8 @@ class Stage:
     is_scratch: bool
     base_unresolved: tuple[str, ...]
     instructions: list[Instruction] = field(default_factory=list)
+    # What the base image sets (user, environment, accounts), for a stage not FROM another.
+    base_config: ImageConfig | None = None
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from dockerfile_parse import DockerfileParser
 
+from tutor.analysis.base_images import SCRATCH, BaseImages, unnamed_image
 from tutor.analysis.images import parse_image_ref
 from tutor.analysis.model import (
     EXPANDED_INSTRUCTIONS,
@@ -26,7 +27,7 @@ from tutor.analysis.model import (
     Severity,
     Stage,
 )
-from tutor.analysis.variables import dangling_words, parse_assignments, substitute
+from tutor.analysis.variables import dangling_words, parse_assignments, split_words, substitute
 from tutor.safetext import first_control, visible
 
 # dockerfile-parse logs to the root logger on odd input; the analyzer reports problems itself.
@@ -57,8 +58,15 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def parse(text: str) -> Dockerfile:
-    """Parse Dockerfile text; problems become ``ParseProblem`` entries, never exceptions."""
+_TABLE_ONLY = BaseImages()
+
+
+def parse(text: str, images: BaseImages = _TABLE_ONLY) -> Dockerfile:
+    """Parse Dockerfile text; problems become ``ParseProblem`` entries, never exceptions.
+
+    ``images`` says what each base image sets: its environment is in scope for the stage, as
+    BuildKit starts a stage's variables from its base image's ``Env``.
+    """
     lines = split_lines(text)
     directives, escape = _directives(lines)
     tokenizer_input = _join_blank_continuations(lines, escape, text)
@@ -100,7 +108,7 @@ def parse(text: str) -> Dockerfile:
         problems.append(ParseProblem(1, 1, "the file has no instructions: a Dockerfile must "
                                      "start with FROM (after optional ARG lines)"))
     problems.extend(_control_characters(lines))
-    instructions, stages, global_args = _build_stages(raw_instructions, escape, problems)
+    instructions, stages, global_args = _build_stages(raw_instructions, escape, problems, images)
     return Dockerfile(text=text, instructions=instructions, comments=comments,
                       directives=directives, global_args=global_args, stages=stages,
                       problems=sorted(problems, key=lambda p: p.line))
@@ -209,7 +217,7 @@ def _unclosed_tail(lines: list[str], first: int, escape: str) -> Instruction | N
 
 
 def _build_stages(
-    raw: list[Instruction], escape: str, problems: list[ParseProblem]
+    raw: list[Instruction], escape: str, problems: list[ParseProblem], images: BaseImages
 ) -> tuple[list[Instruction], list[Stage], dict[str, str | None]]:
     """Assign instructions to stages and expand variables with Docker's scoping rules."""
     global_args: dict[str, str | None] = {}
@@ -234,14 +242,17 @@ def _build_stages(
                 f"that white space at the start of a continuation line is kept"))
         if keyword == "FROM":
             stage, base = _open_stage(inst, len(stages), stages, global_scope, escape,
-                                      problems)
+                                      problems, images)
             inst = replace(inst, stage=stage.index, expanded=base,
                            unresolved=stage.base_unresolved)
             stage.from_instruction = inst
             stages.append(stage)
-            # ENV is inherited from a parent stage; ARGs never cross a FROM.
-            scope = dict(stage_env[stage.parent]) if stage.parent is not None else {}
-            stage_env.append({})
+            # ENV is inherited from a parent stage or the base image; ARGs never cross a FROM.
+            inherited: dict[str, str | None] = (
+                dict(stage_env[stage.parent]) if stage.parent is not None else
+                dict(stage.base_config.env) if stage.base_config else {})
+            scope = dict(inherited)
+            stage_env.append(inherited)
             stage.instructions.append(inst)
             out.append(inst)
             continue
@@ -261,6 +272,10 @@ def _build_stages(
         unresolved: tuple[str, ...] = ()
         if keyword in EXPANDED_INSTRUCTIONS:
             expanded, unresolved = substitute(inst.value, scope, escape)
+            if keyword == "USER" and ('"' in expanded or "'" in expanded):
+                # BuildKit expands USER as one shell word, which drops its quotes:
+                # USER "${NB_UID}" is user 1000, not '"1000"'.
+                expanded = " ".join(split_words(expanded, escape))
         inst = replace(inst, stage=len(stages) - 1, expanded=expanded, unresolved=unresolved)
         if keyword == "ARG":
             for name, default in parse_assignments("ARG", inst.value, escape):
@@ -288,6 +303,7 @@ def _open_stage(
     global_scope: dict[str, str | None],
     escape: str,
     problems: list[ParseProblem],
+    images: BaseImages,
 ) -> tuple[Stage, str]:
     """Read a FROM line: flags, base (expanded with global ARGs) and ``AS name``."""
     words = inst.value.split()
@@ -317,8 +333,13 @@ def _open_stage(
     image = None
     if parent is None and not is_scratch and base and not unresolved:
         image = parse_image_ref(base)
+    config = None
+    if parent is None:
+        config = (SCRATCH if is_scratch else images.lookup(image) if image is not None
+                  else unnamed_image())
     stage = Stage(index=index, name=name, from_instruction=inst, base=base, platform=platform,
-                  image=image, parent=parent, is_scratch=is_scratch, base_unresolved=unresolved)
+                  image=image, parent=parent, is_scratch=is_scratch, base_unresolved=unresolved,
+                  base_config=config)
     return stage, base
 
 

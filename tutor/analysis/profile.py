@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
-from tutor.analysis.images import default_user
 from tutor.analysis.model import Dockerfile, Instruction, Stage
+from tutor.analysis.variables import parse_assignments
 from tutor.errors import InputError
 
 
@@ -24,6 +25,9 @@ class ImageProfile:
     stages: tuple[Stage, ...] = ()
     # Who overrode the image's user at run time (a compose service's ``user:``), if anyone.
     override: str | None = None
+    # The final stage is FROM scratch with no CMD or ENTRYPOINT: files for
+    # ``docker build --output`` to export, never run as a container.
+    exports_files: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,30 +62,35 @@ def is_root_user(user: str) -> bool:
     return name.lower() in _ROOT_NAMES or (name.isdigit() and int(name) == 0)
 
 
-def compute_profile(
-    dockerfile: Dockerfile, target: str | None = None, trusted_nonroot: tuple[str, ...] = ()
-) -> ImageProfile:
-    """Trace the final (or ``target``) stage's user through FROM-stage inheritance."""
-    profile = _trace(dockerfile, target, trusted_nonroot)
+def compute_profile(dockerfile: Dockerfile, target: str | None = None) -> ImageProfile:
+    """Trace the final (or ``target``) stage's user through FROM-stage inheritance.
+
+    What a base image sets (its user, its environment) is on the parsed stages already.
+    """
+    profile = _trace(dockerfile, target)
     return replace(profile, stages=tuple(dockerfile.stages))
 
 
-def _trace(
-    dockerfile: Dockerfile, target: str | None, trusted_nonroot: tuple[str, ...]
-) -> ImageProfile:
+def _trace(dockerfile: Dockerfile, target: str | None) -> ImageProfile:
     """Follow the final stage to the USER or base image that decides its user."""
     final = select_final_stage(dockerfile, target)
     if final is None:
         return ImageProfile(None, None, None, None,
                             "the file has no FROM instruction, so it builds no image", 1)
-    stage: Stage = final
-    while True:
+    chain = _chain(dockerfile, final)
+    for stage in chain:
         user_inst = _last_user(stage)
         if user_inst is not None:
-            return _from_user(final, stage, user_inst)
-        if stage.parent is None:
-            return _from_base(final, stage, trusted_nonroot)
-        stage = dockerfile.stages[stage.parent]
+            return _from_user(final, stage, user_inst, chain)
+    return _from_base(final, chain)
+
+
+def _chain(dockerfile: Dockerfile, final: Stage) -> list[Stage]:
+    """The final stage, then each stage it is built FROM, ending at the one FROM an image."""
+    chain = [final]
+    while chain[-1].parent is not None:
+        chain.append(dockerfile.stages[chain[-1].parent])
+    return chain
 
 
 def _last_user(stage: Stage) -> Instruction | None:
@@ -99,7 +108,28 @@ def _where(final: Stage, stage: Stage) -> str:
     return f"in stage {stage.label}, which final stage {final.label} builds on"
 
 
-def _from_user(final: Stage, stage: Stage, inst: Instruction) -> ImageProfile:
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _from_base_env(inst: Instruction, chain: list[Stage]) -> str:
+    """", which base image X sets" when USER names a variable that only the base image sets."""
+    root = chain[-1]
+    env = root.base_config.env if root.base_config is not None else {}
+    names = {n for n in _REFERENCE.findall(inst.value) if n in env}
+    if not names or root.image is None:
+        return ""
+    # The USER's stage and the stages it builds on: a value set there shadows the base's.
+    for stage in chain[next(i for i, s in enumerate(chain) if s.index == inst.stage):]:
+        for earlier in stage.instructions:
+            if earlier.keyword in ("ARG", "ENV") and earlier.line < inst.line and any(
+                    name in names and value is not None
+                    for name, value in parse_assignments(earlier.keyword, earlier.value)):
+                return ""
+    return f", which base image {root.image.ref} sets"
+
+
+def _from_user(final: Stage, stage: Stage, inst: Instruction,
+               chain: list[Stage]) -> ImageProfile:
     """The profile when a USER instruction decides it."""
     user = inst.text.strip()
     where = _where(final, stage)
@@ -115,19 +145,27 @@ def _from_user(final: Stage, stage: Stage, inst: Instruction) -> ImageProfile:
         return ImageProfile(final, None, inst, None,
                             f"USER on line {inst.line} {where} names no user", inst.line)
     root = is_root_user(user)
-    shown = user if user == inst.value.strip() else f"{user} (from {inst.value.strip()})"
+    shown = (user if user == inst.value.strip() else
+             f"{user} (from {inst.value.strip()}{_from_base_env(inst, chain)})")
     verdict = "is root" if root else "is a non-root user"
     return ImageProfile(final, user, inst, root,
                         f"USER {shown} on line {inst.line} {where} {verdict}",
                         inst.line)
 
 
-def _from_base(final: Stage, stage: Stage, trusted: tuple[str, ...]) -> ImageProfile:
+def _from_base(final: Stage, chain: list[Stage]) -> ImageProfile:
     """The profile when no USER is set anywhere in the chain: the base image decides."""
+    stage = chain[-1]
     no_user = (f"no USER in final stage {final.label}" if stage is final else
                f"no USER in final stage {final.label} or the stages it builds on")
     line = final.from_instruction.line
     if stage.is_scratch:
+        if not any(i.keyword in ("CMD", "ENTRYPOINT") for s in chain for i in s.instructions):
+            return ImageProfile(
+                final, None, None, True,
+                f"{no_user}; it starts FROM scratch and has no CMD or ENTRYPOINT, so it holds "
+                f"files for `docker build --output` to export rather than a program to run (a "
+                f"command given to `docker run` would run as uid 0)", line, exports_files=True)
         return ImageProfile(final, None, None, True,
                             f"{no_user}; it starts FROM scratch, where processes run as uid 0",
                             line)
@@ -137,15 +175,23 @@ def _from_base(final: Stage, stage: Stage, trusted: tuple[str, ...]) -> ImagePro
             final, None, None, None,
             f"{no_user}; the base image comes from {names}, which has no default value, so "
             f"its default user is unknown", line)
-    entry = default_user(stage.image, trusted)
+    config = stage.base_config
     ref = stage.image.ref
-    if entry is not None:
-        known_user = entry.user if entry.source != "configuration" else None
-        return ImageProfile(final, known_user, None, False,
-                            f"{no_user}; base image {ref} runs as non-root user {entry.user} "
-                            f"by default", line)
-    return ImageProfile(final, None, None, True,
-                        f"{no_user}; base image {ref} runs as root by default", line)
+    if config is None or not config.known:
+        return ImageProfile(final, None, None, True,
+                            f"{no_user}; base image {ref} runs as root by default", line)
+    if config.built_by is not None:
+        return ImageProfile(final, config.user, None, config.runs_as_root,
+                            f"{no_user}; base image {ref} is built by {config.built_by}, "
+                            f"where {config.why}", line)
+    if config.source == "configuration":
+        return ImageProfile(final, None, None, False,
+                            f"{no_user}; base image {ref} runs as a non-root user by default "
+                            f"(trusted-nonroot-images in the configuration)", line)
+    caveat = f", {config.caveat}" if config.caveat else ""
+    return ImageProfile(final, config.user, None, False,
+                        f"{no_user}; base image {ref} runs as non-root user "
+                        f"{config.shown_user} by default{caveat}", line)
 
 
 def apply_override(profile: ImageProfile, override: UserOverride | None) -> ImageProfile:

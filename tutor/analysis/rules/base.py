@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from tutor.analysis.base_images import BaseImages
 from tutor.analysis.compose import ComposeModel, Service
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
@@ -154,8 +155,9 @@ class ComposeContext:
     """Everything a compose rule may look at: the parsed file and its services."""
 
     model: ComposeModel
-    # Extra non-root image patterns from the project's configuration.
-    trusted_nonroot: tuple[str, ...] = ()
+    # What the services' images set: the shipped table, the configuration's trusted
+    # non-root images, and images the checked folders build.
+    images: BaseImages = field(default_factory=BaseImages)
     # The day end-of-life dates are compared with.
     today: dt.date = field(default_factory=dt.date.today)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.compose import interpolated
 from tutor.analysis.findings import Finding
-from tutor.analysis.images import default_user, parse_image_ref
+from tutor.analysis.images import parse_image_ref
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._compose import text
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
@@ -61,7 +61,7 @@ class ComposeUserUnset(ComposeRule):
             if unresolved or not ref.strip():
                 continue
             image = parse_image_ref(ref.strip())
-            if default_user(image, ctx.trusted_nonroot) is not None:
+            if ctx.images.lookup(image).runs_as_root is False:
                 continue
             yield self.finding(spec.line_of("image"),
                                f"service '{service.name}' sets no user:, and {ref.strip()} is "

@@ -14,6 +14,12 @@ ATTACKER_GAINS = (
     "runtime flaw turns that into root on the host."
 )
 
+EXPORT_FIX = (
+    "Nothing to change while the stage only exports files (`docker build --output type=local,"
+    "dest=out .`). If the image is ever meant to run, give it a CMD or ENTRYPOINT and end "
+    "the stage with `USER <uid>` (for example `USER 65532`); scratch has no /etc/passwd, so "
+    "use a number.")
+
 
 class FinalUserRoot(Rule):
     """The image this Dockerfile builds runs its processes as root.
@@ -25,6 +31,8 @@ class FinalUserRoot(Rule):
         away from the host. Only the final stage matters: builder stages are thrown away,
         so they may run as root. When the final stage sets no USER, the base image's
         default applies, and for almost every image that default is root (scratch too).
+        A final stage FROM scratch with no CMD or ENTRYPOINT holds files for
+        `docker build --output` to export, not a program to run; that is only noted.
 
     Failing:
         FROM python:3.13-slim
@@ -57,7 +65,14 @@ class FinalUserRoot(Rule):
         """Flag the line that decides a root final image."""
         profile = ctx.profile
         # A compose service's user: root is reported on the compose line (HT109).
-        if profile.runs_as_root is True and profile.override is None:
-            yield self.finding(profile.deciding_line,
-                               f"The final image runs as root: {profile.reason}. "
-                               f"{ATTACKER_GAINS}")
+        if profile.runs_as_root is not True or profile.override is not None:
+            return
+        if profile.exports_files:
+            yield self.finding(
+                profile.deciding_line,
+                f"Nothing runs in the final image: {profile.reason}.",
+                fix=EXPORT_FIX, severity=Severity.INFO)
+            return
+        yield self.finding(profile.deciding_line,
+                           f"The final image runs as root: {profile.reason}. "
+                           f"{ATTACKER_GAINS}")
