@@ -12,8 +12,12 @@ from tutor.analysis.shell import SHELLS, Pipeline, program
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "perl", "ruby", "node", "php", "sudo"}
-# `sh -c "$(curl …)"`, `bash <(curl …)` and `. <(wget …)`.
-_SUBSTITUTED = re.compile(r"(?:\$\(|<\(|`)\s*(?:curl|wget)\b")
+# Programs that run a word given to them as code: `sh -c "$(curl …)"`, `bash <(curl …)`,
+# `. <(wget …)`; `eval "$(curl …)"` reaches here as the bare substitution (eval is a wrapper).
+_RUNNERS = _INTERPRETERS | {".", "source"}
+# A word that *is* a download's output. A substitution inside a word, such as the version in
+# ``curl -LO https://…/release/`curl -s …/stable.txt`/kubectl``, only builds that word.
+_SUBSTITUTED = re.compile(r"^(?:\$\(|<\(|`)\s*(?:curl|wget)\b")
 
 
 class CurlPipeShell(Rule):
@@ -51,14 +55,14 @@ class CurlPipeShell(Rule):
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
         """Flag pipelines from a downloader into an interpreter, and substituted downloads."""
         for inst in ctx.instructions("RUN"):
-            for script, script_pipelines in ctx.shell(inst):
-                message = _piped(script, script_pipelines)
+            for _, script_pipelines in ctx.shell(inst):
+                message = _piped(script_pipelines)
                 if message:
                     yield self.at(inst, message)
                     break
 
 
-def _piped(script: str, script_pipelines: list[Pipeline]) -> str | None:
+def _piped(script_pipelines: list[Pipeline]) -> str | None:
     """A message when the script runs downloaded code unchecked, else None."""
     for pipeline in script_pipelines:
         names = [program(c) for c in pipeline]
@@ -69,7 +73,13 @@ def _piped(script: str, script_pipelines: list[Pipeline]) -> str | None:
                     return (f"{name} output is piped into {runner}: the downloaded code runs "
                             f"unchecked, so whoever controls the server or the network path "
                             f"runs code in your build.")
-    if _SUBSTITUTED.search(script):
-        return ("a download is executed directly through command substitution: the code "
-                "runs unchecked, so whoever controls the server runs code in your build.")
+    for pipeline in script_pipelines:
+        for command in pipeline:
+            runs_it = _SUBSTITUTED.match(command[0]) or (
+                program(command) in _RUNNERS
+                and any(_SUBSTITUTED.match(word) for word in command[1:]))
+            if runs_it:
+                return ("a download is executed directly through command substitution: the "
+                        "code runs unchecked, so whoever controls the server runs code in "
+                        "your build.")
     return None
