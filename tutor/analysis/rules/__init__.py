@@ -23,6 +23,7 @@ from tutor.analysis.rules.compose_security_profile import ComposeSecurityProfile
 from tutor.analysis.rules.compose_user_root import ComposeUserRoot
 from tutor.analysis.rules.compose_user_unset import ComposeUserUnset
 from tutor.analysis.rules.curl_pipe_shell import CurlPipeShell
+from tutor.analysis.rules.download_unverified import DownloadUnverified
 from tutor.analysis.rules.entrypoint_not_executable import EntrypointNotExecutable
 from tutor.analysis.rules.expose_ssh import ExposeSsh
 from tutor.analysis.rules.final_user_root import FinalUserRoot
@@ -84,6 +85,7 @@ _ALL: tuple[type[Rule], ...] = (
     AddRemoteUrl,
     CurlPipeShell,
     ExposeSsh,
+    DownloadUnverified,
 )
 
 RULES: dict[str, Rule] = {cls.id: cls() for cls in _ALL}

@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tutor.analysis.model import Instruction
+from tutor.analysis.model import Instruction, Stage
 from tutor.analysis.rules.base import DockerfileContext
 from tutor.analysis.shell import Command, program
+from tutor.analysis.variables import parse_assignments, substitute
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +93,36 @@ def copy_chmod(inst: Instruction) -> str | None:
         if not word.startswith("--"):
             break
     return None
+
+
+def env_before(ctx: DockerfileContext, inst: Instruction) -> dict[str, str | None]:
+    """The ENV and ARG values a RUN sees, from its stage and the stages it is built FROM.
+
+    A name set by the base image is missing, so a word that uses it stays unresolved.
+    """
+    chain: list[Stage] = []
+    stage = ctx.dockerfile.stages[inst.stage] if inst.stage < len(ctx.dockerfile.stages) \
+        else None
+    while stage is not None:
+        chain.insert(0, stage)
+        stage = ctx.dockerfile.stages[stage.parent] if stage.parent is not None else None
+    env: dict[str, str | None] = {}
+    for each in chain:
+        for earlier in each.instructions:
+            if earlier.stage == inst.stage and earlier.line >= inst.line:
+                break
+            if earlier.keyword == "ENV":
+                env.update(parse_assignments("ENV", earlier.text, ctx.escape))
+            elif earlier.keyword == "ARG":
+                for name, value in parse_assignments("ARG", earlier.value, ctx.escape):
+                    default = value if value is not None else ctx.dockerfile.global_args.get(name)
+                    env[name] = default if default is not None else env.get(name)
+    return env
+
+
+def resolved(word: str, env: dict[str, str | None]) -> str | None:
+    """A shell word with its ``$VAR`` references filled in, or None when one is unknown."""
+    if "`" in word or "$(" in word:
+        return None
+    text, unresolved = substitute(word, env)
+    return None if unresolved else text

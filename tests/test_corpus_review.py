@@ -1,0 +1,42 @@
+"""The reviewer's false alarms and misses on real files (issue 17 §3), read from the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import TODAY
+from tutor.analysis.engine import analyze_compose, analyze_dockerfile
+from tutor.analysis.findings import Finding
+from tutor.analysis.source import decode
+
+
+def findings(corpus: Path, path: str) -> list[Finding]:
+    """What check reports for one real file, Dockerfile or compose file."""
+    source = decode((corpus / "real" / path).read_bytes(), path)
+    if "compose" in path.rsplit("/", 1)[-1]:
+        return analyze_compose(source.text).findings
+    return analyze_dockerfile(source.text, today=TODAY, extra_problems=source.problems).findings
+
+
+def lines_of(corpus: Path, path: str, rule: str) -> list[int]:
+    """The lines one rule reports in one real file."""
+    return sorted(f.line for f in findings(corpus, path) if f.rule == rule)
+
+
+def test_kubectl_download_is_unverified_not_piped(corpus: Path) -> None:
+    """The backquoted version only builds the URL (no HT502); the unchecked binary is HT504."""
+    path = "bridgecrewio__checkov/kubernetes__Dockerfile/Dockerfile"
+    assert lines_of(corpus, path, "HT502") == []
+    assert lines_of(corpus, path, "HT504") == [15, 20]
+    (kubectl,) = [f for f in findings(corpus, path) if f.rule == "HT504" and f.line == 15]
+    assert "kubectl" in kubectl.message and "checksum" in kubectl.message
+
+
+def test_verified_and_pinned_downloads_stay_quiet(corpus: Path) -> None:
+    """Official images verify with sha256sum or gpg; a clone checked out at a version is pinned."""
+    for path in ("docker-library__golang/1.27__trixie__Dockerfile/Dockerfile",
+                 "docker-library__php/8.5__trixie__cli__Dockerfile/Dockerfile",
+                 "jessfraz__dockerfiles/plexpy__Dockerfile/Dockerfile",
+                 "jessfraz__dockerfiles/oauth2-proxy__Dockerfile/Dockerfile",
+                 "StefanScherer__dockerfiles-windows/swarm__Dockerfile/Dockerfile"):
+        assert lines_of(corpus, path, "HT504") == [], path
