@@ -23,6 +23,22 @@ def lines_of(corpus: Path, path: str, rule: str) -> list[int]:
     return sorted(f.line for f in findings(corpus, path) if f.rule == rule)
 
 
+def test_a_sticky_web_root_is_world_writable(corpus: Path) -> None:
+    """`chmod 1777 /var/www/html` in all 14 php variants is HT107; scratch-like dirs are not."""
+    folder = corpus / "real" / "docker-library__php"
+    php = sorted(p.parent.name for p in folder.glob("*/Dockerfile"))
+    flagged = [name for name in php
+               if any("/var/www/html" in f.message for f in
+                      findings(corpus, f"docker-library__php/{name}/Dockerfile")
+                      if f.rule == "HT107")]
+    assert len(flagged) == 14 == len(php)
+    # The Apache run, lock and log folders get 1777 too, through a variable: not served.
+    apache = "docker-library__php/8.5__trixie__apache__Dockerfile/Dockerfile"
+    assert lines_of(corpus, apache, "HT107") == [43]
+    assert lines_of(corpus, "jessfraz__dockerfiles/transmission__Dockerfile/Dockerfile",
+                    "HT107") == []
+
+
 def test_kubectl_download_is_unverified_not_piped(corpus: Path) -> None:
     """The backquoted version only builds the URL (no HT502); the unchecked binary is HT504."""
     path = "bridgecrewio__checkov/kubernetes__Dockerfile/Dockerfile"
