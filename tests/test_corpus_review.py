@@ -56,3 +56,23 @@ def test_verified_and_pinned_downloads_stay_quiet(corpus: Path) -> None:
                  "jessfraz__dockerfiles/oauth2-proxy__Dockerfile/Dockerfile",
                  "StefanScherer__dockerfiles-windows/swarm__Dockerfile/Dockerfile"):
         assert lines_of(corpus, path, "HT504") == [], path
+
+
+def test_ssh_servers_without_expose_22(corpus: Path) -> None:
+    """openssh-server installed, or sshd started, is HT503 with no EXPOSE 22 in the file."""
+    assert lines_of(corpus, "Dmitrywh1__Lesson11_Pipeline_Jenkins/Dockerfile/Dockerfile",
+                    "HT503") == [2]
+    assert lines_of(corpus, "StefanScherer__dockerfiles-windows/openssh__Dockerfile/Dockerfile",
+                    "HT503") == [18]
+    (meta,) = [f for f in findings(corpus, "Matts966__docker-git/Dockerfile/Dockerfile")
+               if f.rule == "HT503"]
+    assert meta.severity.value == "info" and "openssh-client" in meta.fix
+
+
+def test_jdwp_published_in_compose_and_started_by_images(corpus: Path) -> None:
+    """vulhub publishes port 5005 (HT312) for images that start the JDWP agent (HT505)."""
+    for name in ("metersphere__CVE-2021-45788", "linkis__CVE-2022-44645"):
+        path = f"vulhub__vulhub/{name}__docker-compose.yml/docker-compose.yml"
+        assert lines_of(corpus, path, "HT312"), path
+    assert lines_of(corpus, "vulhub__vulhub/base__metersphere__1.15.4__Dockerfile/Dockerfile",
+                    "HT505") == [41]

@@ -16,6 +16,7 @@ from tutor.analysis.rules.compose_docker_socket import ComposeDockerSocket
 from tutor.analysis.rules.compose_env_secret import ComposeEnvironmentSecret
 from tutor.analysis.rules.compose_host_namespaces import ComposeHostNamespace
 from tutor.analysis.rules.compose_host_path import ComposeHostPath
+from tutor.analysis.rules.compose_java_debug import ComposeJavaDebug
 from tutor.analysis.rules.compose_no_new_privileges import ComposeNoNewPrivileges
 from tutor.analysis.rules.compose_privileged import ComposePrivileged
 from tutor.analysis.rules.compose_read_only import ComposeReadOnly
@@ -27,6 +28,7 @@ from tutor.analysis.rules.download_unverified import DownloadUnverified
 from tutor.analysis.rules.entrypoint_not_executable import EntrypointNotExecutable
 from tutor.analysis.rules.expose_ssh import ExposeSsh
 from tutor.analysis.rules.final_user_root import FinalUserRoot
+from tutor.analysis.rules.java_debug_agent import JavaDebugAgent
 from tutor.analysis.rules.secret_env_arg import SecretInEnvOrArg
 from tutor.analysis.rules.secret_file_copied import SecretFileCopied
 from tutor.analysis.rules.secret_in_context import SecretInBuildContext
@@ -79,6 +81,7 @@ _ALL: tuple[type[Rule], ...] = (
     ComposeDevices,
     ComposeSecurityProfileDisabled,
     ComposeHostPath,
+    ComposeJavaDebug,
     BaseImageUnpinned,
     BaseImageNoDigest,
     BaseImageEndOfLife,
@@ -86,6 +89,7 @@ _ALL: tuple[type[Rule], ...] = (
     CurlPipeShell,
     ExposeSsh,
     DownloadUnverified,
+    JavaDebugAgent,
 )
 
 RULES: dict[str, Rule] = {cls.id: cls() for cls in _ALL}
