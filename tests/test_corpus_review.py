@@ -76,3 +76,11 @@ def test_jdwp_published_in_compose_and_started_by_images(corpus: Path) -> None:
         assert lines_of(corpus, path, "HT312"), path
     assert lines_of(corpus, "vulhub__vulhub/base__metersphere__1.15.4__Dockerfile/Dockerfile",
                     "HT505") == [41]
+
+
+def test_runtime_user_added_to_root_group(corpus: Path) -> None:
+    """`usermod -aG root abc` in the wrongsecrets desktops is HT115."""
+    for name in ("Dockerfile_webdesktop", "Dockerfile_webdesktopk8s"):
+        (found,) = [f for f in findings(corpus, f"OWASP__wrongsecrets/{name}/Dockerfile")
+                    if f.rule == "HT115"]
+        assert "abc" in found.message and "root group" in found.message

@@ -41,6 +41,7 @@ from tutor.analysis.rules.sudo import SudoInImage
 from tutor.analysis.rules.syntax import SyntaxProblem
 from tutor.analysis.rules.user_by_name import UserByName
 from tutor.analysis.rules.user_in_other_stage import UserInOtherStage
+from tutor.analysis.rules.user_privileged_group import UserInPrivilegedGroup
 from tutor.analysis.rules.user_unknown import UserUnknown
 from tutor.analysis.rules.user_without_uid import UserWithoutUid
 from tutor.analysis.rules.volume_not_writable import VolumeNotWritable
@@ -63,6 +64,7 @@ _ALL: tuple[type[Rule], ...] = (
     EntrypointNotExecutable,
     CodeWritableByUser,
     VolumeNotWritable,
+    UserInPrivilegedGroup,
     SecretInEnvOrArg,
     SecretValue,
     SecretFileCopied,
