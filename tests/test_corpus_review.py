@@ -84,3 +84,13 @@ def test_runtime_user_added_to_root_group(corpus: Path) -> None:
         (found,) = [f for f in findings(corpus, f"OWASP__wrongsecrets/{name}/Dockerfile")
                     if f.rule == "HT115"]
         assert "abc" in found.message and "root group" in found.message
+
+
+def test_version_1_compose_file_is_analysed(corpus: Path) -> None:
+    """jessfraz's openvpn compose file: obsolete format reported, its service's net: host found."""
+    path = "jessfraz__dockerfiles/openvpn__docker-compose.yml/docker-compose.yml"
+    found = findings(corpus, path)
+    (legacy,) = [f for f in found if f.rule == "HT001"]
+    assert legacy.severity.value == "warning" and "version 1" in legacy.message
+    assert any(f.rule == "HT308" and "net: host" in f.message for f in found)
+    assert {"HT303", "HT309", "HT311"} <= {f.rule for f in found}

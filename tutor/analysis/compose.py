@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from tutor.analysis.model import ParseProblem
+from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.profile import UserOverride
 from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
 from tutor.yamllines import YamlMap as YamlMap
@@ -90,13 +90,16 @@ def parse_compose(text: str) -> ComposeModel:
         return ComposeModel(None, (), (), (ParseProblem(
             1, 1, "a compose file must be a mapping with a 'services' key"),), text)
     services_map = data.get("services")
+    problems: list[ParseProblem] = []
+    if services_map is None and _is_version_1(data):
+        services_map = data
+        problems.append(_version_1_problem(data))
     if not isinstance(services_map, YamlMap):
         line = data.line_of("services")
         return ComposeModel(data, (), (), (ParseProblem(
             line, line, "the compose file has no 'services' map"),), text)
     services: list[Service] = []
     builds: list[ServiceBuild] = []
-    problems: list[ParseProblem] = []
     for name, spec in services_map.items():
         line = services_map.line_of(name)
         if not isinstance(spec, YamlMap):
@@ -112,6 +115,32 @@ def parse_compose(text: str) -> ComposeModel:
     return ComposeModel(data, tuple(services), tuple(builds), tuple(problems), text)
 
 
+# Keys a version 1 service is built from: it must have an image or a build (or extend one).
+_VERSION_1_SERVICE = frozenset({"image", "build", "extends"})
+
+
+def _is_version_1(data: YamlMap) -> bool:
+    """The legacy version 1 format: no version, no services key, services at the top level."""
+    entries = [(k, v) for k, v in data.items() if not str(k).startswith("x-")]
+    return "version" not in data and bool(entries) and all(
+        isinstance(v, YamlMap) and _VERSION_1_SERVICE & set(v) for _, v in entries)
+
+
+def _version_1_problem(data: YamlMap) -> ParseProblem:
+    """Version 1 is read as services, and reported as the obsolete format it is."""
+    line = min(data.key_lines.values(), default=1)
+    return ParseProblem(
+        line, line, "this is a version 1 compose file (services at the top level, no "
+                    "'services:' key): Docker deprecated that format, and `docker compose`, "
+                    "which implements the Compose Specification, rejects it; its services "
+                    "are checked as if they were under 'services:'",
+        severity=Severity.WARNING,
+        fix="Move the services under a top-level `services:` key and rename `net:` to "
+            "`network_mode:` (https://docs.docker.com/reference/compose-file/legacy-versions/; "
+            "the format each key now takes is https://docs.docker.com/reference/compose-file/"
+            "services/).")
+
+
 def _build_of(service: Service) -> ServiceBuild | None:
     """The service's ``build:`` section, in either the short or the long form."""
     spec = service.spec
@@ -123,8 +152,11 @@ def _build_of(service: Service) -> ServiceBuild | None:
     image_text = str(image) if isinstance(image, str) else None
     image_line = spec.line_of("image") if image_text is not None else None
     if isinstance(build, str):
-        return ServiceBuild(service.name, build, "Dockerfile", None, spec.line_of("build"),
-                            user_text, user_line, image_text, image_line)
+        # Version 1 named the Dockerfile beside `build:`, not inside it.
+        dockerfile = spec.get("dockerfile")
+        return ServiceBuild(service.name, build,
+                            dockerfile if isinstance(dockerfile, str) else "Dockerfile", None,
+                            spec.line_of("build"), user_text, user_line, image_text, image_line)
     if isinstance(build, YamlMap):
         target = build.get("target")
         return ServiceBuild(service.name, str(build.get("context", ".")),

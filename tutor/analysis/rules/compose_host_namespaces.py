@@ -64,9 +64,11 @@ class ComposeHostNamespace(ComposeRule):
     lesson = "capabilities"
 
     def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """One finding per namespace key set to ``host``."""
+        """One finding per namespace key set to ``host`` (``net:`` is version 1's network_mode)."""
         for service in ctx.services:
             for key, (exposed, severity) in _NAMESPACES.items():
+                if key == "network_mode" and "net" in service.spec and key not in service.spec:
+                    key = "net"
                 if text(service.spec.get(key)).strip().lower() == "host":
                     yield self.finding(service.spec.line_of(key),
                                        f"service '{service.name}' sets {key}: host and shares "
