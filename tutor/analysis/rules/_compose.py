@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tutor.analysis.compose import Service, YamlList, YamlMap
+from tutor.analysis.compose import Service, YamlList, YamlMap, interpolated
+from tutor.analysis.profile import is_root_user
 
 
 def items(service: Service, key: str) -> Iterator[tuple[Any, int]]:
@@ -33,3 +34,13 @@ def is_true(value: Any) -> bool:
 def where(service: Service, key: str) -> int:
     """The line of a key in the service, or the service's own line when it is missing."""
     return service.spec.key_lines.get(key, service.line)
+
+
+def non_root_user(service: Service) -> str | None:
+    """The service's ``user:`` when it is set, known and not root (else None)."""
+    if "user" not in service.spec:
+        return None
+    user, unresolved = interpolated(text(service.spec["user"]))
+    if unresolved or not user.strip() or is_root_user(user):
+        return None
+    return user.strip()

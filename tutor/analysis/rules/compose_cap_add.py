@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._compose import items, text
+from tutor.analysis.rules._compose import items, non_root_user, text
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 
 # What each dangerous capability hands an attacker, in a phrase.
@@ -75,8 +75,14 @@ class ComposeCapAdd(ComposeRule):
 
     Fix:
         Remove the capability, or keep only the one the program needs, after
-        `cap_drop: [ALL]`, with a comment saying why. To listen on a low port, listen
-        on a port above 1024 and map it (`ports: ["80:8080"]`); that needs no capability.
+        `cap_drop: [ALL]`, with a comment saying why. That works as it reads only for a
+        process running as root: Docker gives a non-root `user:` an added capability in
+        its bounding set alone, not its effective set, so it cannot use it
+        (moby/moby#36587; making it ambient, moby/moby#52830, was still open in June
+        2026). A non-root program also needs the file capability on its binary
+        (`setcap cap_net_raw=+ep /usr/local/bin/probe` in the image). To listen on a low
+        port, listen on port 1024 or above and map it (`ports: ["80:8080"]`); that needs
+        no capability.
     """
 
     id = "HT303"
@@ -88,25 +94,42 @@ class ComposeCapAdd(ComposeRule):
     def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per added capability, graded by what it grants."""
         for service in ctx.services:
+            user = non_root_user(service)
             for value, line in items(service, "cap_add"):
                 name = capability_name(text(value))
+                fix = _non_root_fix(user, name) if user and name in _KNOWN else None
                 if name in _HIGH:
                     yield self.finding(line, f"service '{service.name}' adds {name}: "
-                                             f"{_HIGH[name]}.")
+                                             f"{_HIGH[name]}.", fix=fix)
                 elif name == "NET_BIND_SERVICE":
                     yield self.finding(
                         line, f"service '{service.name}' adds NET_BIND_SERVICE to listen "
-                              f"below port 1024; ports above 1024 need no capability.",
-                        fix="Listen on a port above 1024 inside the container and map it "
-                            "with `ports:` (for example \"80:8080\"); then drop this line.",
+                              f"below port 1024; ports from 1024 up need no capability.",
+                        fix="Listen on port 1024 or above inside the container and map it "
+                            "with `ports:` (for example \"80:8080\"); then drop this line."
+                            + (f" As user {user}, the process could not use the added "
+                               f"capability anyway: Docker puts it only in a non-root "
+                               f"process's bounding set (moby/moby#36587)." if user else ""),
                         severity=Severity.INFO)
                 elif name in _KNOWN:
                     yield self.finding(line, f"service '{service.name}' adds {name}, a piece "
                                              f"of root's power an attacker could use.",
-                                       severity=Severity.WARNING)
+                                       fix=fix, severity=Severity.WARNING)
                 else:
                     yield self.finding(line, f"service '{service.name}' adds '{text(value)}', "
                                              f"which is not a Linux capability name.",
                                        fix="Use a name from capabilities(7) without the "
                                            "CAP_ prefix, such as CHOWN, or remove the line.",
                                        severity=Severity.WARNING)
+
+
+def _non_root_fix(user: str, name: str) -> str:
+    """The fix for a service whose ``user:`` is not root, where cap_add alone does nothing."""
+    return (f"This service runs as user {user}, and Docker puts an added capability only in "
+            f"a non-root process's bounding set, not its effective set, so the program cannot "
+            f"use {name} as written (moby/moby#36587). If it can do without, remove the line. "
+            f"If it truly needs it, keep the line after `cap_drop: [ALL]` and give the one "
+            f"binary the file capability in the image (`setcap cap_{name.lower()}=+ep "
+            f"/path/to/program`; with no-new-privileges this needs Docker Engine 24 or later, "
+            f"moby/moby#45511). Running the service as root with only this capability also "
+            f"works, at the price of the non-root user.")

@@ -39,7 +39,8 @@ class ComposeCapDropMissing(ComposeRule):
 
     Fix:
         Add `cap_drop: [ALL]` to the service, then add back with `cap_add` only the
-        capability the service proves it needs.
+        capability the service proves it needs (a non-root `user:` can use it only
+        through a binary given that file capability: see HT303).
     """
 
     id = "HT304"

@@ -40,7 +40,11 @@ class ComposePrivileged(ComposeRule):
 
     Fix:
         Remove `privileged: true`. Find out which single power the service needs and
-        grant only that: one capability with `cap_add`, one device with `devices`.
+        grant only that: one device with `devices`, one capability with `cap_add` after
+        `cap_drop: [ALL]`. A process running as root can use that capability; one
+        running as a non-root `user:` cannot, because Docker puts added capabilities only
+        in a non-root process's bounding set (moby/moby#36587), so give its binary the
+        file capability as well (`setcap cap_net_admin=+ep /path/to/program`).
     """
 
     id = "HT302"

@@ -38,9 +38,13 @@ class FileCapabilities(Rule):
         USER 10001
 
     Fix:
-        Drop the setcap step. If the program truly needs a capability, grant it at run
-        time (`--cap-add` or compose `cap_add`, after `cap_drop: [ALL]`) where it is
-        visible and reviewable; to listen on a low port, use a port above 1024 instead.
+        Drop the setcap step if the program can do without: to listen on a low port, use
+        port 1024 or above instead. If it truly needs a capability and runs as root,
+        grant it at run time instead (`--cap-add` or compose `cap_add`, after
+        `cap_drop: [ALL]`), where it is visible and reviewable. A non-root process cannot
+        use a capability granted only at run time, since Docker puts it in the bounding
+        set alone (moby/moby#36587): keep the file capability to that one capability on
+        that one binary, and grant the same one in `cap_add` so reviewers see it.
     """
 
     id = "HT301"
@@ -60,8 +64,8 @@ class FileCapabilities(Rule):
             shown = ", ".join(caps)
             if set(caps) <= _LOW_RISK:
                 yield self.finding(cmd.inst.line,
-                                   f"setcap grants {shown} to a program file; ports above 1024 "
-                                   f"need no capability at all.", cmd.inst.end_line,
+                                   f"setcap grants {shown} to a program file; ports from 1024 "
+                                   f"up need no capability at all.", cmd.inst.end_line,
                                    severity=Severity.INFO)
             else:
                 yield self.at(cmd.inst, f"setcap grants {shown} to a program file: anyone who "
