@@ -48,6 +48,18 @@ def test_exit_0_for_a_clean_file(workdir: Path, capsys) -> None:
     assert "no findings" in out and "runs as non-root" in out
 
 
+def test_a_dockerfiles_own_ignore_file_is_not_checked_as_a_dockerfile(workdir: Path,
+                                                                     capsys) -> None:
+    """A clean project with Dockerfile.dockerignore passes CI (issue 17: three HT001 errors)."""
+    (workdir / "Dockerfile").write_text(CLEAN_FILE)
+    (workdir / "Dockerfile.dockerignore").write_text(".git\n*.log\nnode_modules/\n")
+    (workdir / "app.Dockerfile").write_text(CLEAN_FILE)
+    (workdir / "app.Dockerfile.dockerignore").write_text("**/.env\n")
+    code, out, _ = run(capsys, "check", ".")
+    assert code == 0 and "HT001" not in out
+    assert ".dockerignore  (" not in out and "2 files" in out
+
+
 def test_failure_threshold_flag(workdir: Path, capsys) -> None:
     """--failure-threshold none never fails; info fails on info findings."""
     (workdir / "Dockerfile").write_text(ROOT_FILE)
