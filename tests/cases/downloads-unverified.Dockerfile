@@ -18,6 +18,10 @@ RUN bash /tmp/setup.run --prefix /opt/setup
 # expect: HT504
 RUN curl -fsSL https://example.com/helm-v3.15.2-linux-amd64.tgz | tar -xz -C /usr/local/bin
 RUN curl -fsSL -o /srv/data.json https://example.com/data.json
+RUN curl -fsSLo get_tool.sh https://example.com/get_tool.sh && chmod 700 get_tool.sh && rm get_tool.sh
+# expect: HT504
+RUN curl -fsSLo get_helm.sh https://example.com/get-helm-3 && chmod 700 get_helm.sh \
+    && ./get_helm.sh && rm ./get_helm.sh
 # expect: HT504
 RUN go install github.com/example/tool@latest
 RUN go install github.com/example/tool@v1.4.2 && go install ./cmd/server

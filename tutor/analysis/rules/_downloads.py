@@ -37,6 +37,7 @@ _MOVING = frozenset({"master", "main", "trunk", "develop", "development", "dev",
                      "latest", "stable", "next", "nightly", "edge", "unstable", "default",
                      "upgrade", "patch"})
 _COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+MADE_EXECUTABLE = "makes it executable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +254,7 @@ def use_of(words: Command, path: str) -> str | None:
     if not mentions:
         return None
     if name == "chmod" and _grants_execute(args):
-        return "makes it executable"
+        return MADE_EXECUTABLE
     if name == "install":
         return "installs it"
     if name in ("mv", "cp") and args and same_file(args[-2] if len(args) > 1 else "", path):

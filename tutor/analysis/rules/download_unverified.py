@@ -12,6 +12,7 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.image_files import normalize
 from tutor.analysis.model import Instruction, Severity, Topic
 from tutor.analysis.rules._downloads import (
+    MADE_EXECUTABLE,
     Fetch,
     builds,
     checkout_ref,
@@ -21,6 +22,7 @@ from tutor.analysis.rules._downloads import (
     is_bin,
     is_moving,
     pins,
+    same_file,
     use_of,
     verified,
 )
@@ -142,7 +144,11 @@ def _file_problem(fetch: Fetch, after: list[Command], later: list[_Run]) -> str 
     use = "saves it into a bin folder" if in_bin(path) else None
     where = ""
     if use is None:
-        use = next((u for w in after if (u := use_of(w, path))), None)
+        uses = [u for w in after if (u := use_of(w, path))]
+        # Made executable and deleted in the same RUN without being run: nothing ran it.
+        if _removed(after, path):
+            uses = [u for u in uses if u != MADE_EXECUTABLE]
+        use = uses[0] if uses else None
     if use is None and path.startswith("/"):
         for run in later:
             if run.verifies:
@@ -157,6 +163,13 @@ def _file_problem(fetch: Fetch, after: list[Command], later: list[_Run]) -> str 
     return (f"{fetch.tool} downloads {name} and {use}{where} with no checksum or signature "
             f"check: whoever controls the server, the release or the network path decides "
             f"what runs in your image.")
+
+
+def _removed(commands: list[Command], path: str) -> bool:
+    """An ``rm`` among the commands deletes the saved file."""
+    return any(program(words) == "rm" and any(same_file(w, path) for w in words[1:]
+                                              if not w.startswith("-"))
+               for words in commands)
 
 
 def _piped_installs(run: _Run) -> Iterator[str]:
