@@ -21,7 +21,10 @@ RUN curl -fsSL -o /srv/data.json https://example.com/data.json
 RUN curl -fsSLo get_tool.sh https://example.com/get_tool.sh && chmod 700 get_tool.sh && rm get_tool.sh
 # expect: HT504
 RUN curl -fsSLo get_helm.sh https://example.com/get-helm-3 && chmod 700 get_helm.sh \
-    && ./get_helm.sh && rm ./get_helm.sh
+    && if VERIFY_CHECKSUM=true ./get_helm.sh; then echo ok; fi && rm ./get_helm.sh
+# expect: HT504, HT106
+RUN wget -q -O get_kustomize.sh https://example.com/install_kustomize.sh; chmod 700 get_kustomize.sh; \
+    sudo sh -c './get_kustomize.sh 5.4.2 /usr/local/bin'; rm ./get_kustomize.sh
 # expect: HT504
 RUN go install github.com/example/tool@latest
 RUN go install github.com/example/tool@v1.4.2 && go install ./cmd/server

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from tutor.analysis.shell import SHELLS, Command, program
+from tutor.analysis.shell import SHELLS, Command, pipelines, program
 
 _URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
 # A checksum or signature check anywhere in the RUN counts for every download in it.
@@ -240,10 +240,31 @@ def is_bin(path: str) -> bool:
     return posixpath.basename(path.rstrip("/")) in ("bin", "sbin")
 
 
+# Words before the command proper: `sudo`, shell keywords, VAR=value.
+_LEADING = frozenset({"sudo", "if", "elif", "while", "until", "then", "do", "else", "!",
+                      "time", "nice", "exec", "env"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _unwrap(words: Command) -> Command:
+    """The command a keyword, ``sudo`` (and its flags) or assignments lead into."""
+    i = 0
+    while i < len(words) and (words[i] in _LEADING or _ASSIGNMENT.match(words[i])
+                              or (i and words[i - 1] == "sudo" and words[i].startswith("-"))):
+        i += 1
+    return words[i:]
+
+
 def use_of(words: Command, path: str) -> str | None:
     """How this command installs or runs the saved file ``path``, if it does."""
+    words = _unwrap(words)
+    if not words:
+        return None
     name = program(words)
     args = words[1:]
+    if name in SHELLS and len(args) >= 2 and args[0] == "-c":
+        inner = [use_of(w, path) for p in pipelines(args[1]) for w in p]
+        return next((u for u in inner if u), None)
     mentions = [w for w in args if same_file(w, path)]
     if same_file(words[0], path):
         return "runs it"
