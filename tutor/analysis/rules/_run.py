@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tutor.analysis.model import Instruction, Stage
+from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import DockerfileContext
 from tutor.analysis.shell import Command, program
 from tutor.analysis.variables import parse_assignments, substitute
@@ -98,26 +99,44 @@ def copy_chmod(inst: Instruction) -> str | None:
 def env_before(ctx: DockerfileContext, inst: Instruction) -> dict[str, str | None]:
     """The ENV and ARG values a RUN sees, from its stage and the stages it is built FROM.
 
-    A name set by the base image is missing, so a word that uses it stays unresolved.
+    A name set by the base image is missing, so a word that uses it stays unresolved. Each
+    stage is read once per analysis (the live workbench re-analyses long files on every
+    edit); a RUN takes the values in force at its line.
     """
-    chain: list[Stage] = []
-    stage = ctx.dockerfile.stages[inst.stage] if inst.stage < len(ctx.dockerfile.stages) \
-        else None
-    while stage is not None:
-        chain.insert(0, stage)
-        stage = ctx.dockerfile.stages[stage.parent] if stage.parent is not None else None
-    env: dict[str, str | None] = {}
-    for each in chain:
-        for earlier in each.instructions:
-            if earlier.stage == inst.stage and earlier.line >= inst.line:
-                break
-            if earlier.keyword == "ENV":
-                env.update(parse_assignments("ENV", earlier.text, ctx.escape))
-            elif earlier.keyword == "ARG":
-                for name, value in parse_assignments("ARG", earlier.value, ctx.escape):
-                    default = value if value is not None else ctx.dockerfile.global_args.get(name)
-                    env[name] = default if default is not None else env.get(name)
-    return env
+    if inst.stage >= len(ctx.dockerfile.stages):
+        return {}
+    steps = _env_steps(ctx, inst.stage)
+    lines = [line for line, _ in steps]
+    index = bisect.bisect_left(lines, inst.line) - 1
+    return dict(steps[index][1]) if index >= 0 else {}
+
+
+def _env_steps(ctx: DockerfileContext, index: int) -> list[tuple[int, dict[str, str | None]]]:
+    """``(line, values after it)`` for the stage's start and each ENV or ARG, in order."""
+    memo: dict[int, list[tuple[int, dict[str, str | None]]]] = ctx.memo.setdefault(
+        "env_steps", {})
+    found = memo.get(index)
+    if found is not None:
+        return found
+    stage = ctx.dockerfile.stages[index]
+    start: dict[str, str | None] = {}
+    if stage.parent is not None:
+        parent = _env_steps(ctx, stage.parent)
+        start = dict(parent[-1][1]) if parent else {}
+    steps = [(stage.from_instruction.line, start)]
+    env = dict(start)
+    for earlier in stage.instructions:
+        if earlier.keyword == "ENV":
+            env.update(parse_assignments("ENV", earlier.text, ctx.escape))
+        elif earlier.keyword == "ARG":
+            for name, value in parse_assignments("ARG", earlier.value, ctx.escape):
+                default = value if value is not None else ctx.dockerfile.global_args.get(name)
+                env[name] = default if default is not None else env.get(name)
+        else:
+            continue
+        steps.append((earlier.line, dict(env)))
+    memo[index] = steps
+    return steps
 
 
 def resolved(word: str, env: dict[str, str | None]) -> str | None:

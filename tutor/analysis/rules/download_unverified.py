@@ -99,8 +99,9 @@ class DownloadUnverified(Rule):
                     workdir = normalize(inst.text.strip(), workdir or "/")
                 elif inst.keyword == "RUN":
                     runs.append(_read(ctx, inst, workdir))
+            position = {id(i): k for k, i in enumerate(stage.instructions)}
             for index, run in enumerate(runs):
-                tail = [i for i in stage.instructions if i.line > run.inst.line]
+                tail = stage.instructions[position[id(run.inst)] + 1:]
                 problems = list(_problems(run, runs[index + 1:], tail))
                 if problems:
                     more = f" ({len(problems) - 1} more in this RUN)" if len(problems) > 1 else ""
