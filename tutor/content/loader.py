@@ -410,7 +410,9 @@ def _question(item: YamlMap, topic: str, rel: str,
     answer = item.get("answer")
     at = item.line_of("answer")
     if kind in ("single", "multiple"):
-        options = tuple(Option(o["text"], o.get("why")) for o in item["options"])
+        listed = item["options"]
+        options = tuple(Option(o["text"], o.get("why"), listed.line_of(index))
+                        for index, o in enumerate(listed))
         indexes = _letters(answer, len(options), qid, kind, rel, at, errors)
         if indexes is None:
             return None

@@ -10,16 +10,25 @@ DIFFICULTIES = ("easy", "medium", "hard")
 QUESTION_TYPES = ("single", "multiple", "true_false", "spot_the_line", "fix_it")
 
 
+SEVERITIES = ("error", "warning")
+
+
 @dataclass(frozen=True, slots=True)
 class ContentError:
-    """One problem in the course: the file (relative to the pack), the line, and what to do."""
+    """One problem in the course: the file (relative to the pack), the line, and what to do.
+
+    An ``error`` fails ``content check``; a ``warning`` (a weakness such as an answer cue) is
+    reported for the author to act on and leaves the exit status alone.
+    """
 
     file: str
     line: int
     message: str
+    severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        marker = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}: {marker}{self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,8 @@ class Option:
 
     text: str
     why: str | None
+    # The file line the option starts on (0 when unknown), so warnings can point at it.
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
