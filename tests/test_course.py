@@ -140,8 +140,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_content_check_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     """content check --format json reports counts and an empty error list for the fixture."""
     code, out, _ = run(capsys, "content", "check", str(FIXTURE), "--format", "json")
+    report = json.loads(out)
     assert code == 0
-    assert json.loads(out) == {"lessons": 1, "exercises": 1, "questions": 5, "errors": []}
+    assert {key: report[key] for key in ("lessons", "exercises", "questions", "errors",
+                                         "warnings")} == {
+        "lessons": 1, "exercises": 1, "questions": 5, "errors": [], "warnings": []}
+    assert report["cues"]["single_choice"]["questions"] == 1
 
 
 def test_content_check_fails_on_a_broken_pack(tmp_path: Path,

@@ -16,7 +16,8 @@ change. Two kinds of threshold, each chosen so a warning means something:
   (0.6): difflib's ratio over each prompt's words, lowercased, function words dropped and
   sorted, so a reworded or reordered sentence still matches. Questions that both show a
   Dockerfile must also share that much of it, so one generic "which line..." prompt over
-  different Dockerfiles is no duplicate. Over the shipped course the threshold separates
+  different Dockerfiles is no duplicate; one that shows a Dockerfile is never compared with
+  one that does not. Over the shipped course the threshold separates
   the pair the course audit found (root-userns-remap and caps-userns-remap, 0.68) from the
   closest distinct pair (two questions on one ``docker run`` flag, 0.59).
 """
@@ -244,6 +245,8 @@ def _duplicates(questions: Sequence[Question], cues: Cues) -> None:
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(words)
         for second, other in stems[index + 1:]:
+            if (first.dockerfile is None) != (second.dockerfile is None):
+                continue  # reading a Dockerfile and recalling a fact are different tasks
             matcher.set_seq1(other)
             if (matcher.real_quick_ratio() < STEM_SIMILARITY
                     or matcher.quick_ratio() < STEM_SIMILARITY):
