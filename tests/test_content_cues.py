@@ -158,3 +158,14 @@ def test_errors_still_fail_beside_warnings(tmp_path: Path,
     lines = out.splitlines()
     assert code == 1 and lines[0].startswith("quizzes/users.yaml:12: question 'users-default'")
     assert "warning:" in lines[1] and "1 error, " in lines[-1]
+
+
+def test_a_pack_too_large_to_compare_says_so(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the pairwise limit, near-duplicates are not looked for, and a warning says so."""
+    monkeypatch.setattr("tutor.content.cues.MOST_COMPARED", 3)
+    cues = measure_cues(load_course(pack(tmp_path, review=REWORDED)))
+    assert cues.near_duplicates == []
+    assert [str(w) for w in cues.warnings] == [
+        "quizzes:1: warning: near-duplicate prompts were not looked for: the pack has 6 "
+        "questions, more than the 3 compared pairwise: check a part of it at a time"]

@@ -40,6 +40,9 @@ LONGEST_MARGIN = 1.5
 STEM_SIMILARITY = 0.6
 # Beyond this many questions the exact tail gives way to the normal approximation.
 _EXACT_UP_TO = 1000
+# Comparing every pair of prompts grows with the square of the pack; beyond this many
+# questions (a few seconds' work) the pass is skipped, and the warning says so.
+MOST_COMPARED = 2000
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that carry no content, so two prompts are not alike for sharing them.
 _FUNCTION_WORDS = frozenset((
@@ -240,6 +243,13 @@ def _true_false(questions: Sequence[Question], cues: Cues) -> None:
 
 def _duplicates(questions: Sequence[Question], cues: Cues) -> None:
     """Pairs of questions that ask nearly the same thing, in one bank or across banks."""
+    if len(questions) > MOST_COMPARED:
+        cues.warnings.append(_warn(
+            "quizzes", 1,
+            f"near-duplicate prompts were not looked for: the pack has {len(questions)} "
+            f"questions, more than the {MOST_COMPARED} compared pairwise: check a part of it "
+            f"at a time"))
+        return
     stems = [(question, _words(question.prompt, drop=_FUNCTION_WORDS)) for question in questions]
     for index, (first, words) in enumerate(stems):
         matcher = difflib.SequenceMatcher(None, autojunk=False)
