@@ -57,12 +57,6 @@ class Identity:
             return self.name == other.name or None
         return None
 
-    def in_group(self, gid: int | None, group: str | None = None) -> bool | None:
-        """Whether this user's primary group is that group (supplementary groups unknown)."""
-        if gid is not None and self.gid is not None:
-            return self.gid == gid or None
-        return None
-
 
 ROOT = Identity("root", 0, 0, "root")
 

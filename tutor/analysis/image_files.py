@@ -29,7 +29,6 @@ _STANDARD_DIRS = ("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64
                   "/var/cache", "/var/lib", "/var/log", "/var/mail", "/var/opt", "/var/spool",
                   "/var/run")
 _STICKY_DIRS = ("/tmp", "/var/tmp")
-UNKNOWN = None
 
 
 @dataclass(frozen=True, slots=True)
