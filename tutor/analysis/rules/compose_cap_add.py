@@ -49,9 +49,10 @@ class ComposeCapAdd(ComposeRule):
 
     Why:
         Capabilities split root's power into pieces; every piece you add back is a
-        piece an attacker in the container can use. `SYS_ADMIN` alone is enough to
-        escape to the host, `NET_ADMIN` rewrites the network, `SYS_PTRACE` reads other
-        processes' memory. Severity follows the capability: the dangerous ones are
+        piece an attacker in the container can use. `SYS_ADMIN` permits `mount` and
+        dozens of admin calls, and on Docker only the AppArmor profile and the device
+        cgroup stand between it and the host's disk; `NET_ADMIN` rewrites the network,
+        `SYS_PTRACE` reads other processes' memory. Severity follows the capability: the dangerous ones are
         errors, ordinary ones warnings, and `NET_BIND_SERVICE` is information only.
 
     Failing:
