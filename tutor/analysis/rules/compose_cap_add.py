@@ -49,9 +49,10 @@ class ComposeCapAdd(ComposeRule):
 
     Why:
         Capabilities split root's power into pieces; every piece you add back is a
-        piece an attacker in the container can use. `SYS_ADMIN` alone is enough to
-        escape to the host, `NET_ADMIN` rewrites the network, `SYS_PTRACE` reads other
-        processes' memory. Severity follows the capability: the dangerous ones are
+        piece an attacker in the container can use. `SYS_ADMIN` permits `mount` and
+        dozens of admin calls, and on Docker only the AppArmor profile and the device
+        cgroup stand between it and the host's disk; `NET_ADMIN` rewrites the network,
+        `SYS_PTRACE` reads other processes' memory. Severity follows the capability: the dangerous ones are
         errors, ordinary ones warnings, and `NET_BIND_SERVICE` is information only.
 
     Failing:
@@ -80,9 +81,11 @@ class ComposeCapAdd(ComposeRule):
         its bounding set alone, not its effective set, so it cannot use it
         (moby/moby#36587; making it ambient, moby/moby#52830, was still open in June
         2026). A non-root program also needs the file capability on its binary
-        (`setcap cap_net_raw=+ep /usr/local/bin/probe` in the image). To listen on a low
-        port, listen on port 1024 or above and map it (`ports: ["80:8080"]`); that needs
-        no capability.
+        (`setcap cap_net_raw=+ep /usr/local/bin/probe` in the image). A low port needs no
+        capability on Docker: Engine 20.10 and later lets any user bind ports below 1024 in
+        a container with its own network (moby/moby#41030), so `NET_BIND_SERVICE` matters
+        only with `network_mode: host`. Listening on port 1024 or above and mapping it
+        (`ports: ["80:8080"]`) needs no capability anywhere.
     """
 
     id = "HT303"
@@ -104,9 +107,13 @@ class ComposeCapAdd(ComposeRule):
                 elif name == "NET_BIND_SERVICE":
                     yield self.finding(
                         line, f"service '{service.name}' adds NET_BIND_SERVICE to listen "
-                              f"below port 1024; ports from 1024 up need no capability.",
-                        fix="Listen on port 1024 or above inside the container and map it "
-                            "with `ports:` (for example \"80:8080\"); then drop this line."
+                              f"below port 1024; ports from 1024 up need no capability, and "
+                              f"on Docker's own networks no port does.",
+                        fix="Drop this line: Docker Engine 20.10 and later lets any user bind "
+                            "ports below 1024 in a container with its own network "
+                            "(moby/moby#41030), so it matters only with `network_mode: host`. "
+                            "Listening on port 1024 or above and mapping it with `ports:` "
+                            "(for example \"80:8080\") needs no capability anywhere."
                             + (f" As user {user}, the process could not use the added "
                                f"capability anyway: Docker puts it only in a non-root "
                                f"process's bounding set (moby/moby#36587)." if user else ""),

@@ -33,7 +33,8 @@ class SetuidBit(Rule):
 
     Fix:
         Remove the setuid bit; give the process the narrow permission it needs instead
-        (file ownership, a port above 1024, or one capability granted at run time).
+        (file ownership, a port of 1024 or above, or one capability on that one binary:
+        for a non-root user a file capability plus the same `cap_add`, see HT301).
     """
 
     id = "HT108"
