@@ -156,6 +156,22 @@ ATTEMPTS: dict[str, list[tuple[str, Edit, str]]] = {
                                             'RUN echo "password=${DB_SETTING}" > /app/db.conf\n')]},
          "HT207"),
     ],
+    "user-alpine-accounts": [
+        ("keeps Debian's groupadd and useradd, which Alpine does not have",
+         {"Dockerfile": [("RUN addgroup -S -g 10001 rates \\\n"
+                          " && adduser -S -D -H -u 10001 -G rates -s /sbin/nologin rates",
+                          "RUN groupadd --system --gid 10001 rates \\\n"
+                          " && useradd --system --uid 10001 --gid rates --no-create-home rates")]},
+         "groupadd"),
+        ("switches user before apk add",
+         {"Dockerfile": [("RUN apk add --no-cache curl jq",
+                          "USER 10001:10001\nRUN apk add --no-cache curl jq")]},
+         "apk add"),
+        ("copies the script as the runtime user",
+         {"Dockerfile": [("COPY --chmod=0755 fetch-rates.sh",
+                          "COPY --chown=10001:10001 --chmod=0755 fetch-rates.sh")]},
+         "/usr/local/bin/fetch-rates"),
+    ],
     "user-multi-stage": [
         ("hands the virtual environment to the runtime user",
          {"Dockerfile": [("COPY --from=build /opt/venv /opt/venv",
