@@ -182,6 +182,17 @@ ATTEMPTS: dict[str, list[tuple[str, Edit, str]]] = {
                           "FROM python:3.12-slim\nUSER 10001:10001\nRUN groupadd")]},
          "groupadd"),
     ],
+    "user-node-builtin": [
+        ("copies the code as the node user",
+         {"Dockerfile": [("COPY src/ ./src/", "COPY --chown=node:node src/ ./src/")]},
+         "node"),
+        ("switches to node before npm ci, in a folder root owns",
+         {"Dockerfile": [("RUN npm ci --omit=dev\n", "USER node\nRUN npm ci --omit=dev\n")]},
+         "npm ci"),
+        ("leaves the pastes folder owned by root",
+         {"Dockerfile": [(" \\\n && chown node:node /app/pastes", "")]},
+         "cannot write /app/pastes"),
+    ],
     "user-numeric-uid": [
         ("leaves the notes folder owned by root",
          {"Dockerfile": [(" \\\n && chown 10001:10001 /app/notes", "")]},
