@@ -211,6 +211,21 @@ ATTEMPTS: dict[str, list[tuple[str, Edit, str]]] = {
                           "COPY --from=build --chown=65532:65532 /out/pinger /pinger")]},
          "/pinger"),
     ],
+    "user-volume-ownership": [
+        ("gives /app/data to the user in the image but keeps the host's folder mounted there",
+         {"compose.yaml": [("      - guestbook-data:/app/data", "      - ./data:/app/data")]},
+         "bind mount of the host's ./data"),
+        ("makes the data directory world-writable",
+         {"Dockerfile": [("chown 10001:10001 /app/data", "chmod 0777 /app/data")]},
+         "HT107"),
+        ("mounts the project folder over /app, so the host's code replaces the image's",
+         {"compose.yaml": [("      - guestbook-data:/app/data",
+                            "      - .:/app\n      - guestbook-data:/app/data")]},
+         "/app is a bind mount of the host's ."),
+        ("gives the whole app folder, code included, to the user",
+         {"Dockerfile": [("chown 10001:10001 /app/data", "chown -R 10001:10001 /app")]},
+         "guestbook.py"),
+    ],
 }
 
 
