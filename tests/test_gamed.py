@@ -172,6 +172,18 @@ ATTEMPTS: dict[str, list[tuple[str, Edit, str]]] = {
                           "COPY --chown=10001:10001 --chmod=0755 fetch-rates.sh")]},
          "/usr/local/bin/fetch-rates"),
     ],
+    "user-compose-override": [
+        ("sets compose's user to an unprivileged uid that does not own the reports",
+         {"compose.yaml": [('user: "10001:10001"', 'user: "10002:10002"')]},
+         "cannot write /var/lib/reports"),
+        ("drops user: root but runs the service privileged",
+         {"compose.yaml": [("    read_only: true\n",
+                            "    read_only: true\n    privileged: true\n")]},
+         "HT302"),
+        ("makes the reports directory world-writable instead of giving it away",
+         {"Dockerfile": [("chown 10001:10001 /var/lib/reports", "chmod 0777 /var/lib/reports")]},
+         "HT107"),
+    ],
     "user-multi-stage": [
         ("hands the virtual environment to the runtime user",
          {"Dockerfile": [("COPY --from=build /opt/venv /opt/venv",
