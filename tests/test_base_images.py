@@ -17,7 +17,7 @@ from tutor.analysis.images import parse_image_ref
 from tutor.errors import ConfigError
 
 _KEYS = {"patterns", "except", "user", "caveat", "env", "workdir", "accounts", "shell", "why",
-         "source"}
+         "source", "lacks"}
 
 
 def test_every_entry_has_a_source_and_known_keys() -> None:
@@ -25,8 +25,11 @@ def test_every_entry_has_a_source_and_known_keys() -> None:
     for entry in table_entries():
         assert set(entry) <= _KEYS, entry["patterns"]
         assert entry["patterns"] and entry["source"].strip(), entry
-        if "user" in entry:
+        if "user" in entry or "lacks" in entry:
             assert entry.get("why", "").strip(), entry["patterns"]
+        if "lacks" in entry:
+            assert set(entry["lacks"]) == {"package", "commands"}, entry["patterns"]
+            assert entry["lacks"]["commands"], entry["patterns"]
 
 
 def test_one_table_says_what_base_images_set() -> None:

@@ -165,6 +165,63 @@ def test_compose_user_counts_for_the_dockerfile_it_builds() -> None:
     assert not evaluate(parsed, files).passed
 
 
+DATA_IMAGE = ("FROM python:3.13-slim\nWORKDIR /app\nCOPY app.py .\n"
+              "RUN mkdir data && chown 10001 data\nUSER 10001\n")
+
+
+@pytest.mark.parametrize(("volume", "passes", "words"), [
+    ("appdata:/app/data", True, ""),                       # a new volume copies the image's dir
+    ("- type: volume\n        source: appdata\n        target: /app/data", True, ""),
+    ("/app/data", True, ""),                               # anonymous volume, same copy
+    ("./data:/app/data", False, "bind mount of the host's ./data (compose.yaml line 6)"),
+    ("/srv/app-data:/app/data", False, "bind mount of the host's /srv/app-data"),
+    ("${DATA_DIR:-./data}:/app/data", False, "bind mount of the host's ./data"),
+    ("${DATA_DIR}:/app/data", False, "depends on a variable with no default"),
+    ("appdata:/app/data:ro", False, "/app/data is mounted read-only"),
+    ("- type: volume\n        source: appdata\n        target: /app/data\n"
+     "        volume:\n          nocopy: true", False, "nocopy"),
+    ("hostdata:/app/data", False, "bind mount of the host's hostdata"),  # driver_opts o=bind
+])
+def test_compose_mounts_decide_what_the_container_can_write(volume: str, passes: bool,
+                                                            words: str) -> None:
+    """A bind mount hides the image's directory behind the host's; a new volume copies it."""
+    parsed = goal("- writable: [/app/data]\n- not_writable: [/app]")
+    item = volume if volume.startswith("- ") else f"- {volume}"
+    declared = ("volumes:\n  appdata: {}\n  hostdata:\n    driver_opts:\n      type: none\n"
+                "      o: bind\n      device: /srv/data\n")
+    files = {"Dockerfile": DATA_IMAGE, "app.py": "",
+             "compose.yaml": f"services:\n  app:\n    build: .\n    read_only: true\n"
+                             f"    volumes:\n      {item}\n{declared}"}
+    result = evaluate(parsed, files)
+    assert result.passed is passes, result.results
+    if not passes:
+        assert words in result.results[0].detail, result.results[0].detail
+
+
+def test_a_bind_mount_over_the_code_is_the_hosts_code() -> None:
+    """not_writable fails when the host's folder replaces the code, unless it is read-only."""
+    parsed = goal("- writable: [/app/data]\n- not_writable: [/app]")
+    compose = ("services:\n  app:\n    build: .\n    volumes:\n      - {}\n"
+               "      - appdata:/app/data\n")
+    files = {"Dockerfile": DATA_IMAGE, "app.py": "", "compose.yaml": compose.format(".:/app")}
+    detail = evaluate(parsed, files).results[1].detail
+    assert "/app is a bind mount of the host's ." in detail
+    files["compose.yaml"] = compose.format(".:/app:ro")
+    assert evaluate(parsed, files).passed
+    files["compose.yaml"] = compose.format("./plugins:/app/plugins")
+    detail = evaluate(parsed, files).results[1].detail
+    assert "/app/plugins is a bind mount of the host's ./plugins" in detail
+
+
+def test_mounts_of_a_service_that_builds_another_dockerfile_do_not_count() -> None:
+    """Only the service that builds the judged Dockerfile lends it its mounts."""
+    parsed = goal("- writable: [/app/data]")
+    files = {"Dockerfile": DATA_IMAGE, "app.py": "",
+             "compose.yaml": "services:\n  app:\n    build: .\n"
+                             "  other:\n    image: a:1\n    volumes:\n      - ./x:/app/data\n"}
+    assert evaluate(parsed, files).passed
+
+
 def test_no_finding_sees_compose_findings() -> None:
     """no_finding covers rules that fire on the compose file too."""
     parsed = goal("- no_finding: HT302")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.image_accounts import Accounts, parse_user_command
 from tutor.analysis.image_files import apply_mode
 from tutor.analysis.image_model import ImageModel, build_model
@@ -123,6 +126,43 @@ def test_run_in_distroless_fails_for_want_of_a_shell() -> None:
     assert verdict.ok is False and "no /bin/sh" in verdict.why
     debug = model_of("FROM gcr.io/distroless/static-debian12:debug-nonroot\nRUN echo hi\n")
     assert debug.builds().ok is True
+
+
+@pytest.mark.parametrize("base", ["alpine:3.24", "node:26-alpine", "python:3.13-alpine3.22"])
+def test_alpine_has_no_useradd_until_shadow_is_installed(base: str) -> None:
+    """BusyBox's adduser works; useradd stops the build, unless apk added shadow first."""
+    debian_habit = model_of(f"FROM {base}\nRUN useradd -u 10001 app\nUSER 10001\n")
+    verdict = debian_habit.builds()
+    assert verdict.ok is False and verdict.line == 2 and "useradd" in verdict.why
+    busybox = model_of(f"FROM {base}\nRUN adduser -S -D -H -u 10001 app\nUSER 10001\n")
+    assert busybox.builds().ok is True
+    shadow = model_of(f"FROM {base}\nRUN apk add --no-cache shadow && useradd -u 10001 app\n")
+    assert shadow.builds().ok is True
+
+
+def test_a_stage_inherits_what_its_parent_installed() -> None:
+    """shadow added in a parent stage stays; a fresh FROM alpine lacks it again."""
+    model = model_of("FROM alpine:3.24 AS tools\nRUN apk add shadow\n"
+                     "FROM tools\nRUN useradd -u 10001 app\n")
+    assert model.builds().ok is True
+    fresh = model_of("FROM alpine:3.24 AS tools\nRUN apk add shadow\n"
+                     "FROM alpine:3.24\nCOPY --from=tools /etc/passwd /etc/passwd\n"
+                     "RUN usermod -u 10001 nobody\n")
+    assert fresh.builds().ok is False
+
+
+def test_ht111_says_what_alpine_has_instead() -> None:
+    """The finding names the missing command and the fix names BusyBox's spelling."""
+    analysis = analyze_dockerfile("FROM alpine:3.24\nRUN groupadd -g 10001 app\n",
+                                  today=dt.date(2026, 12, 6))
+    found = [f for f in analysis.findings if f.rule == "HT111"]
+    assert len(found) == 1 and '"groupadd: not found"' in found[0].message
+    assert "addgroup -S -g GID NAME" in found[0].fix and "shadow" in found[0].fix
+
+
+def test_debian_keeps_useradd() -> None:
+    """The fact is Alpine's: Debian-based images have shadow's tools (passwd package)."""
+    assert model_of("FROM node:26-slim\nRUN useradd -u 10001 app\n").builds().ok is True
 
 
 def test_unneeded_stage_does_not_break_the_build() -> None:

@@ -2,7 +2,8 @@
 
 ``data/base_images.json`` says, per family of images, the default user when it is not root,
 the environment a ``USER`` line may name (``USER ${NB_UID}`` on a Jupyter image), the
-working directory, the accounts in /etc/passwd and whether there is a shell. The project's
+working directory, the accounts in /etc/passwd, whether there is a shell and which common
+commands it lacks (Alpine has no ``useradd`` until the shadow package is added). The project's
 configuration may add its own non-root images, and ``check`` may add images the checked
 folders build themselves (``BaseImages.built``); everything else is assumed to run as root,
 as almost every image does.
@@ -24,6 +25,16 @@ _NO_ENV: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
+class MissingCommand:
+    """A command the image does not have until ``package`` is installed, and what it has
+    instead (a usage line), if anything."""
+
+    command: str
+    package: str
+    instead: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImageConfig:
     """What the analysis knows of a base image's config (User, Env) and of its files."""
 
@@ -37,6 +48,8 @@ class ImageConfig:
     workdir: str | None = None
     accounts: tuple[Account, ...] = ()
     shell: bool | None = None
+    # Commands a RUN may expect that the image does not have (Alpine's useradd).
+    lacks: tuple[MissingCommand, ...] = ()
     # Where the user comes from: a URL, "configuration", or the Dockerfile that builds it.
     source: str | None = None
     # What else a reader must know about that user ("can use sudo without a password").
@@ -124,6 +137,15 @@ def _account(entry: dict[str, Any]) -> Account:
                    creates_home=bool(entry.get("creates_home")))
 
 
+def _lacks(entry: dict[str, Any] | None) -> tuple[MissingCommand, ...]:
+    """The table's ``lacks`` fact: a package and the commands it would add, with what the
+    image offers instead of each."""
+    if not entry:
+        return ()
+    return tuple(MissingCommand(command, entry["package"], instead)
+                 for command, instead in entry["commands"].items())
+
+
 def table_entries() -> list[dict[str, Any]]:
     """The table's entries, for tests and for whoever wants to show a source."""
     entries: list[dict[str, Any]] = _table()["images"]
@@ -141,7 +163,7 @@ def _table_config(names: frozenset[str]) -> ImageConfig:
         if not hit or any(fnmatch.fnmatchcase(n, p) for n in names
                           for p in entry.get("except", ())):
             continue
-        for key in ("user", "shell", "caveat", "workdir"):
+        for key in ("user", "shell", "caveat", "workdir", "lacks"):
             if key in entry and key not in found:
                 found[key] = entry[key]
                 if key == "user":
@@ -153,7 +175,7 @@ def _table_config(names: frozenset[str]) -> ImageConfig:
     return ImageConfig(user=user, runs_as_root=user is None,
                        env=MappingProxyType(env) if env else _NO_ENV,
                        workdir=found.get("workdir"), accounts=tuple(accounts),
-                       shell=found.get("shell"),
+                       shell=found.get("shell"), lacks=_lacks(found.get("lacks")),
                        source=found.get("source"), caveat=found.get("caveat"))
 
 

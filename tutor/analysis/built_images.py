@@ -136,6 +136,7 @@ class BuiltImages:
             user=profile.user, runs_as_root=profile.runs_as_root,
             env=MappingProxyType(_image_env(dockerfile, stage)), workdir=final.cwd,
             accounts=tuple(final.accounts.users.values()), shell=final.shell,
+            lacks=tuple(final.lacks.values()),
             source=str(built.dockerfile),
             built_by=f"{_shown(built.dockerfile)} (named by {built.named_by})",
             why=profile.reason)

@@ -28,6 +28,50 @@ class Service:
 
 
 @dataclass(frozen=True, slots=True)
+class Mount:
+    """One item of a service's ``volumes:``: what the container sees at ``target``.
+
+    ``kind`` is "bind" (a host path), "volume" (named or anonymous), "tmpfs", or "unknown"
+    when the source depends on a variable with no default. Facts, from the Compose file
+    reference (https://docs.docker.com/reference/compose-file/services/#volumes): in the
+    short syntax a source that is a path (``/``, ``.``, ``~``) is a bind mount and any other
+    is a volume name; ``ro`` or ``read_only`` makes it read-only; ``volume: nocopy`` stops
+    Docker copying the image's files into a new volume.
+    """
+
+    target: str
+    kind: str
+    source: str
+    read_only: bool
+    line: int
+    nocopy: bool = False
+
+    def verdict(self, compose_file: str) -> tuple[bool | None, str] | None:
+        """Whether the container may write below ``target`` whatever the image holds there,
+        and why; None when the image decides (a volume starts as a copy of the image's
+        directory, owner and mode included)."""
+        where = f"{compose_file} line {self.line}"
+        if self.read_only:
+            return False, f"{self.target} is mounted read-only ({where})"
+        if self.kind == "bind":
+            return None, (f"{self.target} is a bind mount of the host's {self.source} "
+                          f"({where}): the host directory's owner and mode decide who may "
+                          f"write it, and these files do not show them")
+        if self.kind == "unknown":
+            return None, (f"what is mounted at {self.target} depends on a variable with no "
+                          f"default ({where})")
+        if self.kind == "volume" and self.nocopy:
+            return None, (f"{self.target} is a volume with nocopy ({where}): Docker does not "
+                          f"copy the image's directory into it, so its owner is not the "
+                          f"image's")
+        return None
+
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` is the mount point or below it."""
+        return path == self.target or path.startswith(self.target.rstrip("/") + "/")
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceBuild:
     """A service that is built from a Dockerfile, relative to the compose file's directory."""
 
@@ -42,6 +86,18 @@ class ServiceBuild:
     # The service's ``image:``, the name Compose gives the image it builds.
     image: str | None = None
     image_line: int | None = None
+    # What the service mounts, which the container sees instead of the image's files.
+    mounts: tuple[Mount, ...] = ()
+
+    def mount_over(self, path: str) -> Mount | None:
+        """The mount the container sees ``path`` through (the deepest that covers it)."""
+        found = [m for m in self.mounts if m.covers(path)]
+        return max(found, key=lambda m: len(m.target)) if found else None
+
+    def mounts_below(self, path: str) -> list[Mount]:
+        """The mounts strictly inside ``path``."""
+        return [m for m in self.mounts if m.target != path and
+                m.target.startswith(path.rstrip("/") + "/")]
 
     def user_override(self, compose_file: str) -> UserOverride | None:
         """The service's ``user:`` as the override of the image's USER, if it sets one."""
@@ -109,7 +165,7 @@ def parse_compose(text: str) -> ComposeModel:
             continue
         service = Service(str(name), line, spec)
         services.append(service)
-        build = _build_of(service)
+        build = _build_of(service, data)
         if build is not None:
             builds.append(build)
     return ComposeModel(data, tuple(services), tuple(builds), tuple(problems), text)
@@ -141,9 +197,10 @@ def _version_1_problem(data: YamlMap) -> ParseProblem:
             "services/).")
 
 
-def _build_of(service: Service) -> ServiceBuild | None:
+def _build_of(service: Service, data: YamlMap) -> ServiceBuild | None:
     """The service's ``build:`` section, in either the short or the long form."""
     spec = service.spec
+    mounts = service_mounts(spec, data.get("volumes"))
     build = spec.get("build")
     user = spec.get("user")
     user_text = str(user) if isinstance(user, str | int) else None
@@ -156,14 +213,83 @@ def _build_of(service: Service) -> ServiceBuild | None:
         dockerfile = spec.get("dockerfile")
         return ServiceBuild(service.name, build,
                             dockerfile if isinstance(dockerfile, str) else "Dockerfile", None,
-                            spec.line_of("build"), user_text, user_line, image_text, image_line)
+                            spec.line_of("build"), user_text, user_line, image_text, image_line,
+                            mounts)
     if isinstance(build, YamlMap):
         target = build.get("target")
         return ServiceBuild(service.name, str(build.get("context", ".")),
                             str(build.get("dockerfile", "Dockerfile")),
                             str(target) if target else None, build.line, user_text, user_line,
-                            image_text, image_line)
+                            image_text, image_line, mounts)
     return None
+
+
+def service_mounts(spec: YamlMap, declared: object) -> tuple[Mount, ...]:
+    """The service's ``volumes:`` in short or long syntax; items it cannot read are left out."""
+    volumes = spec.get("volumes")
+    if not isinstance(volumes, YamlList):
+        return ()
+    mounts: list[Mount] = []
+    for index, item in enumerate(volumes):
+        line = volumes.line_of(index)
+        mount = _long_mount(item) if isinstance(item, YamlMap) else \
+            _short_mount(str(item), line) if isinstance(item, str) else None
+        if mount is None:
+            continue
+        if mount.kind == "volume" and mount.source and _declared_bind(declared, mount.source):
+            mount = Mount(mount.target, "bind", mount.source, mount.read_only, line)
+        mounts.append(mount)
+    return tuple(mounts)
+
+
+def _short_mount(value: str, line: int) -> Mount | None:
+    """``[SOURCE:]TARGET[:MODE]``."""
+    text, unresolved = interpolated(value)
+    parts = text.split(":")
+    if len(parts) == 1:
+        target = parts[0]
+        return Mount(_container_path(target), "volume", "", False, line) \
+            if target.startswith("/") else None
+    source, target = parts[0], parts[1]
+    if not target.startswith("/"):
+        return None
+    read_only = len(parts) > 2 and "ro" in parts[2].split(",")
+    kind = "unknown" if unresolved and "$" in source else _source_kind(source)
+    return Mount(_container_path(target), kind, source, read_only, line)
+
+
+def _long_mount(item: YamlMap) -> Mount | None:
+    """``type:``, ``source:``, ``target:``, ``read_only:``, ``volume: {nocopy: true}``."""
+    target = item.get("target")
+    if not isinstance(target, str) or not target.startswith("/"):
+        return None
+    kind = str(item.get("type", "volume")).strip().lower()
+    source, unresolved = interpolated(str(item.get("source") or ""))
+    if unresolved and kind in ("bind", "volume") and "$" in source:
+        kind = "unknown"
+    options = item.get("volume")
+    nocopy = isinstance(options, YamlMap) and options.get("nocopy") in (True, "true")
+    read_only = item.get("read_only") in (True, "true")
+    return Mount(_container_path(target), kind, source, read_only, item.line_of("target"),
+                 nocopy)
+
+
+def _source_kind(source: str) -> str:
+    """A path on the host is a bind mount; anything else names a volume."""
+    return "bind" if source.startswith(("/", ".", "~")) else "volume"
+
+
+def _declared_bind(declared: object, name: str) -> bool:
+    """A named volume the top-level ``volumes:`` makes a bind of a host path (o: bind)."""
+    spec = declared.get(name) if isinstance(declared, YamlMap) else None
+    options = spec.get("driver_opts") if isinstance(spec, YamlMap) else None
+    flags = str(options.get("o", "")).split(",") if isinstance(options, YamlMap) else []
+    return bool({"bind", "rbind"} & set(flags))
+
+
+def _container_path(path: str) -> str:
+    clean = posixpath.normpath(path)
+    return "/" if clean in ("", ".", "//") else clean
 
 
 def is_remote_context(context: str) -> bool:

@@ -64,11 +64,12 @@ def installed_packages(chain: list[Stage]) -> set[str]:
             for script in run_scripts(inst):
                 for pipeline in pipelines(script):
                     for command in pipeline:
-                        names.update(_installed_by(command))
+                        names.update(installed_by(command))
     return names
 
 
-def _installed_by(command: list[str]) -> list[str]:
+def installed_by(command: list[str]) -> list[str]:
+    """The package names one command installs (none when it installs nothing)."""
     name = program(command)
     words = command[1:]
     if name in ("python", "python3") and words[:2] == ["-m", "pip"]:

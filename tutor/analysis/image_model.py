@@ -28,7 +28,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tutor.analysis.base_images import unnamed_image
+from tutor.analysis.base_images import MissingCommand, unnamed_image
 from tutor.analysis.facts import effective_command
 from tutor.analysis.image_accounts import ROOT, Accounts, Identity
 from tutor.analysis.image_files import Entry, FileTree, ancestors, describe, may, normalize
@@ -61,6 +61,8 @@ class StageModel:
     volumes: list[tuple[str, int]] = field(default_factory=list)
     copies: list[tuple[Instruction, str]] = field(default_factory=list)
     shell: bool | None = None
+    # Commands the image does not have yet (until a RUN installs their package).
+    lacks: dict[str, MissingCommand] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +290,8 @@ def _follow(stage: Stage, earlier: list[StageModel], dockerfile: Dockerfile) -> 
         parent = earlier[stage.parent]
         model = StageModel(stage, parent.accounts.copy(), parent.tree.copy(), parent.user,
                            parent.cwd, dict(parent.env), volumes=list(parent.volumes),
-                           copies=list(parent.copies), shell=parent.shell)
+                           copies=list(parent.copies), shell=parent.shell,
+                           lacks=dict(parent.lacks))
     else:
         image = stage.image
         plain = stage.is_scratch or (image is not None and (
@@ -302,7 +305,8 @@ def _follow(stage: Stage, earlier: list[StageModel], dockerfile: Dockerfile) -> 
                 accounts.resolve(config.user) if config.user else
                 Identity("the base image's user", None, None, None))
         model = StageModel(stage, accounts, FileTree.for_base(stage.is_scratch, plain), user,
-                           config.workdir or "/", dict(config.env), shell=config.shell)
+                           config.workdir or "/", dict(config.env), shell=config.shell,
+                           lacks={m.command: m for m in config.lacks})
         for account in accounts.users.values():
             if account.creates_home and account.home:
                 model.tree.set(Entry(account.home, "dir", accounts.resolve(account.name),
@@ -453,7 +457,8 @@ def _run(inst: Instruction, model: StageModel) -> None:
                                       "scratch images hold no shell)",
                                       "RUN needs a shell, and the image has no /bin/sh"))
         return
-    state = RunState(model.accounts, model.tree, model.user, model.cwd, model.env)
+    state = RunState(model.accounts, model.tree, model.user, model.cwd, model.env,
+                     lacks=model.lacks)
     for script in run_scripts(inst):
         apply_run(pipelines(script), inst.line, state)
     model.failures.extend(state.failures)

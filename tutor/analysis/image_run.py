@@ -17,6 +17,10 @@ Facts the failures rest on:
   they create is 0755 (directories) or 0644 (files) unless told otherwise.
 - ``go build -o FILE`` writes the program with mode 0777 less the umask, so 0755
   (cmd/go/internal/work: built commands are written 0777, https://github.com/golang/go).
+- A command the image does not have stops the RUN: BusyBox's shell, Alpine's /bin/sh, reports
+  "NAME: not found" (``ash_msg_and_raise_error("%s: not found")`` in shell/ash.c,
+  https://github.com/mirror/busybox), and the command exits 127. Which commands an image
+  lacks, and the package that adds them, is in data/base_images.json (``lacks``).
 - ``npm install -g`` writes below the global prefix, /usr/local in the official node images,
   and fails with EACCES for other users:
   https://docs.npmjs.com/resolving-eacces-permissions-errors-when-installing-packages-globally
@@ -29,6 +33,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from tutor.analysis.base_images import MissingCommand
+from tutor.analysis.facts import installed_by
 from tutor.analysis.image_accounts import Accounts, Identity, parse_user_command
 from tutor.analysis.image_files import Entry, FileTree, apply_mode, describe, may, normalize
 from tutor.analysis.shell import Command, Pipeline, program
@@ -70,6 +76,8 @@ class Failure:
     why: str
     # A few words for the profile panel, when "ACTION fails, USER is X" does not fit.
     brief: str = ""
+    # How to fix it, when the failure is not about the user (HT111 shows it).
+    fix: str = ""
 
 
 @dataclass(slots=True)
@@ -82,6 +90,8 @@ class RunState:
     cwd: str | None
     env: dict[str, str | None] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    # Commands the image lacks; installing their package removes them (shared with the stage).
+    lacks: dict[str, MissingCommand] = field(default_factory=dict)
 
     def home(self) -> str | None:
         """$HOME for the current user, when the model knows it."""
@@ -167,6 +177,10 @@ def _command(words: Command, line: int, state: RunState) -> None:
     if name == "cd":
         state.cwd = _path(words[1], state) if len(words) > 1 else state.home()
         return
+    missing = state.lacks.get(name)
+    if missing is not None:
+        _missing(missing, line, state)
+        return
     handler = _HANDLERS.get(name)
     if handler is not None:
         handler(words, line, state)
@@ -178,6 +192,19 @@ def _command(words: Command, line: int, state: RunState) -> None:
         _unknown(words, line, state)
 
 
+def _missing(missing: MissingCommand, line: int, state: RunState) -> None:
+    """A command the image does not have: the shell stops with "not found"."""
+    name, package = missing.command, missing.package
+    instead = (f"Use {missing.instead.split()[0]}, which the image has "
+               f"(`{missing.instead}`), or install" if missing.instead else "Install")
+    state.failures.append(Failure(
+        line, state.user, name,
+        f"the image has no {name} command (it comes with the {package} package, which the "
+        f"image does not install), so the shell stops with \"{name}: not found\"",
+        f"{name} is not in the image", f"{instead} the {package} package in an earlier "
+                                       f"step, or in the same RUN before {name}."))
+
+
 def _packages(words: Command, name: str, line: int, state: RunState) -> None:
     verbs = _PACKAGE_WRITES[name]
     verb = next((w for w in words[1:] if w in verbs), None)
@@ -185,6 +212,10 @@ def _packages(words: Command, name: str, line: int, state: RunState) -> None:
         _fail(state, line, f"{name} {verb}",
               "installing or updating packages writes the system's package database, "
               "which only root may change")
+        return
+    added = set(installed_by(words))
+    for command in [c for c, m in state.lacks.items() if m.package in added]:
+        del state.lacks[command]
 
 
 def _accounts(words: Command, name: str, line: int, state: RunState) -> None:

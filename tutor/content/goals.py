@@ -135,7 +135,7 @@ def _label(kind: str, value: Any) -> str:
         spared = f" (besides {words(list(value))})" if value else ""
         return f"No other warning or error is left in your files{spared}"
     if kind == "builds":
-        return "The image still builds: every step runs as a user allowed to do it"
+        return "The image still builds: no step needs a user or a command it lacks"
     if kind == "starts":
         return "The container can still start its command as its user"
     return kind

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.analysis.compose import COMPOSE_NAMES
+from tutor.analysis.compose import COMPOSE_NAMES, ServiceBuild
 from tutor.analysis.context import Listing
 from tutor.analysis.dockerignore import IgnoreFile
 from tutor.analysis.engine import Analysis, ComposeAnalysis
@@ -244,8 +244,20 @@ class _Judge:
         assert self.analysis is not None and self.analysis.model is not None
         return self.analysis.model
 
+    def _mounted(self) -> ServiceBuild | None:
+        """The compose service that builds the judged Dockerfile: its mounts replace the
+        image's files at run time, as its ``user:`` replaces the image's user."""
+        if self.compose is None:
+            return None
+        return self.compose.model.builder_of(self.goal.dockerfile)
+
     def _writable(self, paths: list[str]) -> tuple[bool, str]:
+        service = self._mounted()
         for path in paths:
+            mount = service.mount_over(path) if service and path.startswith("/") else None
+            decided = mount.verdict(self.compose_name) if mount else None
+            if decided is not None:
+                return False, decided[1]
             verdict = self._model().writable(path)
             if verdict.ok is not True:
                 why = verdict.why or f"who may write {path} is not known from the Dockerfile"
@@ -254,12 +266,26 @@ class _Judge:
 
     def _not_writable(self, paths: list[str]) -> tuple[bool, str]:
         model = self._model()
+        service = self._mounted()
+        meant = [p for c in self.goal.checks if c.kind == "writable" for p in c.value]
         for path in paths:
+            if service is not None and path.startswith("/"):
+                mount = service.mount_over(path)
+                decided = mount.verdict(self.compose_name) if mount else None
+                if decided is not None and decided[0] is False:
+                    continue  # read-only: nothing there can change
+                if decided is not None:
+                    return False, decided[1]
+                for inner in service.mounts_below(path):
+                    if any(inner.covers(m) for m in meant):
+                        continue
+                    held = inner.verdict(self.compose_name)
+                    if held is not None and held[0] is not False:
+                        return False, held[1]
             verdict = model.writable(path)
             if verdict.ok is not False:
                 why = verdict.why or f"who may write {path} is not known from the Dockerfile"
                 return False, why
-            meant = [p for c in self.goal.checks if c.kind == "writable" for p in c.value]
             inside = model.writable_inside(path, meant)
             if inside is not None:
                 return False, inside

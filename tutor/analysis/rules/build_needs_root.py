@@ -21,7 +21,10 @@ class BuildStepNeedsRoot(Rule):
         packages, creating users, giving files to another user or writing into a
         root-owned directory then fails with "Permission denied", and the image does not
         build at all. Moving USER to the top "to be safe" is a common first attempt at
-        hardening that breaks the image instead of protecting it.
+        hardening that breaks the image instead of protecting it. A step that calls a
+        command the base image does not have (`useradd` on Alpine, whose BusyBox offers
+        `adduser`) or that needs a shell the image lacks breaks the build the same way,
+        and is reported here too.
 
     Failing:
         FROM debian:13-slim
@@ -59,5 +62,5 @@ class BuildStepNeedsRoot(Rule):
             message = (f"The build fails here: {failure.why}." if failure.brief else
                        f"The build fails here: {failure.action} runs as "
                        f"{failure.user.shown}, and {failure.why}.")
-            fix = (_NO_SHELL_FIX if failure.brief else None)
+            fix = failure.fix or (_NO_SHELL_FIX if failure.brief else None)
             yield self.at(inst, message, fix)
