@@ -19,6 +19,7 @@ from tutor.analysis.rules import RULES
 from tutor.analysis.rules.base import LESSONS
 from tutor.cli import main
 from tutor.content.check import check_course
+from tutor.content.cues import measure_cues
 from tutor.content.loader import load_course
 from tutor.content.model import QUESTION_TYPES, Course
 from tutor.content.schema import published
@@ -66,6 +67,28 @@ def test_seed_knowledge_checks_are_in_the_banks(course: Course) -> None:
     assert ids["root-default-user-risk"].topic == "root-risks"
     port_3000 = ids["caps-node-api-port-3000"]
     assert port_3000.topic == "capabilities" and "3000" in port_3000.prompt
+
+
+def test_shipped_banks_give_a_guesser_nothing(course: Course) -> None:
+    """The shipped banks raise no answer-cue warning and the longest option is right no
+    more often than chance would have it."""
+    cues = measure_cues(course)
+    assert [str(w) for w in cues.warnings] == []
+    assert cues.correct_longest <= 0.3 * cues.single
+    assert cues.common_set_count == 1
+
+
+def test_low_ports_and_cap_add_are_taught_as_they_are(course: Course) -> None:
+    """The port-80 questions say a container binds low ports without a capability and that
+    cap_add gives a non-root user nothing; the old high-port-only answers are gone."""
+    ids = {q.id: q for q in course.questions}
+    recipe = ids["caps-bind-service-recipe"]
+    assert recipe.type == "single" and recipe.answer == (2,)
+    assert "ip_unprivileged_port_start" in recipe.explanation
+    as_user = ids["root-low-port-as-user"]
+    assert as_user.type == "multiple" and as_user.answer == (1, 3)
+    assert not {"root-low-port", "caps-drop-then-add", "caps-low-port-mapping",
+                "caps-fix-setcap-port", "caps-spot-setcap-node"} & ids.keys()
 
 
 def test_exercise_goals_are_hands_on(course: Course) -> None:
