@@ -122,6 +122,8 @@ def test_recorded_report_holds_the_real_findings() -> None:
      "continue-on-error: true lets the workflow pass"),
     ("        with:\n", "        if: github.event_name == 'schedule'\n        with:\n",
      "runs only if `github.event_name == 'schedule'`"),
+    ("        with:\n", "        continue-on-error: ${{ github.event_name == 'push' }}\n"
+     "        with:\n", "continue-on-error is worked out when the workflow runs"),
     ("severity: HIGH,CRITICAL", "severity: ${{ vars.SEVERITY }}",
      "worked out when the workflow runs"),
     ("ignore-unfixed: true", "ignore-unfixed: true\n          trivy-config: trivy.yaml",
@@ -568,3 +570,26 @@ async def test_the_workbench_opens_the_exercise_and_turns_green(make_app: Any) -
             editor.replace(text, (0, 0), editor.document.end)
         screen = await settle(pilot)
         assert "Goal reached!" in text_of(screen, "#goal")
+
+
+def test_mutated_workflows_ignore_files_and_reports_never_raise() -> None:
+    """Hundreds of seeded mutations of the solution's files give failed checks or content
+    errors, never exceptions."""
+    import random
+
+    from tests.mutator import _mutate_once
+
+    rng = random.Random(18)
+    base = solved()
+    names = [WORKFLOW, IGNORE, "trivy-report.json"]
+    goal_yaml = load(f"- scan_gate: {{workflow: {WORKFLOW}, report: r.json, image: {IMAGE}}}")
+    for _ in range(600):
+        name = rng.choice(names)
+        data = base[name].encode()
+        for _ in range(rng.randint(1, 4)):
+            data = _mutate_once(rng, data, base[rng.choice(names)].encode())
+        text = data.decode("utf-8", errors="replace")
+        if name == "trivy-report.json":
+            parse_goal(goal_yaml, "x.yaml", files={"r.json": text})
+        else:
+            evaluate(exercise().goal, {**base, name: text}, TODAY)
