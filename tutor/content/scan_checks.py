@@ -24,12 +24,8 @@ from tutor.content.scan_runs import (
     TRIVY_ACTION,
     Run,
     action_name,
-    ignorefile_args,
-    is_trivy_image,
     safe_path,
     scan_runs,
-    trivy_commands,
-    trivy_images,
 )
 from tutor.content.trivy import (
     GATED,
@@ -40,6 +36,12 @@ from tutor.content.trivy import (
     read_report,
 )
 from tutor.content.trivy_ignore import IgnoreEntry, is_yaml_name
+from tutor.content.trivy_shell import (
+    ignorefile_args,
+    is_trivy_image,
+    trivy_commands,
+    trivy_images,
+)
 from tutor.content.workflow import Workflow, WorkflowError, always_runs, read_workflow
 from tutor.safetext import visible
 
