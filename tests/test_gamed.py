@@ -6,7 +6,8 @@ An attempt starts from the reference solution (laid over the starter, as a learn
 would be) and edits it. The "old goal" is the exercise's own checks without the defaults
 every goal now holds (no other warning, builds, starts) and without the checks this issue
 added (writable, not_writable, executable): each attempt must pass that, or it is not
-gaming anything.
+gaming anything. The scan checks (scan_gate, scan_ignores, pinned_actions) came with their
+exercise and have no older form, so an attempt at a scan exercise faces the full goal only.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from tutor.content.schema import DEFAULT_CHECKS
 
 TODAY = dt.date(2026, 12, 6)
 NEW_KINDS = {*DEFAULT_CHECKS, "writable", "not_writable", "executable"}
+SCAN_KINDS = {"scan_gate", "scan_ignores", "pinned_actions"}
+SCAN_WORKFLOW = ".github/workflows/scan.yml"
+TRIVY_ACTION_PIN = "aquasecurity/trivy-action@ed142fd0673e97e23eac54620cfb913e5ce36c25"
 
 # exercise id -> [(what the attempt does, {file: [(old, new), ...]}, words the failure says)]
 Edit = dict[str, list[tuple[str, str]]]
@@ -106,6 +110,26 @@ ATTEMPTS: dict[str, list[tuple[str, Edit, str]]] = {
         ("switches to node before npm ci, in a folder root owns",
          {"Dockerfile": [("RUN npm ci --omit=dev\n", "USER node\nRUN npm ci --omit=dev\n")]},
          "npm ci"),
+    ],
+    "scan-ci-gate": [
+        ("fails the build, but only on LOW findings",
+         {SCAN_WORKFLOW: [("severity: HIGH,CRITICAL", "severity: LOW")]},
+         "reports only LOW (severity), not CRITICAL"),
+        ("accepts the fixable CRITICAL as well, with a reason and a date",
+         {".trivyignore.yaml": [("vulnerabilities:\n", "vulnerabilities:\n"
+                                 "  - id: CVE-2019-18224\n    statement: The collector never "
+                                 "resolves domain names it did not choose.\n"
+                                 "    expired_at: 2027-01-31\n")]},
+         "CVE-2019-18224"),
+        ("pins the checkout but keeps trivy-action on @master",
+         {SCAN_WORKFLOW: [(TRIVY_ACTION_PIN, "aquasecurity/trivy-action@master")]},
+         "aquasecurity/trivy-action@master (line 21) names a tag or branch"),
+        ("accepts the HIGH without saying why",
+         {".trivyignore.yaml": [("    statement: >-\n", "    note: >-\n")]},
+         "gives no reason"),
+        ("sets an exit code the runner sees as 0",
+         {SCAN_WORKFLOW: [('exit-code: "1"', 'exit-code: "256"')]},
+         "reaches the runner as 0"),
     ],
     "scan-no-curl-pipe": [
         ("switches user before creating the plugin folder",
@@ -257,7 +281,8 @@ def _apply(files: dict[str, str], edits: Edit) -> dict[str, str]:
 
 
 def _old(goal: Goal) -> Goal:
-    return Goal(tuple(c for c in goal.checks if c.kind not in NEW_KINDS), goal.dockerfile)
+    return Goal(tuple(c for c in goal.checks if c.kind not in NEW_KINDS | SCAN_KINDS),
+                goal.dockerfile)
 
 
 CASES = [(ex, name, edits, words) for ex, attempts in ATTEMPTS.items()

@@ -63,7 +63,7 @@ class WorkFile:
 
     name: str
     path: Path
-    kind: str  # "dockerfile", "compose" or "ignore"
+    kind: str  # "dockerfile", "compose", "ignore" or "yaml" (a workflow, a report)
     disk_text: str = ""
     stamp: Stamp | None = None
 
@@ -187,7 +187,8 @@ class Workspace:
         path = self.root / name
         inside(path)  # confined mode: a symlink out of the learner's folder is refused
         kind = ("compose" if name == self.compose else
-                "ignore" if name.endswith(".dockerignore") else "dockerfile")
+                "ignore" if name.endswith(".dockerignore") else
+                "yaml" if name.lower().endswith((".yml", ".yaml", ".json")) else "dockerfile")
         work = WorkFile(name, path, kind)
         if path.exists() or must_exist:
             work.disk_text, work.stamp = _read_text(path)
@@ -212,6 +213,12 @@ class Workspace:
                         texts[name] = read_source(self.root / name).text
                     except TutorError:
                         continue
+            # And a scan check's workflow and ignore files, unless a buffer holds them.
+            from tutor.content.exercise_command import read_goal_files
+
+            known = {**texts, **{n: w.disk_text for n, w in self.files.items()}}
+            read_goal_files(self.exercise.goal, self.root, listing.paths, known)
+            texts.update({n: t for n, t in known.items() if n not in self.files})
         self.disk = DiskFolder(listing, texts)
 
     def changed_on_disk(self, name: str) -> bool:
@@ -257,7 +264,7 @@ class Workspace:
 
             present = {*(p for p in disk.listing.paths if p not in disk.listing.special),
                        *texts}
-            goal = judge(self.exercise.goal, result, present)
+            goal = judge(self.exercise.goal, result, present, texts=files, today=today)
         return WorkResult(result.analysis, result.compose, _located(result), goal)
 
 

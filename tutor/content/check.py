@@ -14,11 +14,13 @@ from collections.abc import Iterable, Mapping
 
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.rules import RULES
-from tutor.content.judge import GoalResult, evaluate
+from tutor.content.judge import WITHOUT_DOCKERFILE, GoalResult, evaluate
 from tutor.content.model import ContentError, Course, Exercise, Goal, Lesson, Question
 
-# Goal checks that tie a solution to the starter's substance.
-STRUCTURAL = frozenset({"command", "base_image", "installs", "instruction", "sent", "services"})
+# Goal checks that tie a solution to the starter's substance (scan_gate: the workflow still
+# scans the image).
+STRUCTURAL = frozenset({"command", "base_image", "installs", "instruction", "sent", "services",
+                        "scan_gate"})
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _SCHEMES = ("http://", "https://", "mailto:", "#")
 _CHECK_YOURSELF = re.compile(r"^##\s+Check yourself\s*$", re.IGNORECASE)
@@ -144,7 +146,8 @@ def _exercise_checks(exercise: Exercise, today: dt.date | None) -> Iterable[Cont
     file = exercise.file
     folder = file.rsplit("/", 1)[0]
     solved = exercise.solved_files()
-    if exercise.goal.dockerfile not in exercise.starter:
+    judges_dockerfile = any(c.kind not in WITHOUT_DOCKERFILE for c in exercise.goal.checks)
+    if exercise.goal.dockerfile not in exercise.starter and judges_dockerfile:
         yield ContentError(file, 1, f"starter/ has no {exercise.goal.dockerfile}, which the goal "
                                     f"judges: add it, or set dockerfile: to the right name")
     for path in exercise.edit:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import TextIO
 
@@ -17,12 +18,15 @@ from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.disk import list_folder, read_ignore_file
 from tutor.analysis.folder import BuildFolder, analyze_folder
 from tutor.analysis.source import read_source
-from tutor.content.judge import GoalResult, judge
-from tutor.content.model import Course, Exercise
+from tutor.content.judge import WITHOUT_DOCKERFILE, GoalResult, goal_files, judge
+from tutor.content.model import Course, Exercise, Goal
 from tutor.errors import InputError, TutorError
+from tutor.safeio import read_limited
 from tutor.safetext import json_dumps, visible
 
 EXIT_MET, EXIT_NOT_MET, EXIT_USAGE = 0, 1, 2
+# A workflow or an ignore file is a few kilobytes; this bounds a hostile one.
+GOAL_FILE_LIMIT = 1_000_000
 
 EPILOG = """\
 exit status: 0 when every check of the goal holds, 1 when one does not, 2 when the exercise
@@ -95,10 +99,13 @@ def judge_folder(exercise: Exercise, root: Path) -> GoalResult:
     listing = list_folder(root)
     dockerfile = exercise.goal.dockerfile
     compose = next((n for n in COMPOSE_NAMES if n in listing.paths), None)
-    if dockerfile not in listing.paths and compose is None:
+    texts = read_ignore_file(root, dockerfile)
+    read_goal_files(exercise.goal, root, listing.paths, texts)
+    judges_dockerfile = any(c.kind not in WITHOUT_DOCKERFILE for c in exercise.goal.checks)
+    if dockerfile not in listing.paths and compose is None and (
+            judges_dockerfile or not goal_files(exercise.goal, texts) & texts.keys()):
         raise InputError(f"{root}: no {dockerfile} and no compose file here, so this is not "
                          f"a folder for exercise {exercise.id}")
-    texts = read_ignore_file(root, dockerfile)
     for name in (dockerfile, compose):
         if name is not None and name in listing.paths:
             try:
@@ -107,7 +114,25 @@ def judge_folder(exercise: Exercise, root: Path) -> GoalResult:
                 raise InputError(f"{root / name}: {exc}") from None
     folder = BuildFolder(texts, listing, dockerfile, compose, str(root))
     present = {p for p in listing.paths if p not in listing.special}
-    return judge(exercise.goal, analyze_folder(folder), present)
+    return judge(exercise.goal, analyze_folder(folder), present, texts=texts)
+
+
+def read_goal_files(goal: Goal, root: Path, paths: Collection[str],
+                    texts: dict[str, str]) -> None:
+    """Add to ``texts`` the files the goal's scan checks read that are in the folder.
+
+    Twice: the workflows first, then the ignore files they name. Only listed paths are read
+    (the walk never leaves the folder), each bounded; an unreadable one counts as absent.
+    """
+    for _ in range(2):
+        for name in sorted(goal_files(goal, texts) - texts.keys()):
+            if name not in paths:
+                continue
+            try:
+                data = read_limited(root / name, GOAL_FILE_LIMIT, name)
+            except InputError:
+                continue
+            texts[name] = data.decode("utf-8", errors="replace")
 
 
 def _as_json(exercise: Exercise, root: Path, result: GoalResult) -> dict[str, object]:

@@ -1,16 +1,18 @@
 """Exercise goals read from course data: each check's shape, value and checklist label.
 
 Judging files against a goal is ``tutor.content.judge``; this module imports only the rule
-registry (for ids and names), so loading a course for its first screen does not import the
-analysis engine.
+registry (for ids and names) and the scan checks' readers (which bind an exercise's recorded
+report), so loading a course for its first screen does not import the analysis engine.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from tutor.analysis.rules import RULES
+from tutor.content import scan_checks
 from tutor.content.model import Check, ContentError, Goal
 from tutor.content.schema import DEFAULT_CHECKS, GOAL_CHECKS
 from tutor.yamllines import YamlMap
@@ -18,12 +20,14 @@ from tutor.yamllines import YamlMap
 
 def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
                line_offset: int = 0, allow: list[Any] | None = None,
-               allow_line: int = 1) -> tuple[Goal, list[ContentError]]:
+               allow_line: int = 1, files: Mapping[str, str] | None = None,
+               ) -> tuple[Goal, list[ContentError]]:
     """A goal from its (schema-checked) YAML list, with the problems the schema cannot see.
 
     Every goal also holds the default checks (``DEFAULT_CHECKS``): nothing at warning or
     above is left in the learner's files but the rules in ``allow``, the image still
-    builds, and its entrypoint can still start.
+    builds, and its entrypoint can still start. ``files`` are an exercise's starter files:
+    the scan checks read their recorded report from there, never from the learner's folder.
     """
     checks: list[Check] = []
     errors: list[ContentError] = []
@@ -52,7 +56,14 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
         if problem:
             errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): {problem}"))
             continue
-        if kind == "no_finding":
+        if kind in ("scan_gate", "scan_ignores"):
+            spec, problem = scan_checks.bind(scan_checks.spec_of(value), files)
+            if problem:
+                errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): "
+                                                       f"{problem}"))
+                continue
+            checks.append(Check(kind, spec, label or _label(kind, spec), line))
+        elif kind == "no_finding":
             # One checklist line a rule, so the learner sees which are left.
             for rule_id in [value] if isinstance(value, str) else value:
                 checks.append(Check(kind, rule_id, label or _label(kind, rule_id), line))
@@ -83,6 +94,8 @@ def _problem(kind: str, value: Any) -> str | None:
                 return f"'matches' is not a valid regular expression ({exc}): fix or escape it"
     if kind in ("runs_as_root", "user_numeric") and value not in (True, False):
         return "give true or false"
+    if kind in scan_checks.SCAN_KINDS:
+        return scan_checks.path_problem(kind, value)
     return None
 
 
@@ -131,6 +144,8 @@ def _label(kind: str, value: Any) -> str:
         return f"The app's user cannot change {words(value)} or anything in {_them(value)}"
     if kind == "executable":
         return "The app's user can run the entrypoint"
+    if kind in scan_checks.SCAN_KINDS:
+        return scan_checks.label(kind, value)
     if kind == "clean":
         spared = f" (besides {words(list(value))})" if value else ""
         return f"No other warning or error is left in your files{spared}"

@@ -25,8 +25,13 @@ from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder
 from tutor.analysis.image_model import ImageModel
 from tutor.analysis.model import Dockerfile, Severity, Stage
 from tutor.analysis.secret_contents import content_decides
+from tutor.content import scan_checks
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
+
+# Checks that judge no Dockerfile: a goal made only of these needs none in the folder.
+WITHOUT_DOCKERFILE = frozenset({"no_finding", "services", "ignored", "sent", "clean",
+                                "builds", "starts", *scan_checks.SCAN_KINDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +74,30 @@ def evaluate(goal: Goal, files: Mapping[str, str], today: dt.date | None = None)
     contents = tuple((path, text) for path, text in files.items() if content_decides(path))
     folder = BuildFolder(files, Listing(tuple(files), contents=contents), goal.dockerfile,
                          compose_name(files))
-    return judge(goal, analyze_folder(folder, today=today), files)
+    return judge(goal, analyze_folder(folder, today=today), files, texts=files, today=today)
 
 
-def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str]) -> GoalResult:
-    """Run the goal's checks on an analysed folder; ``paths`` are the files it holds."""
+def goal_files(goal: Goal, texts: Mapping[str, str]) -> set[str]:
+    """The files besides the Dockerfile and compose file that the goal's checks read.
+
+    Ask again once those are read: a workflow names the ignore files its scan reads.
+    """
+    return scan_checks.needed_files(((c.kind, c.value) for c in goal.checks
+                                     if c.kind in scan_checks.SCAN_KINDS), texts)
+
+
+def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str], *,
+          texts: Mapping[str, str] | None = None, today: dt.date | None = None) -> GoalResult:
+    """Run the goal's checks on an analysed folder; ``paths`` are the files it holds.
+
+    ``texts`` holds the files the scan checks read (``goal_files``): a workflow and its
+    ignore files; ``today`` decides which ignore entries have expired.
+    """
     ignore = folder.context.ignore if folder.context else None
     checker = _Judge(goal, paths, folder.analysis, folder.compose, ignore)
     checker.compose_name = folder.compose_name or "compose.yaml"
+    checker.texts = texts or {}
+    checker.today = today or dt.date.today()
     results = tuple(checker.run(check) for check in goal.checks)
     return GoalResult(results, folder.analysis, folder.compose, folder.compose_name)
 
@@ -92,11 +113,11 @@ class _Judge:
         self.analysis = analysis
         self.compose = compose
         self.compose_name = "compose.yaml"
+        self.texts: Mapping[str, str] = {}
+        self.today = dt.date.today()
 
     def run(self, check: Check) -> CheckResult:
-        needs_dockerfile = check.kind not in ("no_finding", "services", "ignored", "sent",
-                                              "clean", "builds", "starts")
-        if needs_dockerfile and self.analysis is None:
+        if check.kind not in WITHOUT_DOCKERFILE and self.analysis is None:
             return CheckResult(check, False, f"there is no {self.goal.dockerfile}")
         passed, detail = getattr(self, f"_{check.kind}")(check.value)
         return CheckResult(check, passed, "" if passed else detail)
@@ -206,6 +227,17 @@ class _Judge:
         defined = {s.name for s in self.compose.model.services}
         missing = [n for n in names if n not in defined]
         return not missing, f"{words(missing)} {'is' if len(missing) == 1 else 'are'} gone"
+
+    # The scan checks read a workflow and its ignore files, and judge a recorded report.
+
+    def _scan_gate(self, spec: scan_checks.ScanSpec) -> tuple[bool, str]:
+        return scan_checks.gate(spec, self.texts, self.paths, self.today)
+
+    def _scan_ignores(self, spec: scan_checks.ScanSpec) -> tuple[bool, str]:
+        return scan_checks.ignores(spec, self.texts, self.paths, self.today)
+
+    def _pinned_actions(self, workflow: str) -> tuple[bool, str]:
+        return scan_checks.pinned(workflow, self.texts)
 
     # The default checks: a fix must not break the image or make it more dangerous.
 

@@ -256,7 +256,7 @@ class _Loader:
         goal, goal_problems = parse_goal(data["goal"], spec_rel, dockerfile,
                                          allow=data.get("allow"),
                                          allow_line=data.line_of("allow")
-                                         if isinstance(data, YamlMap) else 1)
+                                         if isinstance(data, YamlMap) else 1, files=starter)
         self.errors.extend(goal_problems)
         return Exercise(
             id=node.name, title=data["title"], summary=data["summary"],

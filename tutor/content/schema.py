@@ -50,6 +50,27 @@ GOAL_CHECKS: dict[str, dict[str, Any]] = {
                                               "be able to change, nor anything in them"},
     "executable": {"enum": ["entrypoint"],
                    "description": "the runtime user must be able to run the entrypoint"},
+    "scan_gate": {
+        "type": "object", "additionalProperties": False,
+        "required": ["workflow", "report", "image"],
+        "properties": {"workflow": _TEXT, "report": _TEXT, "image": _TEXT},
+        "description": "the workflow's Trivy scan of image fails the build on each fixable "
+                       "HIGH or CRITICAL finding of the recorded report (in starter/), and "
+                       "on nothing else",
+    },
+    "scan_ignores": {
+        "type": "object", "additionalProperties": False,
+        "required": ["workflow", "report", "image"],
+        "properties": {"workflow": _TEXT, "report": _TEXT, "image": _TEXT,
+                       "accept": {**_STRINGS, "description": "finding ids the learner "
+                                                             "must accept with a justified "
+                                                             "ignore entry"}},
+        "description": "each ignore entry the scan reads says why and expires within a "
+                       "year, and none hides a fixable CRITICAL",
+    },
+    "pinned_actions": {**_TEXT, "description": "a GitHub Actions workflow whose actions must "
+                                               "be pinned to full commit SHAs and Trivy to a "
+                                               "release"},
 }
 # Checks every goal holds without being asked: what a fix must never break.
 DEFAULT_CHECKS = ("clean", "builds", "starts")

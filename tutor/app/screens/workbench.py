@@ -133,8 +133,8 @@ class WorkbenchScreen(Screen[None]):
                                      id="editors"):
                     for i, name in enumerate(self.names):
                         work_file = self.workspace.files[name]
-                        syntax = {"dockerfile": "dockerfile", "compose": "yaml"}.get(
-                            work_file.kind)
+                        syntax = {"dockerfile": "dockerfile", "compose": "yaml",
+                                  "yaml": "yaml"}.get(work_file.kind)
                         yield CodeEditor(work_file.disk_text, syntax=syntax,
                                          highlight_on_mount=False, id=f"editor-{i}")
             with Vertical(id="side-pane"):
