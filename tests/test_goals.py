@@ -33,6 +33,21 @@ def test_every_goal_holds_the_default_checks() -> None:
     assert [c.kind for c in parsed.checks] == ["runs_as_root", *DEFAULT_CHECKS]
 
 
+@pytest.mark.parametrize(("starter", "defaults"), [
+    ({"Dockerfile": "FROM alpine:3.24\n"}, True),
+    ({"compose.yaml": "services: {}\n", "ci.yml": ""}, True),
+    ({"scan.yml": "", ".trivyignore": ""}, False),
+])
+def test_an_exercise_with_no_image_gets_no_default_checks(starter: dict[str, str],
+                                                           defaults: bool) -> None:
+    """Builds, starts and clean would judge nothing in a CI-workflow exercise, and pass."""
+    parsed, problems = parse_goal(load("- pinned_actions: scan.yml\n"), "exercise.yaml",
+                                  files=starter)
+    assert problems == []
+    kinds = [c.kind for c in parsed.checks]
+    assert kinds == ["pinned_actions", *(DEFAULT_CHECKS if defaults else ())]
+
+
 def test_clean_check_fails_on_any_warning_but_the_allowed() -> None:
     files = {"Dockerfile": "FROM debian:13-slim\nRUN useradd -u 10001 app\n"
                            "RUN chmod 777 /srv\nUSER 10001\n"}

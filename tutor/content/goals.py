@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.rules import RULES
 from tutor.content import scan_checks
 from tutor.content.model import Check, ContentError, Goal
@@ -28,6 +29,8 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
     above is left in the learner's files but the rules in ``allow``, the image still
     builds, and its entrypoint can still start. ``files`` are an exercise's starter files:
     the scan checks read their recorded report from there, never from the learner's folder.
+    An exercise with neither a Dockerfile nor a compose file among them (a CI workflow to
+    fix, say) gets no default checks: they would judge nothing and pass.
     """
     checks: list[Check] = []
     errors: list[ContentError] = []
@@ -70,7 +73,8 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
         else:
             checks.append(Check(kind, value, label or _label(kind, value), line))
     first = checks[0].line if checks else 1 + line_offset
-    for kind in DEFAULT_CHECKS:
+    has_image = files is None or any(name in files for name in (dockerfile, *COMPOSE_NAMES))
+    for kind in DEFAULT_CHECKS if has_image else ():
         value = allowed if kind == "clean" else True
         checks.append(Check(kind, value, _label(kind, value), first))
     return Goal(tuple(checks), dockerfile, allowed), errors
