@@ -16,9 +16,9 @@ from tutor.content.goals import parse_goal
 from tutor.content.judge import evaluate
 from tutor.content.loader import load_course
 from tutor.content.model import Exercise
-from tutor.content.trivy import TrivyError, read_report
-from tutor.content.trivy_ignore import Purl, read_ignore_file
-from tutor.content.trivy_shell import trivy_commands
+from tutor.content.scan.ignore_files import Purl, read_ignore_file
+from tutor.content.scan.shell import trivy_commands
+from tutor.content.scan.trivy import TrivyError, read_report
 from tutor.yamllines import load
 
 TODAY = dt.date(2026, 12, 6)

@@ -13,8 +13,8 @@ from typing import Any
 
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.rules import RULES
-from tutor.content import scan_checks
 from tutor.content.model import Check, ContentError, Goal
+from tutor.content.scan import checks as scan_checks
 from tutor.content.schema import DEFAULT_CHECKS, GOAL_CHECKS
 from tutor.yamllines import YamlMap
 

@@ -25,9 +25,9 @@ from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder
 from tutor.analysis.image_model import ImageModel
 from tutor.analysis.model import Dockerfile, Severity, Stage
 from tutor.analysis.secret_contents import content_decides
-from tutor.content import scan_checks
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
+from tutor.content.scan import checks as scan_checks
 
 # Checks that judge no Dockerfile: a goal made only of these needs none in the folder.
 WITHOUT_DOCKERFILE = frozenset({"no_finding", "services", "ignored", "sent", "clean",

@@ -2,7 +2,7 @@
 
 A step scans with ``aquasecurity/trivy-action`` (inputs become ``TRIVY_*`` variables the way
 its ``action.yaml`` and ``entrypoint.sh`` set them), with the ``trivy`` command in a ``run:``
-script or ``docker run`` of a Trivy image (found by ``tutor.content.trivy_shell``), or with a
+script or ``docker run`` of a Trivy image (found by ``tutor.content.scan.shell``), or with a
 ``docker://`` Trivy action. Settings
 are resolved in Trivy's order (flags, then environment variables), and the ignore files a
 step reads are the ones present in the repository when it runs: after a checkout.
@@ -16,7 +16,9 @@ import shlex
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from tutor.content.trivy import (
+from tutor.content.scan.ignore_files import IgnoreEntry, is_yaml_name, read_ignore_file
+from tutor.content.scan.shell import is_trivy_image, trivy_commands
+from tutor.content.scan.trivy import (
     UNFIXED,
     Filters,
     TrivyError,
@@ -26,9 +28,7 @@ from tutor.content.trivy import (
     split_list,
     statuses,
 )
-from tutor.content.trivy_ignore import IgnoreEntry, is_yaml_name, read_ignore_file
-from tutor.content.trivy_shell import is_trivy_image, trivy_commands
-from tutor.content.workflow import EXPRESSION, Job, Step, Workflow, always_runs
+from tutor.content.scan.workflow import EXPRESSION, Job, Step, Workflow, always_runs
 
 TRIVY_ACTION = "aquasecurity/trivy-action"
 SETUP_TRIVY = "aquasecurity/setup-trivy"

@@ -18,7 +18,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tutor.content.scan_runs import (
+from tutor.content.scan.ignore_files import IgnoreEntry, is_yaml_name
+from tutor.content.scan.runs import (
     DEFAULT_IGNOREFILE,
     SETUP_TRIVY,
     TRIVY_ACTION,
@@ -27,7 +28,13 @@ from tutor.content.scan_runs import (
     safe_path,
     scan_runs,
 )
-from tutor.content.trivy import (
+from tutor.content.scan.shell import (
+    ignorefile_args,
+    is_trivy_image,
+    trivy_commands,
+    trivy_images,
+)
+from tutor.content.scan.trivy import (
     GATED,
     SEVERITIES,
     TrivyError,
@@ -35,14 +42,7 @@ from tutor.content.trivy import (
     dropped_by,
     read_report,
 )
-from tutor.content.trivy_ignore import IgnoreEntry, is_yaml_name
-from tutor.content.trivy_shell import (
-    ignorefile_args,
-    is_trivy_image,
-    trivy_commands,
-    trivy_images,
-)
-from tutor.content.workflow import Workflow, WorkflowError, always_runs, read_workflow
+from tutor.content.scan.workflow import Workflow, WorkflowError, always_runs, read_workflow
 from tutor.safetext import visible
 
 SCAN_KINDS = ("scan_gate", "scan_ignores", "pinned_actions")

@@ -6,7 +6,7 @@ by status (``--ignore-unfixed`` keeps only ``fixed``) and by ignore file (``--ig
 plain ``.trivyignore`` or YAML ``.trivyignore.yaml``), in that order. This module repeats
 those steps on a recorded report, following Trivy's code (``pkg/result/filter.go`` and
 ``pkg/result/ignore.go``), so a goal check can say what a gate would do without running it.
-Ignore files are read in ``tutor.content.trivy_ignore``. Everything here reads text and
+Ignore files are read in ``tutor.content.scan.ignore_files``. Everything here reads text and
 raises ``TrivyError`` for what Trivy itself would refuse.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tutor.content.trivy_ignore import IgnoreEntry
+    from tutor.content.scan.ignore_files import IgnoreEntry
 
 # Trivy's severity names, lowest first (trivy-db's SeverityNames).
 SEVERITIES = ("UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL")

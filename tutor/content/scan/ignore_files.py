@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from tutor.content.trivy import TrivyError, Vulnerability
+from tutor.content.scan.trivy import TrivyError, Vulnerability
 from tutor.yamllines import YamlList, YamlMap, YamlRefused, error_line
 from tutor.yamllines import load as load_yaml
 
