@@ -20,10 +20,11 @@ from tutor.content.judge import evaluate
 from tutor.content.loader import load_course
 from tutor.content.model import Exercise, Goal
 from tutor.content.schema import DEFAULT_CHECKS
+from tutor.content.schema import SCAN_KINDS as SCAN_CHECK_KINDS
 
 TODAY = dt.date(2026, 12, 6)
 NEW_KINDS = {*DEFAULT_CHECKS, "writable", "not_writable", "executable"}
-SCAN_KINDS = {"scan_gate", "scan_ignores", "pinned_actions"}
+SCAN_KINDS = set(SCAN_CHECK_KINDS)
 SCAN_WORKFLOW = ".github/workflows/scan.yml"
 TRIVY_ACTION_PIN = "aquasecurity/trivy-action@ed142fd0673e97e23eac54620cfb913e5ce36c25"
 

@@ -14,8 +14,7 @@ from typing import Any
 from tutor.analysis.compose import COMPOSE_NAMES
 from tutor.analysis.rules import RULES
 from tutor.content.model import Check, ContentError, Goal
-from tutor.content.scan import checks as scan_checks
-from tutor.content.schema import DEFAULT_CHECKS, GOAL_CHECKS
+from tutor.content.schema import DEFAULT_CHECKS, GOAL_CHECKS, SCAN_KINDS
 from tutor.yamllines import YamlMap
 
 
@@ -60,6 +59,8 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
             errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): {problem}"))
             continue
         if kind in ("scan_gate", "scan_ignores"):
+            from tutor.content.scan import checks as scan_checks  # only for a scan exercise
+
             spec, problem = scan_checks.bind(scan_checks.spec_of(value), files)
             if problem:
                 errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): "
@@ -98,8 +99,10 @@ def _problem(kind: str, value: Any) -> str | None:
                 return f"'matches' is not a valid regular expression ({exc}): fix or escape it"
     if kind in ("runs_as_root", "user_numeric") and value not in (True, False):
         return "give true or false"
-    if kind in scan_checks.SCAN_KINDS:
-        return scan_checks.path_problem(kind, value)
+    if kind in SCAN_KINDS:
+        from tutor.content.scan.checks import path_problem
+
+        return path_problem(kind, value)
     return None
 
 
@@ -148,8 +151,10 @@ def _label(kind: str, value: Any) -> str:
         return f"The app's user cannot change {words(value)} or anything in {_them(value)}"
     if kind == "executable":
         return "The app's user can run the entrypoint"
-    if kind in scan_checks.SCAN_KINDS:
-        return scan_checks.label(kind, value)
+    if kind in SCAN_KINDS:
+        from tutor.content.scan.checks import label
+
+        return label(kind, value)
     if kind == "clean":
         spared = f" (besides {words(list(value))})" if value else ""
         return f"No other warning or error is left in your files{spared}"

@@ -28,10 +28,11 @@ from tutor.analysis.secret_contents import content_decides
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
 from tutor.content.scan import checks as scan_checks
+from tutor.content.schema import SCAN_KINDS
 
 # Checks that judge no Dockerfile: a goal made only of these needs none in the folder.
 WITHOUT_DOCKERFILE = frozenset({"no_finding", "services", "ignored", "sent", "clean",
-                                "builds", "starts", *scan_checks.SCAN_KINDS})
+                                "builds", "starts", *SCAN_KINDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ def goal_files(goal: Goal, texts: Mapping[str, str]) -> set[str]:
     Ask again once those are read: a workflow names the ignore files its scan reads.
     """
     return scan_checks.needed_files(((c.kind, c.value) for c in goal.checks
-                                     if c.kind in scan_checks.SCAN_KINDS), texts)
+                                     if c.kind in SCAN_KINDS), texts)
 
 
 def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str], *,

@@ -74,6 +74,8 @@ GOAL_CHECKS: dict[str, dict[str, Any]] = {
 }
 # Checks every goal holds without being asked: what a fix must never break.
 DEFAULT_CHECKS = ("clean", "builds", "starts")
+# Goal checks that judge a CI workflow against a recorded scanner report (tutor.content.scan).
+SCAN_KINDS = ("scan_gate", "scan_ignores", "pinned_actions")
 _ALLOW = {"type": "array", "items": _RULE_ID, "minItems": 1,
           "description": "rules whose warnings may stay in the learner's files (by default a "
                          "goal also requires no finding at warning or above)"}

@@ -45,7 +45,6 @@ from tutor.content.scan.trivy import (
 from tutor.content.scan.workflow import Workflow, WorkflowError, always_runs, read_workflow
 from tutor.safetext import visible
 
-SCAN_KINDS = ("scan_gate", "scan_ignores", "pinned_actions")
 # The course's policy for an accepted finding: a reason a reviewer can check, and a date
 # within a year when someone looks again (Trivy drops an entry once its date has come).
 MIN_STATEMENT_WORDS = 4
