@@ -219,3 +219,17 @@ async def test_the_editor_keeps_every_byte_and_docker_s_lines(tmp_path: Path,
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert path.read_bytes() == original.replace("USER", "# edited\nUSER").encode()
+
+
+def test_the_goal_checklist_shows_controls_in_labels_and_details_as_glyphs() -> None:
+    """A course pack's label and a check's detail (quoting a learner's file) stay inert."""
+    from tutor.app.widgets.exercise import goal_text
+    from tutor.content.judge import CheckResult, GoalResult
+    from tutor.content.model import Check
+
+    results = (CheckResult(Check("pinned_actions", "ci.yml", "pins \x1b]52;c;aGk=\x07 all", 1),
+                           False, "uses: evil@\x1b[2Jmain"),
+               CheckResult(Check("clean", (), "clean\x9b", 1), True))
+    text = goal_text(GoalResult(results, None, None, None)).plain
+    assert not has_controls(text.replace("\n", ""))
+    assert "evil@" in text and "pins" in text

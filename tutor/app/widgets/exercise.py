@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from tutor.safetext import visible
+
 if TYPE_CHECKING:
     from tutor.content.judge import GoalResult
     from tutor.content.model import Exercise
@@ -32,12 +34,13 @@ def goal_text(result: GoalResult, *, unsaved: bool = False) -> Text:
     for item in result.results:
         if item.passed:
             text.append("  ✓ done  ", style="green")
-            text.append(item.check.label.replace("`", "") + "\n")
+            text.append(visible(item.check.label.replace("`", "")) + "\n")
         else:
             text.append("  ✗ to do ", style="red")
-            text.append(item.check.label.replace("`", "") + "\n")
+            text.append(visible(item.check.label.replace("`", "")) + "\n")
             if item.detail:
-                text.append(f"           now: {item.detail}\n", style="dim")
+                # Course packs and learners' files are untrusted: no raw control characters.
+                text.append(f"           now: {visible(item.detail)}\n", style="dim")
     return text
 
 
