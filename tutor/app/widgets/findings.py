@@ -37,7 +37,7 @@ def first_sentence(message: str) -> str:
 def profile_text(analysis: Analysis | None, dockerfile: str | None) -> Text:
     """The image profile in one sentence, then the base images."""
     if analysis is None:
-        return Text("No Dockerfile open: compose findings only.", style="dim")
+        return Text("No Dockerfile open, so there is no image to profile.", style="dim")
     profile: ImageProfile = analysis.profile
     text = Text()
     if profile.runs_as_root is True:
