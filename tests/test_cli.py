@@ -43,9 +43,11 @@ def test_exit_1_when_findings_reach_the_threshold(workdir: Path, capsys) -> None
 def test_exit_0_for_a_clean_file(workdir: Path, capsys) -> None:
     """A non-root, digest-pinned image passes."""
     (workdir / "Dockerfile").write_text(CLEAN_FILE)
-    code, out, _ = run(capsys, "check", "Dockerfile")
+    code, out, _ = run(capsys, "check", "--format", "text", "Dockerfile")
     assert code == 0
     assert "no findings" in out and "runs as non-root" in out
+    code, out, _ = run(capsys, "check", "Dockerfile")  # piped: one line a finding, none here
+    assert code == 0 and out == "1 file: 0 errors, 0 warnings, 0 info\n"
 
 
 def test_a_dockerfiles_own_ignore_file_is_not_checked_as_a_dockerfile(workdir: Path,
@@ -169,7 +171,7 @@ def test_directory_without_dockerfile(workdir: Path, capsys) -> None:
 def test_binary_file(workdir: Path, capsys) -> None:
     """A binary file is refused."""
     (workdir / "Dockerfile").write_bytes(bytes(range(256)) * 4)
-    code, out, err = run(capsys, "check", "Dockerfile")
+    code, out, err = run(capsys, "check", "--format", "text", "Dockerfile")
     assert code == 2 and "binary file" in out
     assert err == ("hardening-tutor: error: Dockerfile: binary file, not a Dockerfile or "
                    "compose file\n")
@@ -210,7 +212,7 @@ def test_unterminated_heredoc_and_continuation(workdir: Path, capsys) -> None:
 def test_huge_file(workdir: Path, capsys) -> None:
     """A 10 MB file is refused, with the limit in the message."""
     (workdir / "Dockerfile").write_bytes(b"FROM debian:13-slim\n" + b"RUN true\n" * 1_200_000)
-    code, out, _ = run(capsys, "check", "Dockerfile")
+    code, out, _ = run(capsys, "check", "--format", "text", "Dockerfile")
     assert code == 2 and "too large" in out and "MB" in out
 
 
@@ -221,7 +223,7 @@ def test_unreadable_file(workdir: Path, capsys) -> None:
     path = workdir / "Dockerfile"
     path.write_text(ROOT_FILE)
     path.chmod(0)
-    code, out, _ = run(capsys, "check", "Dockerfile")
+    code, out, _ = run(capsys, "check", "--format", "text", "Dockerfile")
     assert code == 2 and "permission denied" in out
 
 
@@ -237,7 +239,7 @@ def test_unreadable_file_via_oserror(workdir: Path, capsys, monkeypatch) -> None
         return real_open(file, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", deny)
-    code, out, err = run(capsys, "check", "Dockerfile")
+    code, out, err = run(capsys, "check", "--format", "text", "Dockerfile")
     assert code == 2 and "permission denied" in out
     assert "hardening-tutor: error: Dockerfile: permission denied" in err
 

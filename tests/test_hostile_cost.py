@@ -3,7 +3,9 @@ tens of thousands of findings (issue 13, section 3)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -199,13 +201,35 @@ def check_output(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -
     return capsys.readouterr().out
 
 
+def terminal_check_output(folder: Path, *args: str) -> str:
+    """What `check` shows in an 80-column terminal (NO_COLOR set, styles stripped)."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        patch.setenv("COLUMNS", "80")
+        patch.setenv("NO_COLOR", "1")
+        patch.setenv("TERM", "xterm")
+        patch.setattr(sys, "stdout", screen)
+        main(["check", "--no-config", *args])
+    return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
+
+
 def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path, capsys) -> None:
     """Text shows 20 rows of one syntax error and a count of the rest; JSON keeps them all."""
     (tmp_path / "Dockerfile").write_text("`\n" * 500)
-    text = check_output(tmp_path, capsys, "Dockerfile")
+    text = check_output(tmp_path, capsys, "--format", "text", "Dockerfile")
     assert text.count("✖ error   HT001 unknown instruction '`'") == 20
     assert "… and 480 more like this, the last on line 500" in text
     assert "1 file: 501 errors, 0 warnings, 0 info" in text
+    compact = check_output(tmp_path, capsys, "Dockerfile").splitlines()
+    assert compact.count("Dockerfile:3:1: error HT001 unknown instruction '`'") == 1
+    assert len(compact) == 1 + 20 + 1 + 1  # no FROM, 20 alike, the count, the summary
+    assert compact[-2] == "Dockerfile: … and 480 more like this, the last on line 500 (HT001)"
     findings = json.loads(check_output(tmp_path, capsys, "--format", "json",
                                        "Dockerfile"))["files"][0]["findings"]
     assert len(findings) == 501
@@ -214,7 +238,7 @@ def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path, capsys) -
 def test_distinct_findings_are_all_printed(tmp_path: Path, capsys) -> None:
     """Syntax errors that differ are each a row; only alike ones are counted."""
     (tmp_path / "Dockerfile").write_text("".join(f"WORD{n} x\n" for n in range(30)))
-    text = check_output(tmp_path, capsys, "Dockerfile")
+    text = check_output(tmp_path, capsys, "--format", "text", "Dockerfile")
     assert all(f"unknown instruction 'WORD{n}'" in text for n in range(30))
     assert "more like this" not in text
 
@@ -226,7 +250,7 @@ def test_rows_keep_their_columns_and_hanging_indent(tmp_path: Path, capsys) -> N
                                            "    user: '10001'\n    read_only: true\n"
                                            "    cap_drop: [ALL]\n    cap_add: [NET_ADMIN]\n"
                                            "    security_opt: ['no-new-privileges:true']\n")
-    lines = check_output(tmp_path, capsys, "compose.yaml").splitlines()
+    lines = terminal_check_output(tmp_path, "compose.yaml").splitlines()
     assert lines[:8] == [
         "compose.yaml  (compose)",
         "     7 ✖ error   HT303 service 'app' adds NET_ADMIN: control of network ",

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from tutor import __version__
 from tutor.errors import InputError, TutorError
+from tutor.report import FORMATS
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.exam.learners import Learner
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "sarif")
 
 _DESCRIPTION = """\
 Learn to harden containers, and lint Dockerfiles and compose files for it.
@@ -55,6 +55,9 @@ found from the current directory upwards (stopping at the repository root):
 
 inline: '# hardening-tutor ignore=HT101' above an instruction; hadolint's
 '# hadolint ignore=DL3002' and Checkov's '# checkov:skip=CKV_DOCKER_3' work too.
+
+compact lines read 'path:line:col: severity RULE message'; a Dockerfile read from
+standard input ('check -') is reported as '-'.
 """
 
 
@@ -75,10 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="analyse Dockerfiles, compose files or directories",
         description="Analyse Dockerfiles, compose files or directories and report findings.",
         epilog=_CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("paths", nargs="+", metavar="PATH", type=Path,
-                       help="a Dockerfile (any name), a compose file, or a directory")
-    check.add_argument("--format", "-f", choices=FORMATS, default="text",
-                       help="output format (default: text); json and sarif go to stdout only")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="a Dockerfile (any name), a compose file, or a directory; - reads "
+                            "a Dockerfile from standard input")
+    check.add_argument("--format", "-f", choices=tuple(FORMATS), metavar="FORMAT",
+                       help="text (the default in a terminal), compact (one line a finding: "
+                            "the default in a pipe or a CI log), json, sarif, github (workflow "
+                            "commands that annotate a pull request), checkstyle, junit or "
+                            "gitlab (Code Quality report); all go to stdout")
+    check.add_argument("--no-color", action="store_true",
+                       help="no colour, as with NO_COLOR set (output that is not a terminal "
+                            "never has any)")
     check.add_argument("--failure-threshold", "-t", choices=("error", "warning", "info", "none"),
                        help="lowest severity that makes the exit status 1 (default: warning, "
                             "or the config file's)")
@@ -323,23 +333,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     """The ``check`` command."""
     from tutor.analysis.config import find_config, load_config, parse_threshold
-    from tutor.analysis.files import analyze_targets, discover
+    from tutor.analysis.files import STDIN, analyze_targets, discover
+    from tutor.report import default_format, writer
 
     if args.no_config:
         config = load_config(None)
     else:
         config = load_config(args.config or find_config(Path.cwd()))
-    targets = discover(args.paths, warn=lambda message: diagnose("warning", message))
+    paths = [STDIN if path == "-" else Path(path) for path in args.paths]
+    targets = discover(paths, warn=lambda message: diagnose("warning", message))
     reports = analyze_targets(targets, config, stage=args.target)
     threshold = (parse_threshold(args.failure_threshold) if args.failure_threshold
                  else config.failure_threshold)
-    if args.format == "json":
-        from tutor.report import json as report
-    elif args.format == "sarif":
-        from tutor.report import sarif as report  # type: ignore[no-redef]
-    else:
-        from tutor.report import text as report  # type: ignore[no-redef]
-    report.write(reports, sys.stdout)
+    write = writer(args.format or default_format(sys.stdout))
+    write(reports, sys.stdout, color=not args.no_color)
     sys.stdout.flush()
     if any(r.error for r in reports):
         # Diagnostics go to stderr in every format; the text report also names them in place.

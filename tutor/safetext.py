@@ -35,6 +35,31 @@ def visible(text: str) -> str:
     return CONTROL.sub(_picture, text)
 
 
+def one_line(text: str) -> str:
+    """:func:`visible` text that also stays on one line: each line break is shown as ``␤``.
+
+    For formats with one line per finding, where a file name or message holding a newline
+    would otherwise start a line of its own that a log parser could take for a finding.
+    """
+    text = visible(text)
+    if "\n" not in text:
+        return text
+    return text.replace("\r\n", "\u2424").replace("\n", "\u2424")
+
+
+# What XML 1.0 cannot hold even as a character reference, once controls are visible:
+# lone surrogates (an undecodable file name) and the non-characters U+FFFE and U+FFFF.
+_XML_INVALID = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """:func:`visible` text that an XML 1.0 document can hold: the rest become ``\ufffd``."""
+    text = visible(text)
+    if _XML_INVALID.search(text) is None:
+        return text
+    return _XML_INVALID.sub("\ufffd", text)
+
+
 def has_controls(text: str) -> bool:
     """True when :func:`visible` would change ``text``."""
     return CONTROL.search(text) is not None

@@ -6,7 +6,7 @@ import datetime as dt
 import fnmatch
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from tutor.analysis.folder import BuildFolder, analyze_folder
 from tutor.analysis.model import Severity
 from tutor.analysis.profile import ImageProfile, UserOverride
 from tutor.analysis.rules import RULES
-from tutor.analysis.source import read_source
+from tutor.analysis.source import read_source, read_stdin
 from tutor.errors import InputError, TutorError
 
 _COMPOSE_PATTERNS = ("compose.*.yaml", "compose.*.yml", "docker-compose.*.yml",
@@ -56,6 +56,21 @@ class Target:
     # For a Dockerfile a compose service builds: the service and its run-time user.
     service: str | None = None
     user: UserOverride | None = None
+    # A Dockerfile read from standard input (``check -``): reported as "-", with no context.
+    stdin: bool = False
+
+
+class _Stdin:
+    """The command-line argument ``-``: a Dockerfile on standard input, as hadolint reads it."""
+
+    def __repr__(self) -> str:
+        return "STDIN"
+
+
+# Stands for ``-`` among the paths given to :func:`discover` (a Path cannot: ``./-`` and
+# ``-`` are the same Path, and ``./-`` names a file).
+STDIN = _Stdin()
+STDIN_NAME = "-"
 
 
 def _is_compose_name(name: str) -> bool:
@@ -77,14 +92,20 @@ def kind_of(path: Path) -> str:
     return "dockerfile"
 
 
-def discover(paths: list[Path], warn: Callable[[str], None] | None = None) -> list[Target]:
+def discover(paths: Sequence[Path | _Stdin],
+             warn: Callable[[str], None] | None = None) -> list[Target]:
     """Expand arguments into targets; a missing path or an empty directory is an error.
 
     A Dockerfile's build context is its own directory unless a compose file says otherwise.
     ``warn`` hears about subfolders that could not be listed; the rest is still scanned.
+    :data:`STDIN` is a Dockerfile on standard input, with no build context (as with
+    ``docker build - < Dockerfile``); given twice, it is read once.
     """
     targets: list[Target] = []
     for path in paths:
+        if isinstance(path, _Stdin):
+            targets.append(Target(Path(STDIN_NAME), "dockerfile", stdin=True))
+            continue
         mode = _mode(path)
         if stat.S_ISDIR(mode):
             found = list(_scan_directory(path, warn or (lambda message: None)))
@@ -98,9 +119,9 @@ def discover(paths: list[Path], warn: Callable[[str], None] | None = None) -> li
             kind = kind_of(path)
             targets.append(Target(path, kind, context=path.parent if kind == "dockerfile"
                                   else None))
-    unique: dict[Path, Target] = {}
+    unique: dict[Path | _Stdin, Target] = {}
     for target in targets:
-        unique.setdefault(target.path.resolve(), target)
+        unique.setdefault(STDIN if target.stdin else target.path.resolve(), target)
     return list(unique.values())
 
 
@@ -165,6 +186,9 @@ def analyze_targets(
     queue = sorted(targets, key=lambda t: t.kind != "compose")
     while queue:
         target = queue.pop(0)
+        if target.stdin:
+            reports.append(_analyze_dockerfile(target, config, stage, today, None, named))
+            continue
         path = target.path.resolve()
         if target.kind == "compose":
             if (path, None, None) in done:
@@ -211,11 +235,11 @@ def _context_listing(context: Path) -> Listing:
 def _analyze_dockerfile(target: Target, config: Config, stage: str | None,
                         today: dt.date | None, listing: Listing | None,
                         built: BuiltImages | None = None) -> FileReport:
-    report = FileReport(display_path(target.path), "dockerfile",
+    report = FileReport(STDIN_NAME if target.stdin else display_path(target.path), "dockerfile",
                         context=display_path(target.context) if target.context else None,
                         service=target.service)
     try:
-        source = read_source(target.path, "dockerfile")
+        source = read_stdin() if target.stdin else read_source(target.path, "dockerfile")
         root = target.context or target.path.parent
         name = _name_in(target.path, root)
         texts = {name: source.text}

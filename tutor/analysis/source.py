@@ -34,6 +34,20 @@ def read_source(path: Path, kind: str = "dockerfile") -> SourceText:
     return decode(read_limited(path, MAX_BYTES, "Dockerfile or compose file"), str(path), kind)
 
 
+def read_stdin() -> SourceText:
+    """Read and decode a Dockerfile from standard input, with the same limit as a file."""
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    except (AttributeError, OSError, ValueError) as exc:  # closed, or not a byte stream
+        raise InputError(f"-: cannot read standard input: {exc}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"-: too large to be a Dockerfile (the limit is "
+                         f"{MAX_BYTES // 1024 // 1024} MB)")
+    return decode(data, "-", "dockerfile")
+
+
 def decode(data: bytes, name: str = "input", kind: str = "dockerfile") -> SourceText:
     """Decode bytes as UTF-8 (BOM allowed); UTF-16/32 with a BOM and other bytes with a note."""
     wide = _decode_wide(data, name, kind)

@@ -27,6 +27,11 @@ class SafeConsole(Console):
             for segment in buffer)
 
 
-def make_console(out: TextIO) -> Console:
-    """A console that honours NO_COLOR and never interprets markup or emoji in our text."""
-    return SafeConsole(file=out, markup=False, emoji=False, highlight=False, soft_wrap=False)
+def make_console(out: TextIO, *, color: bool = True) -> Console:
+    """A console that never interprets markup or emoji in our text.
+
+    It colours only a terminal, and not even that with ``NO_COLOR`` set or ``color`` off
+    (``--no-color``).
+    """
+    return SafeConsole(file=out, markup=False, emoji=False, highlight=False, soft_wrap=False,
+                       no_color=None if color else True)

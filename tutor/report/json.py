@@ -15,8 +15,8 @@ from tutor.safetext import json_dumps
 FORMAT_VERSION = 1
 
 
-def write(reports: Sequence[FileReport], out: TextIO) -> None:
-    """Write the reports as one JSON document."""
+def write(reports: Sequence[FileReport], out: TextIO, *, color: bool = True) -> None:
+    """Write the reports as one JSON document (``color`` is for the terminal formats only)."""
     out.write(json_dumps(to_dict(reports)))
     out.write("\n")
 

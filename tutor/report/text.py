@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TextIO
@@ -15,22 +14,25 @@ from tutor.analysis.files import FileReport
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity
 from tutor.report.console import make_console
+from tutor.report.summary import MoreLikeThis, capped, summary_parts
 from tutor.safetext import visible
 
 _ICONS = {Severity.ERROR: ("✖", "x"), Severity.WARNING: ("▲", "!"), Severity.INFO: ("●", "i")}
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _BADGE_WIDTH = 9  # icon, space, and the longest severity word, "warning"
-# A file that is not a Dockerfile gives one syntax finding a line; after this many alike the
-# rest are counted, not printed. JSON and SARIF keep them all: tools read those.
-CAPPED_RULES = frozenset({"HT001"})
-SHOWN_ALIKE = 20
 _BATCH = 100
 _NEWLINE = Segment.line()
 
 
-def write(reports: Sequence[FileReport], out: TextIO) -> None:
-    """Print every file's profile line and findings, then a one-line summary."""
-    console = make_console(out)
+def write(reports: Sequence[FileReport], out: TextIO, *, color: bool = True) -> None:
+    """Print every file's profile line and findings, then a one-line summary.
+
+    In a terminal, messages wrap beside their columns; anywhere else (a file, a pipe, a CI
+    log) nothing is wrapped or padded, since the reader has no screen edge.
+    """
+    console = make_console(out, color=color)
+    wrap = console.is_terminal
+    console.soft_wrap = not wrap
     unicode = (console.encoding or "").lower().startswith("utf")
     for report in reports:
         header = Text(visible(report.path), style="bold underline")
@@ -44,7 +46,7 @@ def write(reports: Sequence[FileReport], out: TextIO) -> None:
                                         " cannot analyse: ", visible(report.error)))
         if report.profile is not None:
             console.print(_profile_line(report))
-        _print_rows(console, _finding_rows(report.findings, console, unicode))
+        _print_rows(console, _finding_rows(report.findings, console, unicode, wrap))
         if not report.findings and not report.error:
             console.print(Text("  no findings", style="green"))
         console.print()
@@ -59,24 +61,17 @@ def _print_rows(console: Console, rows: Iterable[list[Segment]]) -> None:
                       soft_wrap=True, end="")
 
 
-def _finding_rows(findings: Sequence[Finding], console: Console,
-                  unicode: bool) -> Iterator[list[Segment]]:
+def _finding_rows(findings: Sequence[Finding], console: Console, unicode: bool,
+                  wrap: bool = True) -> Iterator[list[Segment]]:
     """The rows of one file's findings; past ``SHOWN_ALIKE`` alike syntax findings, a count."""
     if not findings:
         return
-    rows = _Rows(findings, console, unicode)
-    alike = Counter((f.rule, f.message) for f in findings if f.rule in CAPPED_RULES)
-    last_line = {(f.rule, f.message): f.line for f in findings if f.rule in CAPPED_RULES}
-    shown: Counter[tuple[str, str]] = Counter()
-    for finding in findings:
-        key = (finding.rule, finding.message)
-        if key in alike:
-            shown[key] += 1
-            if shown[key] > SHOWN_ALIKE:
-                continue
-        yield rows.finding(finding)
-        if key in alike and shown[key] == SHOWN_ALIKE and alike[key] > SHOWN_ALIKE:
-            yield rows.more_like_this(alike[key] - SHOWN_ALIKE, last_line[key])
+    rows = _Rows(findings, console, unicode, wrap)
+    for item in capped(findings):
+        if isinstance(item, MoreLikeThis):
+            yield rows.more_like_this(item.count, item.last_line)
+        else:
+            yield rows.finding(item)
 
 
 class _Rows:
@@ -88,9 +83,11 @@ class _Rows:
     wrapped and rendered once.
     """
 
-    def __init__(self, findings: Sequence[Finding], console: Console, unicode: bool) -> None:
+    def __init__(self, findings: Sequence[Finding], console: Console, unicode: bool,
+                 wrap: bool = True) -> None:
         self.console = console
         self.unicode = unicode
+        self.wrap = wrap
         self.line_width = max(6, *(len(str(f.line)) for f in findings))
         self.rule_width = max(len(f.rule) for f in findings)
         indent = self.line_width + 1 + _BADGE_WIDTH + 1 + self.rule_width + 1
@@ -126,6 +123,8 @@ class _Rows:
     def hanging(self, text: Text) -> Text:
         """The text wrapped to the message column, its later lines indented to it."""
         plain = text.plain
+        if not self.wrap:  # no screen edge: only the text's own line breaks, indented
+            return self.newline.join(text.split("\n")) if "\n" in plain else text
         if "\n" not in plain and "\t" not in plain and text.cell_len <= self.width:
             return text  # most messages fit on one line, and wrapping is the costly part
         return self.newline.join(text.wrap(self.console, self.width, overflow="fold"))
@@ -151,17 +150,11 @@ def _profile_line(report: FileReport) -> Text:
 
 
 def summary(reports: Sequence[FileReport]) -> Text:
-    """"2 files: 1 error, 3 warnings, 0 info" plus unreadable files."""
-    counts = Counter(f.severity for r in reports for f in r.findings)
-    errors = sum(1 for r in reports if r.error)
-    files = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
-    parts = [f"{counts[Severity.ERROR]} error{'s' if counts[Severity.ERROR] != 1 else ''}",
-             f"{counts[Severity.WARNING]} warning{'s' if counts[Severity.WARNING] != 1 else ''}",
-             f"{counts[Severity.INFO]} info"]
-    text = Text(f"{files}: {', '.join(parts)}", style="bold")
-    suppressed = sum(r.suppressed for r in reports)
+    """"2 files: 1 error, 3 warnings, 0 info" plus suppressed and unreadable files."""
+    main, suppressed, unreadable = summary_parts(reports)
+    text = Text(main, style="bold")
     if suppressed:
-        text.append(f" ({suppressed} suppressed by comments)", style="dim")
-    if errors:
-        text.append(f"; {errors} could not be analysed", style="bold red")
+        text.append(suppressed, style="dim")
+    if unreadable:
+        text.append(unreadable, style="bold red")
     return text

@@ -21,6 +21,10 @@ from tutor.analysis.shell import Pipeline, pipelines, run_scripts
 # The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
 LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
 
+# The security-severity of a rule whose finding alone hands over a credential (it ships in the
+# image) or the host: GitHub code scanning calls a score over 9.0 critical.
+CRITICAL = 9.5
+
 _DOCS: dict[type, RuleDoc] = {}
 _SECTION = re.compile(r"^(Why|Failing|Passing|Fix):\s*$", re.MULTILINE)
 
@@ -104,6 +108,11 @@ class Rule:
     applies_to: ClassVar[str] = "dockerfile"
     # The other kinds it reads too: the base-image rules judge a compose `image:` like a FROM.
     also_applies_to: ClassVar[tuple[str, ...]] = ()
+    # How code scanning ranks the rule (SARIF security-severity, 0.1 to 10 like CVSS): None
+    # derives it from the severity (tutor/report/sarif.py), CRITICAL marks a rule whose
+    # finding alone gives away a credential or the host, 0.0 a rule that is not about
+    # security at all.
+    security_severity: ClassVar[float | None] = None
 
     @classmethod
     def kinds(cls) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from tutor.analysis.compose import YamlMap
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._compose import items, text
-from tutor.analysis.rules.base import ComposeContext, ComposeRule
+from tutor.analysis.rules.base import CRITICAL, ComposeContext, ComposeRule
 
 _SOCKET = re.compile(r"(?:^|/)(?:docker|podman|containerd|crio|buildkitd)\.sock$|"
                      r"^/var/run/docker$|^/run/(?:docker|containerd|podman)$")
@@ -70,6 +70,7 @@ class ComposeDockerSocket(ComposeRule):
     name = "compose-docker-socket"
     topic = Topic.CAPABILITIES
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "capabilities"
 
     def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._compose import is_true, where
-from tutor.analysis.rules.base import ComposeContext, ComposeRule
+from tutor.analysis.rules.base import CRITICAL, ComposeContext, ComposeRule
 
 
 class ComposePrivileged(ComposeRule):
@@ -51,6 +51,7 @@ class ComposePrivileged(ComposeRule):
     name = "compose-privileged"
     topic = Topic.CAPABILITIES
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "capabilities"
 
     def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ from tutor.analysis.rules._secrets import (
     named_secrets,
     shown,
 )
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
 from tutor.analysis.secrets import is_documentation_example, is_placeholder, redact
 
 
@@ -52,6 +52,7 @@ class SecretInEnvOrArg(Rule):
     name = "secret-in-env-or-arg"
     topic = Topic.SECRETS
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "secrets"
     aliases = ("DL3064", "DS-0031", "SecretsUsedInArgOrEnv", "CKV_SECRET_*")
 

@@ -8,7 +8,7 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secret_copies import copied_secrets
 from tutor.analysis.rules._secrets import article
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
 
 
 class SecretFileCopied(Rule):
@@ -46,6 +46,7 @@ class SecretFileCopied(Rule):
     name = "secret-file-copied"
     topic = Topic.SECRETS
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "secrets"
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secret_copies import swept_secrets
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
 
 _SHOWN = 5
 
@@ -48,6 +48,7 @@ class SecretInBuildContext(Rule):
     name = "secret-in-build-context"
     topic = Topic.SECRETS
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "secrets"
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:

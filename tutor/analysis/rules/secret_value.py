@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secrets import article, shown, value_secrets
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
 
 
 class SecretValue(Rule):
@@ -43,6 +43,7 @@ class SecretValue(Rule):
     name = "secret-value"
     topic = Topic.SECRETS
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "secrets"
     aliases = ("CKV_SECRET_*",)
 

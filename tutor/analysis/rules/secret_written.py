@@ -12,7 +12,7 @@ from tutor.analysis.rules._secret_writes import (
     instruction_writes,
     removed_later,
 )
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
 from tutor.analysis.secret_flow import Write
 from tutor.analysis.secret_names import is_secret_name, name_words
 
@@ -78,6 +78,7 @@ class SecretWrittenToFile(Rule):
     name = "secret-written-to-file"
     topic = Topic.SECRETS
     severity = Severity.ERROR
+    security_severity = CRITICAL
     lesson = "secrets"
 
     def check(self, ctx: DockerfileContext) -> Iterator[Finding]:

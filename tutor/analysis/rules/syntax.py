@@ -41,6 +41,7 @@ class SyntaxProblem(Rule):
     name = "dockerfile-syntax"
     topic = Topic.GENERAL
     severity = Severity.ERROR
+    security_severity = 0.0  # a syntax check, not a security one
     lesson = "non-root-user"
     aliases = ("DL1000",)
 
