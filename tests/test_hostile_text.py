@@ -9,6 +9,7 @@ import select
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.segment import Segment
 from textual.strip import Strip
 
+from tutor.report import FORMATS
 from tutor.safetext import describe, first_control, has_controls, visible
 
 # Sets the clipboard (OSC 52), clears the screen (CSI 2J), rings, and an 8-bit CSI.
@@ -150,7 +152,7 @@ def test_opening_a_hostile_dockerfile_writes_no_escape_to_the_terminal(
     assert "␛]52;c;cHduZWQ=" in text
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_check_output_carries_no_raw_controls(tmp_path: Path, fmt: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A hostile line and a hostile file name reach no report raw; HT001 names the line."""
@@ -162,9 +164,13 @@ def test_check_output_carries_no_raw_controls(tmp_path: Path, fmt: str,
     for char in RAW:
         assert char not in out and char not in err
     assert "HT001" in out
-    if fmt == "text":
+    if fmt in ("checkstyle", "junit"):
+        ET.fromstring(out)  # well-formed: no control character XML 1.0 forbids
+    if fmt in ("text", "compact", "checkstyle", "junit"):
         assert "n␛]52;c;eA==␇\ufffd.Dockerfile" in out.replace("\n", "")
         assert "U+001B (ESC) at column 10" in " ".join(out.split())  # however it wraps
+    if fmt == "github":  # the annotation's file and message show the glyphs too
+        assert "n␛]52;c;eA==␇\ufffd.Dockerfile" in out and "U+001B (ESC) at column 10" in out
 
 
 def test_json_escapes_c1_controls() -> None:

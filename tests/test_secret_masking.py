@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from tests import reading
 from tests.conftest import TODAY
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.parse import parse
@@ -15,6 +15,7 @@ from tutor.analysis.profile import compute_profile
 from tutor.analysis.rules._secrets import dockerfile_secret_values
 from tutor.analysis.rules.base import DockerfileContext
 from tutor.cli import main
+from tutor.report import FORMATS
 
 SECRET = "RealSecretValue123"
 # Long and random enough to be found by its look alone, under a name that says nothing.
@@ -141,7 +142,7 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 @pytest.mark.parametrize(("name", "text", "secrets", "rule", "line"),
                          [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_secret_is_reported_but_never_printed_whole(
@@ -154,12 +155,9 @@ def test_secret_is_reported_but_never_printed_whole(
     out, err = capsys.readouterr()
     for secret in secrets:
         assert _squeezed(secret) not in _squeezed(out + err), secret
-    if fmt == "json":
-        found = [(f["rule"], f["line"]) for file in json.loads(out)["files"]
-                 for f in file["findings"]]
-    elif fmt == "sarif":
-        found = [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-                 for run in json.loads(out)["runs"] for r in run["results"]]
+    if fmt != "text":
+        found = [(found_rule, found_line)
+                 for _, found_rule, found_line in reading.findings(fmt, out)]
     else:
         found = [(rule, line)] if re.search(rf"^\s*{line} .* {rule} ", out, re.M) else []
     assert (rule, line) in found

@@ -8,9 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tests import reading
 from tests.conftest import SHARED, TODAY
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 from tutor.cli import main
+from tutor.report import FORMATS
 
 CLEAN_BASE = "FROM debian:13-slim@sha256:" + "a" * 64 + "\n"
 
@@ -188,7 +190,7 @@ LEAKY_COMPOSE = f"""services:
 """
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch, capsys,
                                                 fmt: str) -> None:
     """Every secret is found, and every output shows only its masked form."""
@@ -200,6 +202,10 @@ def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch, cap
     assert code == 1
     for name, value in SECRETS.items():
         assert value not in out and value not in err, name
+    if fmt not in ("text", "json"):  # the same findings as JSON, none lost on the way
+        secret_rules = [rule for _, rule, _ in reading.findings(fmt, out)
+                        if rule in ("HT201", "HT202", "HT206")]
+        assert len(secret_rules) >= 11
     if fmt == "json":
         messages = " ".join(f["message"] for file in json.loads(out)["files"]
                             for f in file["findings"])

@@ -13,6 +13,7 @@ named on stderr and make the exit status 2.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -25,6 +26,8 @@ from tutor.report.sarif import security_severity
 from tutor.safetext import json_dumps
 
 _SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+# Messages name lines ("every layer after line 2"); a fingerprint must not change with them.
+_LINE_NUMBER = re.compile(r"\b(lines?) \d+")
 
 
 def write(reports: Sequence[FileReport], out: TextIO, *, color: bool = True) -> None:
@@ -39,14 +42,20 @@ def to_list(reports: Sequence[FileReport]) -> list[dict[str, Any]]:
     for report in reports:
         seen: Counter[tuple[str, str]] = Counter()
         for finding in report.findings:
-            seen[(finding.rule, finding.message)] += 1
-            issues.append(issue(report.path, finding, seen[(finding.rule, finding.message)]))
+            alike = (finding.rule, _LINE_NUMBER.sub(r"\1 N", finding.message))
+            seen[alike] += 1
+            issues.append(issue(report.path, finding, seen[alike]))
     return issues
 
 
 def issue(path: str, finding: Finding, occurrence: int) -> dict[str, Any]:
-    """One issue; ``occurrence`` counts the same rule and message earlier in the file."""
-    key = "\0".join((path, finding.rule, finding.message, str(occurrence)))
+    """One issue; ``occurrence`` counts the same rule and message earlier in the file.
+
+    The fingerprint hashes the path, the rule, the message with its line numbers left out
+    and that count: unique in the report, and unchanged when lines move.
+    """
+    message = _LINE_NUMBER.sub(r"\1 N", finding.message)
+    key = "\0".join((path, finding.rule, message, str(occurrence)))
     return {
         "type": "issue",
         "check_name": finding.rule,
