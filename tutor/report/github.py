@@ -5,7 +5,7 @@ read by the runner, which annotates that line of the file in the pull request's 
 (docs.github.com, "Workflow commands for GitHub Actions"). Values are escaped as
 actions/toolkit's packages/core/src/command.ts escapes them, so a message or a file name
 can never end the command early or start another one. GitHub shows at most 10 annotations
-of each level per step (actions/toolkit docs/problem-matchers.md); the log has them all.
+of each level per step (actions/toolkit docs/problem-matchers.md).
 """
 
 from __future__ import annotations
