@@ -123,7 +123,7 @@ def samples(count: int, seed: int = 0, corpus: Path = CORPUS) -> Iterator[Sample
 
 
 def run_sample(sample: Sample) -> None:
-    """Everything a hostile file goes through: decode, analyse, and all three reports."""
+    """Everything a hostile file goes through: decode, analyse, and every report format."""
     import io
 
     from tutor.analysis.config import Config
@@ -131,9 +131,7 @@ def run_sample(sample: Sample) -> None:
     from tutor.analysis.files import FileReport
     from tutor.analysis.source import decode
     from tutor.errors import InputError
-    from tutor.report import json as json_report
-    from tutor.report import sarif as sarif_report
-    from tutor.report import text as text_report
+    from tutor.report import FORMATS, writer
 
     report = FileReport("fuzz", sample.kind)
     try:
@@ -148,5 +146,5 @@ def run_sample(sample: Sample) -> None:
         else:
             analysis = analyze_dockerfile(source.text, config, extra_problems=source.problems)
             report.findings, report.profile = analysis.findings, analysis.profile
-    for writer in (text_report, json_report, sarif_report):
-        writer.write([report], io.StringIO())
+    for name in FORMATS:
+        writer(name)([report], io.StringIO())

@@ -94,6 +94,7 @@ def test_only_the_chosen_format_is_imported(project: Path, fmt: str) -> None:
     """`check --format X` imports X's module and no other format's (start-up stays small)."""
     script = ("import sys\nfrom tutor.cli import main\n"
               f"main(['check', '--no-config', '--format', {fmt!r}, 'clean.Dockerfile'])\n"
+              "print('rich' in sys.modules)\n"
               "print(sorted(m for m in sys.modules if m.startswith('tutor.report.')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=project, check=True)
@@ -105,6 +106,8 @@ def test_only_the_chosen_format_is_imported(project: Path, fmt: str) -> None:
     # sarif holds the security-severity the gitlab format also ranks by.
     allowed = {"sarif"} if fmt == "gitlab" else set()
     assert loaded & other_formats <= allowed
+    if fmt != "text":  # only the terminal view is drawn with Rich
+        assert result.stdout.splitlines()[-2] == "False"
 
 
 # compact ------------------------------------------------------------------------------
