@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.analysis.built_images import BuiltImages
-from tutor.analysis.compose import COMPOSE_NAMES, is_remote_context
+from tutor.analysis.compose_names import COMPOSE_NAMES
 from tutor.analysis.config import Config
 from tutor.analysis.context import Listing
 from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
@@ -246,6 +246,8 @@ def _name_in(path: Path, root: Path) -> str:
 
 def _analyze_compose(target: Target, config: Config, today: dt.date | None,
                      built: BuiltImages | None = None) -> tuple[FileReport, list[Target]]:
+    from tutor.analysis.compose import is_remote_context
+
     report = FileReport(display_path(target.path), "compose")
     try:
         source = read_source(target.path, "compose")

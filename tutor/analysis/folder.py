@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tutor.analysis.base_images import BuiltLookup
-from tutor.analysis.compose import ServiceBuild
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext, Listing, build_context
 from tutor.analysis.dockerignore import IgnoreFile
@@ -21,6 +20,10 @@ from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, an
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.profile import UserOverride
 from tutor.errors import InputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tutor.analysis.compose import ServiceBuild
 
 
 def ignore_candidates(dockerfile: str | None) -> tuple[str, ...]:

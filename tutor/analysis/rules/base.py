@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from tutor.analysis.base_images import BaseImages
-from tutor.analysis.compose import ComposeModel, Service
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_model import ImageModel, build_model
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # a Dockerfile's analysis never imports the compose model
+    from tutor.analysis.compose import ComposeModel, Service
 
 # The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
 LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
