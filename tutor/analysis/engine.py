@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from tutor.analysis.base_images import BaseImages, BuiltLookup
+from tutor.analysis.compose_names import is_template_name
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
@@ -90,15 +91,21 @@ def analyze_compose(
     today: dt.date | None = None,
     extra_problems: tuple[ParseProblem, ...] = (),
     built: BuiltLookup | None = None,
+    name: str | None = None,
 ) -> ComposeAnalysis:
-    """Parse a compose file once and run every compose rule; does no I/O of its own."""
+    """Parse a compose file once and run every compose rule; does no I/O of its own.
+
+    ``name`` is the file's name: one named as an example or a template
+    (``compose.example.yaml``) may hold obvious placeholders for its secrets.
+    """
     from tutor.analysis.compose import parse_compose
     from tutor.analysis.rules._compose_secrets import compose_secret_values
 
     config = config or Config()
     model = parse_compose(text)
     ctx = ComposeContext(model, BaseImages(config.trusted_nonroot, built),
-                         today or dt.date.today())
+                         today or dt.date.today(),
+                         template=name is not None and is_template_name(name))
     syntax = RULES["HT001"]
     problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
                                severity=p.severity)

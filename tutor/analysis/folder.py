@@ -82,7 +82,7 @@ def analyze_folder(
         compose_name = folder.compose
         compose = analyze_compose(folder.texts[compose_name], config, today=today,
                                   extra_problems=folder.problems.get(compose_name, ()),
-                                  built=built)
+                                  built=built, name=compose_name)
     name = folder.dockerfile
     context = None
     if folder.listing is not None:

@@ -6,6 +6,7 @@ Split from ``secrets`` (values in any text) because reading shell commands is it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from tutor.analysis.secret_names import is_secret_name, names_no_secret
@@ -16,6 +17,7 @@ from tutor.analysis.secrets import (
     URL_KIND,
     SecretMatch,
     find_secret_values,
+    literal_value,
     usable,
     without_overlaps,
 )
@@ -95,9 +97,14 @@ def _starts_word(text: str, pos: int) -> bool:
     return pos == 0 or (text[pos - 1] not in TOKEN_CHARS and text[pos - 1] != ".")
 
 
-def _hit(kind: str, text: str, start: int) -> list[SecretMatch]:
-    """A one-item list for a usable literal, else nothing."""
-    return [SecretMatch(kind, text, start, start + len(text))] if usable(text) else []
+# Which literals count as secrets: ``usable`` leaves placeholders out, ``literal_value``
+# (a compose file that is deployed) keeps them.
+Counts = Callable[[str], bool]
+
+
+def _hit(kind: str, text: str, start: int, counts: Counts = usable) -> list[SecretMatch]:
+    """A one-item list for a literal that counts, else nothing."""
+    return [SecretMatch(kind, text, start, start + len(text))] if counts(text) else []
 
 
 def _unquote(raw: str, start: int) -> tuple[str, int]:
@@ -126,7 +133,7 @@ def _segment(flat: str, start: int) -> list[tuple[str, int]]:
     return words
 
 
-def _option_flags(flat: str) -> list[SecretMatch]:
+def _option_flags(flat: str, counts: Counts) -> list[SecretMatch]:
     """Values given to ``--password``, ``--token``, ``--api-key`` and similar options."""
     found: list[SecretMatch] = []
     for m in _LONG_OPTION.finditer(flat):
@@ -138,7 +145,7 @@ def _option_flags(flat: str) -> list[SecretMatch]:
         if m.group("o") == "secret" and _BUILD_SECRET_SPEC.match(value):
             continue
         if _starts_word(flat, m.start()) and not value.startswith("-"):
-            found += _hit(_OPTION_KINDS[m.group("o")], value, start)
+            found += _hit(_OPTION_KINDS[m.group("o")], value, start, counts)
     return found
 
 
@@ -165,7 +172,8 @@ def _flag_of(family: str, name: str) -> str | None:
     return name[:2] if family == "curl" and name[:2] in _CURL_USER_FLAGS else None
 
 
-def _program_secrets(family: str, words: list[tuple[str, int]]) -> list[SecretMatch]:
+def _program_secrets(family: str, words: list[tuple[str, int]],
+                     counts: Counts) -> list[SecretMatch]:
     """Secrets passed through one program's own flags or positional arguments."""
     names = [_unquote(*w)[0] for w in words]
     found: list[SecretMatch] = []
@@ -177,21 +185,23 @@ def _program_secrets(family: str, words: list[tuple[str, int]]) -> list[SecretMa
             cut = given[0].find(":") + 1
             given = _unquote(given[0][cut:], given[1] + cut) if cut else None
         if given and not given[0].startswith("-"):
-            found += _hit(PASSWORD_FLAG, *given)
+            found += _hit(PASSWORD_FLAG, *given, counts)
     if family == "htpasswd" and any(n.startswith("-") and "b" in n for n in names):
         positional = [w for w, n, prev in zip(words[1:], names[1:], names, strict=False)
                       if not n.startswith("-") and prev != "-C"]
-        found += _hit(PASSWORD_FLAG, *_unquote(*positional[-1])) if len(positional) > 1 else []
+        found += (_hit(PASSWORD_FLAG, *_unquote(*positional[-1]), counts)
+                  if len(positional) > 1 else [])
     if family == "aws" and names[1:3] == ["configure", "set"]:
         rest = [w for w, n, prev in zip(words[3:], names[3:], names[2:], strict=False)
                 if not n.startswith("-") and prev != "--profile"]
         if len(rest) > 1 and _unquote(*rest[0])[0].endswith(("aws_secret_access_key",
                                                               "aws_session_token")):
-            found += _hit(_AWS_KIND, *_unquote(*rest[1]))
+            found += _hit(_AWS_KIND, *_unquote(*rest[1]), counts)
     return found
 
 
-def _piped_secrets(flat: str, start: int, words: list[tuple[str, int]]) -> list[SecretMatch]:
+def _piped_secrets(flat: str, start: int, words: list[tuple[str, int]],
+                   counts: Counts) -> list[SecretMatch]:
     """Passwords echoed into ``docker login --password-stdin``, ``chpasswd`` or ``passwd``."""
     pipe = _PIPE_BEFORE.search(flat, 0, start)
     source = _segment(flat, _command_start(flat, pipe.start())) if pipe else []
@@ -201,30 +211,30 @@ def _piped_secrets(flat: str, start: int, words: list[tuple[str, int]]) -> list[
     text, at = _unquote(*args[-1])
     text, names = text.removesuffix("\\n"), {w for w, _ in words}
     if "--password-stdin" in names or (words[0][0] == "passwd" and "--stdin" in names):
-        return _hit(PASSWORD_FLAG, text, at)
+        return _hit(PASSWORD_FLAG, text, at, counts)
     if words[0][0] == "chpasswd" and not {"-e", "--encrypted"} & names and ":" in text:
         line = text.split("\\n", 1)[0]
-        return _hit(PASSWORD_FLAG, line.split(":", 1)[1], at + line.index(":") + 1)
+        return _hit(PASSWORD_FLAG, line.split(":", 1)[1], at + line.index(":") + 1, counts)
     return []
 
 
-def _command_line_secrets(script: str) -> list[SecretMatch]:
+def _command_line_secrets(script: str, counts: Counts) -> list[SecretMatch]:
     """Secrets handed to programs in a shell script through flags, pipes or arguments."""
     # Same length as the script, so offsets agree, with line continuations flattened.
     flat = script.replace("\\\n", "  ")
-    found = _option_flags(flat) if "--" in script else []
+    found = _option_flags(flat, counts) if "--" in script else []
     lowered = script.lower()
     for pattern, kind, hints in _CONTEXT_PATTERNS:
         if any(h in lowered for h in hints):
             found += [s for m in pattern.finditer(flat) if _starts_word(flat, m.start())
-                      for s in _hit(kind, m.group("v"), m.start("v"))]
+                      for s in _hit(kind, m.group("v"), m.start("v"), counts)]
     for family, hints, program in _PROGRAMS:
         if any(h in script for h in hints):
             for m in program.finditer(flat):
                 if _starts_word(flat, m.start()):
                     words = _segment(flat, m.start())
-                    found += _program_secrets(family, words)
-                    found += _piped_secrets(flat, m.start(), words)
+                    found += _program_secrets(family, words, counts)
+                    found += _piped_secrets(flat, m.start(), words, counts)
     if "index-url" in script:
         found += [s for m in _INDEX_URL_OPTION.finditer(flat)
                   for s in index_url_tokens(m.group("v"), m.start("v"))]
@@ -232,7 +242,7 @@ def _command_line_secrets(script: str) -> list[SecretMatch]:
     return [SecretMatch(s.kind, script[s.start:s.end], s.start, s.end) for s in found]
 
 
-def _assigned_secrets(text: str) -> list[SecretMatch]:
+def _assigned_secrets(text: str, counts: Counts = usable) -> list[SecretMatch]:
     """Literal values given to secret-named variables: ``export API_TOKEN=x``, ``.env`` lines."""
     if "=" not in text:
         return []
@@ -244,17 +254,22 @@ def _assigned_secrets(text: str) -> list[SecretMatch]:
         # `key='B97B…'; gpg --recv-keys "$key"`: a bare "key" in a script is a GPG fingerprint.
         if (is_secret_name(m.group("n")) and m.group("n").lower() not in ("key", "keys")
                 and not names_no_secret(value)):
-            found += _hit(_ASSIGNED_KIND, value, start)
+            found += _hit(_ASSIGNED_KIND, value, start, counts)
     return found
 
 
 # Cached by text: the app re-analyses on every edit, and an edit changes one RUN,
 # so the others are answered from here. Callers must not modify the result.
 @lru_cache(maxsize=4096)
-def find_command_secrets(script: str) -> list[SecretMatch]:
-    """Secrets in a RUN script: literal values plus passwords and tokens given to commands."""
-    return without_overlaps(find_secret_values(script) + _command_line_secrets(script)
-                            + _assigned_secrets(script), _CONTEXT_KINDS)
+def find_command_secrets(script: str, placeholders: bool = False) -> list[SecretMatch]:
+    """Secrets in a RUN script: literal values plus passwords and tokens given to commands.
+
+    With ``placeholders``, a placeholder given as a password (``--password example``) counts
+    too, as it does in a compose file that is deployed as it is.
+    """
+    counts = literal_value if placeholders else usable
+    return without_overlaps(find_secret_values(script) + _command_line_secrets(script, counts)
+                            + _assigned_secrets(script, counts), _CONTEXT_KINDS)
 
 
 @lru_cache(maxsize=1024)

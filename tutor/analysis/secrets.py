@@ -11,7 +11,7 @@ from functools import lru_cache
 from tutor.analysis.secret_files import secret_file_kind
 
 __all__ = ["SecretMatch", "find_secret_values", "is_documentation_example", "is_placeholder",
-           "redact", "secret_file_kind", "without_overlaps"]
+           "is_substituted", "redact", "secret_file_kind", "without_overlaps"]
 
 ELLIPSIS = "…"
 ENTROPY_KIND = "high-entropy string"
@@ -56,10 +56,12 @@ def redact(value: str, shown_prefix: int = 0) -> str:
     return ELLIPSIS
 
 
-# Templating syntaxes that stand for a value supplied later.
-_TEMPLATE = re.compile(
-    r"<[^<>]*>|\{\{.*\}\}|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|__[A-Za-z]\w*__|@[A-Za-z_]\w*@"
-    r"|\[[A-Za-z _-]+\]", re.S)
+# References a tool replaces before the value is used: Jinja/Go/Helm, shell and Compose,
+# Windows batch, and the __VAR__ and @VAR@ tokens of build-time filters.
+_SUBSTITUTED = re.compile(
+    r"\{\{.*\}\}|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|__[A-Za-z]\w*__|@[A-Za-z_]\w*@", re.S)
+# Notations that ask a person to fill a value in: nothing replaces them.
+_FILL_IN = re.compile(r"<[^<>]*>|\[[A-Za-z _-]+\]")
 _MASK_RUN = re.compile(r"([xX*#.•?])\1{3,}")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _PLACEHOLDER_WORDS = frozenset({
@@ -79,7 +81,7 @@ def is_placeholder(value: str) -> bool:
     (``your-token-here``, ``REPLACE_ME``, ``<token>``, ``TODO``, ``example``).
     """
     text = value.strip().strip("'\"")
-    if not text or _TEMPLATE.fullmatch(text) or _MASK_RUN.search(text):
+    if is_substituted(text) or _FILL_IN.fullmatch(text) or _MASK_RUN.search(text):
         return True
     if len(set(text)) == 1 and text[0] in "xX*#.-_?•":
         return True
@@ -90,6 +92,18 @@ def is_placeholder(value: str) -> bool:
         return True
     return any(w in _PLACEHOLDER_WORDS or any(p in w for p in _PLACEHOLDER_PARTS)
                for w in words)
+
+
+def is_substituted(value: str) -> bool:
+    """Whether a value is empty or a reference that a tool replaces before it is used
+    (``${DB_PASSWORD}``, ``{{ .Values.password }}``, ``%PASSWORD%``, ``__PASSWORD__``):
+    as written it is not a literal anywhere.
+
+    Every other placeholder (``example``, ``<password>``, ``xxxx``, ``your-token-here``) is a
+    literal string that works as the credential if the file is used as it is.
+    """
+    text = value.strip().strip("'\"")
+    return not text or bool(_SUBSTITUTED.fullmatch(text))
 
 
 # The keys AWS prints in its documentation so that no example holds a real one: the pair
@@ -110,7 +124,13 @@ _INDIRECT = re.compile(r"\$[{(A-Za-z_]|`|^@|/run/secrets/|^-$")
 
 def usable(value: str) -> bool:
     """Whether a literal value could be a real secret worth reporting."""
-    return bool(value) and not _INDIRECT.search(value) and not is_placeholder(value)
+    return literal_value(value) and not is_placeholder(value)
+
+
+def literal_value(value: str) -> bool:
+    """Whether a value is used as written: not empty, not a reference to where the secret
+    is (``$TOKEN``, ``/run/secrets/db``, ``-`` for stdin); a placeholder is one."""
+    return bool(value) and not _INDIRECT.search(value) and not is_substituted(value)
 
 
 # --- known formats --------------------------------------------------------------------------

@@ -164,6 +164,9 @@ class ComposeContext:
     # The day end-of-life dates are compared with.
     today: dt.date = field(default_factory=dt.date.today)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The file is named as an example or a template (compose.example.yaml): obvious
+    # placeholders in it are no literal secrets, as they are in a file that is deployed.
+    template: bool = False
 
     @property
     def services(self) -> tuple[Service, ...]:
