@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from tutor import __version__
 from tutor.errors import InputError, TutorError
 from tutor.safetext import visible
 
-# Not typing.TYPE_CHECKING: importing typing costs a one-file `check` a few milliseconds,
-# and mypy treats any constant of this name the same way.
-TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from typing import TextIO
-
     from tutor.exam.learners import Learner
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -69,22 +66,17 @@ def diagnose(level: str, message: str) -> None:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser, with one sub-parser per command.
 
-    With ``command``, only that command's sub-parser is built: the others import the
-    modules that run them (the exercise judge, the exam, the server), which a one-file
-    ``check`` in CI or an editor must not pay for at every start.
+    With ``command``, the sub-parsers of exercise, exam and results, and serve are built only
+    for their own command: building them imports the modules that run them (the exercise
+    judge and the whole analysis, the exam, the server), which a one-file ``check`` in CI or
+    an editor must not pay for at every start.
     """
     parser = argparse.ArgumentParser(
         prog="hardening-tutor", description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hardening-tutor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, add in _SUBPARSERS.items():
-        if command is None or name == command:
-            add(commands)
-    return parser
 
-
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser(
         "check", help="analyse Dockerfiles, compose files or directories",
         description="Analyse Dockerfiles, compose files or directories and report findings.",
@@ -102,24 +94,18 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="read this config file instead of searching for one")
     check.add_argument("--no-config", action="store_true", help="ignore any config file")
 
-
-def _add_rules(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rules = commands.add_parser("rules", help="list every rule",
                                 description="List every rule: id, name, topic, severity, "
                                             "lesson and the equivalent peer ids.")
     rules.add_argument("--format", "-f", choices=("text", "json"), default="text",
                        help="output format (default: text)")
 
-
-def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     explain = commands.add_parser("explain", help="explain one rule with examples",
                                   description="Explain a rule: why it matters, how to fix it, "
                                               "and a failing and a passing Dockerfile.")
     explain.add_argument("rule", metavar="ID",
                          help="a rule id such as HT101, or a peer id such as DL3002")
 
-
-def _add_content(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     content = commands.add_parser(
         "content", help="validate course content, or print its schemas",
         description="Work with course content: the shipped course, or a course pack folder "
@@ -144,32 +130,19 @@ def _add_content(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     content_schema.add_argument("kind", choices=("course", "lesson", "exercise", "quiz"),
                                 help="course (lessons/course.yaml), lesson (front matter), "
                                      "exercise (exercise.yaml) or quiz (quizzes/*.yaml)")
+    if command in (None, "exercise"):
+        from tutor.content.exercise_command import add_parser as add_exercise_parser
 
+        add_exercise_parser(commands)
+    if command in (None, "exam", "results"):
+        from tutor.exam.commands import add_parsers
 
-def _add_exercise(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from tutor.content.exercise_command import add_parser
+        add_parsers(commands)
+    if command in (None, "serve"):
+        from tutor.serve.command import add_parser as add_serve_parser
 
-    add_parser(commands)
-
-
-def _add_exam_and_results(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-                          ) -> None:
-    from tutor.exam.commands import add_parsers
-
-    add_parsers(commands)
-
-
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from tutor.serve.command import add_parser
-
-    add_parser(commands)
-
-
-# In the order --help lists them; "exam" adds "results" too.
-_SUBPARSERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
-    "check": _add_check, "rules": _add_rules, "explain": _add_explain, "content": _add_content,
-    "exercise": _add_exercise, "exam": _add_exam_and_results, "serve": _add_serve,
-}
+        add_serve_parser(commands)
+    return parser
 
 
 COMMANDS = ("check", "rules", "explain", "content", "exercise", "exam", "results", "serve")
@@ -231,12 +204,10 @@ def _first_word(argv: Sequence[str]) -> str | None:
 
 
 def _parser_needed(argv: Sequence[str]) -> str | None:
-    """The one sub-parser these words need, or None when help must list every command."""
+    """The command these words run, or None when help must list every command."""
     if argv and argv[0] in ("-h", "--help"):
         return None
     command = _first_word(argv)
-    if command == "results":
-        return "exam"  # built together
     return command if command in COMMANDS else None
 
 
@@ -408,8 +379,6 @@ def _rules(fmt: str, out: TextIO) -> int:
     from tutor.analysis.rules import RULES
 
     if fmt == "json":
-        import json
-
         json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
                     "severity": r.severity.value, "lesson": r.lesson,
                     "applies_to": r.applies_to, "also_applies_to": list(r.also_applies_to),
