@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secret_names import is_secret_name, names_no_secret
 from tutor.analysis.secret_variables import INDEX_URL_KIND, index_url_tokens, is_index_url
 from tutor.analysis.secrets import (
@@ -42,22 +43,22 @@ _CONTEXT_KINDS = frozenset({*_OPTION_KINDS.values(), _HEADER_KIND, _NPM_KIND, _A
                             _ASSIGNED_KIND, URL_KIND, INDEX_URL_KIND})
 
 # Patterns start with a literal and their left edge is checked in code, for speed as above.
-_LONG_OPTION = re.compile(r"--(?P<o>" + "|".join(sorted(_OPTION_KINDS, key=len, reverse=True))
+_LONG_OPTION = LazyPattern(r"--(?P<o>" + "|".join(sorted(_OPTION_KINDS, key=len, reverse=True))
                           + r""")(?P<eq>=|[ \t]+)(?P<v>"[^"]*"|'[^']*'|[^\s;&|)'"`]+)""")
 # pip's and uv's index options, whose URL may carry a token as its user name.
-_INDEX_URL_OPTION = re.compile(r"--(?:extra-)?index-url(?:=|[ \t]+)[\"']?(?P<v>[^\s'\"`;&|)]+)")
-_BUILD_SECRET_SPEC = re.compile(r"(?:id|src|source|env|type|required)=")
+_INDEX_URL_OPTION = LazyPattern(r"--(?:extra-)?index-url(?:=|[ \t]+)[\"']?(?P<v>[^\s'\"`;&|)]+)")
+_BUILD_SECRET_SPEC = LazyPattern(r"(?:id|src|source|env|type|required)=")
 # Each with literals (lower-cased) that any match contains, tested before the regex runs.
-_CONTEXT_PATTERNS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
-    (re.compile(r"(?i)(?:(?:proxy-)?authorization\s*:\s*(?:bearer|basic|token|bot)\s+"
+_CONTEXT_PATTERNS: tuple[tuple[LazyPattern, str, tuple[str, ...]], ...] = (
+    (LazyPattern(r"(?i)(?:(?:proxy-)?authorization\s*:\s*(?:bearer|basic|token|bot)\s+"
                 r"|(?:private-token|x-api-key|x-auth-token|x-access-token)\s*:\s*)"
                 r"(?P<v>[^\s'\"\\]+)"), _HEADER_KIND, ("authorization", "-token", "api-key")),
-    (re.compile(r"(?:_authToken|_auth|_password|npmAuthToken)(?:\s*=\s*|[ \t]+)[\"']?"
+    (LazyPattern(r"(?:_authToken|_auth|_password|npmAuthToken)(?:\s*=\s*|[ \t]+)[\"']?"
                 r"(?P<v>[^\s'\"`;|&)]+)"), _NPM_KIND, ("_auth", "_password", "npmauthtoken")),
-    (re.compile(r"-pass(?:in|out|word)?\s+[\"']?pass:(?P<v>[^\s'\"]+)"), PASSWORD_FLAG,
+    (LazyPattern(r"-pass(?:in|out|word)?\s+[\"']?pass:(?P<v>[^\s'\"]+)"), PASSWORD_FLAG,
      ("pass:",)),
 )
-_SHELL_TOKEN = re.compile(r"""
+_SHELL_TOKEN = LazyPattern(r"""
     (?P<comment>(?<![^\s;&|(])\#[^\n]*)
   | (?P<op>&&|\|\||[;&|()\n])
   | (?P<redirect>\d*(?:>>?|<<?-?)&?)
@@ -65,27 +66,27 @@ _SHELL_TOKEN = re.compile(r"""
                |`[^`]*`)+)""", re.X)
 # `export API_TOKEN=x`, `API_TOKEN=x ./deploy`, or a `.env` line: a name at the start of a
 # word (after white space, a separator or a quote), then its value, quoted or not.
-_ASSIGNMENT = re.compile(r"""(?:^|(?<=[\s;&|(`"']))(?P<n>[A-Za-z_][A-Za-z0-9_]*)="""
+_ASSIGNMENT = LazyPattern(r"""(?:^|(?<=[\s;&|(`"']))(?P<n>[A-Za-z_][A-Za-z0-9_]*)="""
                          r"""(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s;&|)'"`]+)""", re.M)
 _MYSQL_TOOLS = r"mysql|mariadb|mysqladmin|mysqldump|mysqlimport|mysqlcheck|mariadb-dump"
 # Programs whose own flags or stdin carry a secret: a family name, literals the script must
 # contain, then the program, looking ahead within its command for the flag that matters.
 _IN_COMMAND = r"(?=\s(?:[^;&|\n]*?\s)?"
-_PROGRAMS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
-    ("login", ("login",), re.compile(
+_PROGRAMS: tuple[tuple[str, tuple[str, ...], LazyPattern], ...] = (
+    ("login", ("login",), LazyPattern(
         rf"(?:docker|podman|nerdctl|buildah|skopeo|oras|helm|az|cf){_IN_COMMAND}login\b)")),
-    ("sshpass", ("sshpass",), re.compile(r"sshpass(?=\s)")),
-    ("mysql", ("mysql", "mariadb"), re.compile(rf"(?:{_MYSQL_TOOLS}){_IN_COMMAND}-p\S)")),
-    ("curl", ("-u", "-U"), re.compile(rf"(?:curl|wget){_IN_COMMAND}(?:-[uU]|--(?:proxy-)?user))")),
-    ("htpasswd", ("htpasswd",), re.compile(r"htpasswd(?=\s)")),
+    ("sshpass", ("sshpass",), LazyPattern(r"sshpass(?=\s)")),
+    ("mysql", ("mysql", "mariadb"), LazyPattern(rf"(?:{_MYSQL_TOOLS}){_IN_COMMAND}-p\S)")),
+    ("curl", ("-u", "-U"), LazyPattern(rf"(?:curl|wget){_IN_COMMAND}(?:-[uU]|--(?:proxy-)?user))")),
+    ("htpasswd", ("htpasswd",), LazyPattern(r"htpasswd(?=\s)")),
     # redis-cli -a PASSWORD (redis-cli --help: "Password to use when connecting to the server").
-    ("redis-cli", ("redis-cli",), re.compile(rf"redis-cli{_IN_COMMAND}-a\s)")),
-    ("aws", ("configure set",), re.compile(r"aws(?=\s+configure\s)")),
-    ("stdin", ("chpasswd", "--stdin"), re.compile(r"(?:chpasswd|passwd)(?=\s|$)")),
+    ("redis-cli", ("redis-cli",), LazyPattern(rf"redis-cli{_IN_COMMAND}-a\s)")),
+    ("aws", ("configure set",), LazyPattern(r"aws(?=\s+configure\s)")),
+    ("stdin", ("chpasswd", "--stdin"), LazyPattern(r"(?:chpasswd|passwd)(?=\s|$)")),
 )
 _CURL_USER_FLAGS = ("-u", "-U", "--user", "--proxy-user")
 # A pipe into a program, past words that run the next word as the command (``| sudo x``).
-_PIPE_BEFORE = re.compile(r"(?<!\|)\|(?:\s*\b(?:sudo|env|exec|command|nohup))*\s*$")
+_PIPE_BEFORE = LazyPattern(r"(?<!\|)\|(?:\s*\b(?:sudo|env|exec|command|nohup))*\s*$")
 
 
 # Kinds known from where a value stands, not from its format: a literal, not a known token.
