@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tutor.analysis.base_images import BaseImages, BuiltLookup
 from tutor.analysis.compose_names import is_template_name
@@ -21,7 +22,6 @@ from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileCon
 from tutor.analysis.scrub import Scrubber
 from tutor.analysis.suppress import Suppressions, collect, collect_yaml
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:  # the compose model is imported only when a compose file is analysed
     from tutor.analysis.compose import ComposeModel
 

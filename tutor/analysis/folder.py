@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tutor.analysis.base_images import BuiltLookup
 from tutor.analysis.config import Config
@@ -21,7 +22,6 @@ from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.profile import UserOverride
 from tutor.errors import InputError
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tutor.analysis.compose import ServiceBuild
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from tutor.analysis.suppress import alias_matches
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tutor.analysis.rules.base import Rule
 

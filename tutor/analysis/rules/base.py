@@ -7,7 +7,7 @@ import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tutor.analysis.base_images import BaseImages
 from tutor.analysis.context import BuildContext
@@ -17,7 +17,6 @@ from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:  # a Dockerfile's analysis never imports the compose model
     from tutor.analysis.compose import ComposeModel, Service
 
