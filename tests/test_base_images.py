@@ -287,3 +287,44 @@ def test_corpus_export_only_scratch_stages_are_a_note(corpus: Path, case: str) -
     report = _corpus_report(corpus, case)
     (finding,) = [f for f in report.findings if f.rule == "HT101"]
     assert finding.severity.value == "info" and "docker build --output" in finding.message
+
+
+def test_the_literal_start_shortcut_agrees_with_fnmatch(corpus: Path) -> None:
+    """`matches_pattern` (which skips compiling patterns that cannot match) says what
+    fnmatch says, for every table pattern against every image the real corpus names."""
+    import fnmatch
+    import re
+
+    from tutor.analysis.base_images import candidates, matches_pattern
+
+    patterns = {p for entry in table_entries()
+                for p in (*entry["patterns"], *entry.get("except", ()))}
+    patterns |= {"plain", "a?c:*", "[ab]x:1", "x[:1", "registry.example.com/base/*"}
+    names = {"plain", "abc:1", "ax:1", "x[:1", "registry.example.com/base/app:2"}
+    for path in (p for p in (corpus / REAL).rglob("Dockerfile") if p.is_file()):
+        for line in path.read_text(errors="replace").splitlines():
+            words = line.split()
+            if words[:1] == ["FROM"] and len(words) > 1 and "$" not in line:
+                image = next((w for w in words[1:] if not w.startswith("--")), "")
+                if image and re.fullmatch(r"[\w./:@-]+", image):
+                    names |= candidates(parse_image_ref(image))
+    # Names built from the patterns themselves, so that every pattern matches something.
+    names |= {p.replace("*", "x").replace("?", "y") for p in patterns if "[" not in p}
+    hits = 0
+    for pattern in patterns:
+        for name in names:
+            expected = fnmatch.fnmatchcase(name, pattern)
+            assert matches_pattern(name, pattern) == expected, (name, pattern)
+            hits += expected
+    assert len(names) > 250 and hits > len(patterns)
+
+
+def test_the_data_tables_are_read_through_the_package() -> None:
+    """Both shipped tables load as text (pkgutil, not importlib.resources), and a missing
+    one is an error that names it."""
+    from tutor.analysis.datafiles import data_file
+
+    assert json.loads(data_file("base_images.json"))["images"]
+    assert json.loads(data_file("eol.json"))["products"]
+    with pytest.raises(FileNotFoundError):
+        data_file("no-such-table.json")

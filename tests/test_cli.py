@@ -333,6 +333,101 @@ def test_headless_commands_never_import_textual(tmp_path: Path) -> None:
     assert result.stdout.strip().endswith("CLEAN"), result.stderr
 
 
+# Packages a one-file `check` must not import (issue 19: each costs every start): the app,
+# the course, exams and the server, YAML and the compose model for a Dockerfile, and
+# importlib.resources (pkgutil reads the data tables for a sixth of the cost).
+NOT_FOR_A_DOCKERFILE = ("textual", "yaml", "tutor.app", "tutor.content", "tutor.exam",
+                        "tutor.serve", "tutor.analysis.compose", "tutor.analysis.fixes",
+                        "tutor.analysis.rules._compose", "tutor.analysis.rules.compose_",
+                        "importlib.resources", "rich.markdown", "pygments")
+# Only the terminal view needs rich; json and sarif print without it.
+NOT_FOR_JSON = (*NOT_FOR_A_DOCKERFILE, "rich", "typing_extensions")
+# SARIF describes every rule in its run (tool.driver.rules), so it loads them all.
+NOT_FOR_SARIF = tuple(m for m in NOT_FOR_JSON if "compose" not in m)
+
+
+def _loaded_by(*argv: str, cwd: Path) -> list[str]:
+    """The modules a fresh `hardening-tutor ARGV` process has loaded when it exits."""
+    script = (
+        "import sys, io, contextlib\nfrom tutor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main({list(argv)!r})\n"
+        "print(code, *sorted(sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=cwd, check=False)
+    code, *modules = result.stdout.split()
+    assert code == "1", result.stderr  # the file has findings: the analysis ran
+    return modules
+
+
+def _matching(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [m for m in modules
+            if any(m == p or m.startswith(p if p.endswith(("_", ".")) else f"{p}.")
+                   for p in prefixes)]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_checking_a_dockerfile_imports_only_what_it_needs(tmp_path: Path, fmt: str) -> None:
+    """`check FILE` loads neither the app, the course, YAML nor the compose rules; json and
+    sarif not even rich (issue 19: a process per file pays for every import)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text(ROOT_FILE)
+    modules = _loaded_by("check", "--format", fmt, "Dockerfile", cwd=tmp_path)
+    assert "tutor.analysis.rules.final_user_root" in modules  # the rules did run
+    banned = {"text": NOT_FOR_A_DOCKERFILE, "json": NOT_FOR_JSON, "sarif": NOT_FOR_SARIF}[fmt]
+    assert _matching(modules, banned) == []
+
+
+def test_checking_a_compose_file_imports_the_compose_rules(tmp_path: Path) -> None:
+    """The other half: a compose file loads YAML and its rules (the lists above can fail)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n"
+                                           "    privileged: true\n")
+    modules = _loaded_by("check", "--format", "json", "compose.yaml", cwd=tmp_path)
+    assert {"yaml", "tutor.analysis.compose",
+            "tutor.analysis.rules.compose_privileged"} <= set(modules)
+    assert "tutor.analysis.rules.final_user_root" not in modules
+    assert _matching(modules, ("textual", "rich", "tutor.content", "tutor.exam")) == []
+
+
+def test_check_builds_no_parser_that_imports_its_command() -> None:
+    """`check` does not build the exercise, exam, results or serve parsers (building them
+    imports the judge, the exam and the server); with no command every one is built."""
+    from tutor.cli import COMMANDS, build_parser
+
+    def commands(parser: object) -> set[str]:
+        sub = next(a for a in parser._actions if a.dest == "command")  # type: ignore[attr-defined]
+        return set(sub.choices)
+
+    assert commands(build_parser("check")) == {"check", "rules", "explain", "content"}
+    assert {"exam", "results"} <= commands(build_parser("results"))
+    assert "serve" not in commands(build_parser("exam"))
+    assert commands(build_parser()) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["-h", "check"]])
+def test_help_for_the_tool_lists_every_command(argv: list[str], capsys) -> None:
+    """`hardening-tutor --help` still lists all commands, each with its one-line help."""
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr().out
+    for command in ("check", "rules", "explain", "content", "exercise", "exam", "results",
+                    "serve"):
+        assert f"\n    {command} " in out, command
+
+
+@pytest.mark.parametrize("argv", [["results", "list", "--help"], ["exam", "--help"],
+                                  ["exercise", "check", "--help"], ["content", "check", "-h"],
+                                  ["serve", "--help"]])
+def test_every_other_command_still_parses(argv: list[str], capsys) -> None:
+    """Building one parser at a time, each command (results with exam) still has its own."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    assert f"usage: hardening-tutor {argv[0]}" in capsys.readouterr().out
+
+
 def test_bundled_sample_shows_every_topic(capsys, monkeypatch) -> None:
     """`check examples/` (the README's first command) shows root, secret, capability and
     base-image findings, and which compose service builds the Dockerfile."""

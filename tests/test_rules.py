@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +15,7 @@ from tutor.analysis.context import BuildContext, SecretFile
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules import _ALL, RULES, rule_for
+from tutor.analysis.rules import _TABLE, RULES, rule_for, rules_for_alias
 from tutor.analysis.rules.base import LESSONS, Rule
 
 # Rules a failing example may trigger beside its own, because the mistake implies them:
@@ -36,9 +40,63 @@ def run_example(rule: Rule, text: str) -> list[Finding]:
 
 def test_ids_are_unique_and_well_formed() -> None:
     """Every rule id is unique and follows HTnnn."""
-    assert len({cls.id for cls in _ALL}) == len(_ALL)
+    classes = [type(RULES[rule_id]) for rule_id in RULES]
+    assert len(set(classes)) == len(classes) == len({cls.id for cls in classes})
     for rule_id in RULES:
         assert re.fullmatch(r"HT\d{3}", rule_id)
+
+
+def test_the_table_says_what_each_rule_class_says() -> None:
+    """Each row of the registry's table names a class with that id, reading those kinds."""
+    for rule_id, (module, name, kinds) in _TABLE.items():
+        rule = RULES[rule_id]
+        assert type(rule).__module__ == f"tutor.analysis.rules.{module}"
+        assert type(rule).__name__ == name
+        assert (rule.id, rule.kinds()) == (rule_id, kinds)
+    assert [r.id for r in RULES.reading("compose")] == [
+        r.id for r in RULES.values() if r.reads("compose")]
+
+
+def test_every_rule_module_is_in_the_table() -> None:
+    """A rule class in any module of tutor/analysis/rules has a row: none is left unregistered."""
+    from tutor.analysis.rules.base import ComposeRule
+
+    folder = Path(importlib.import_module("tutor.analysis.rules").__file__ or "").parent
+    registered = {type(rule) for rule in RULES.values()}
+    for path in sorted(folder.glob("*.py")):
+        if path.stem.startswith("_") or path.stem == "base":
+            continue
+        module = importlib.import_module(f"tutor.analysis.rules.{path.stem}")
+        defined = {value for value in vars(module).values()
+                   if isinstance(value, type) and issubclass(value, Rule)
+                   and value not in (Rule, ComposeRule) and value.__module__ == module.__name__}
+        assert defined and defined <= registered, path.name
+
+
+def test_no_alias_is_one_of_our_ids() -> None:
+    """A peer alias never spells an HT id, so looking an id up needs no other rule's module."""
+    for rule in RULES.values():
+        assert not any(re.fullmatch(r"HT\d{3}", alias) for alias in rule.aliases), rule.id
+    assert rules_for_alias(" ht101 ") == [RULES["HT101"]]
+    assert {r.id for r in rules_for_alias("CKV_SECRET_6")} >= {"HT201", "HT202"}
+
+
+def test_a_rule_module_is_imported_when_first_asked_for() -> None:
+    """Listing the ids imports no rule; a Dockerfile's rules never import a compose rule."""
+    script = (
+        "import sys\nfrom tutor.analysis.rules import RULES\n"
+        "ids = list(RULES); assert 'HT311' in RULES and 'HT999' not in RULES\n"
+        "loaded = lambda: {m for m in sys.modules if m.startswith('tutor.analysis.rules.')}\n"
+        "print(sorted(loaded()))\n"
+        "RULES.reading('dockerfile')\n"
+        "print(sorted(m for m in loaded() if 'compose' in m))\n"
+        "print(len(ids), sum(1 for r in RULES.values()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=False)
+    assert result.stdout.splitlines() == [
+        "[]", "[]",
+        f"{len(_TABLE)} {len(_TABLE)}"], result.stderr
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))

@@ -134,6 +134,15 @@ CASES = [
     ("compose-build-arg-default", "compose.yaml",
      "services:\n  app:\n    build:\n      context: .\n      args:\n"
      f"        NPM_TOKEN: ${{X:-{SECRET}}}\n", (SECRET,), "HT206", 6),
+    # A placeholder in a compose file that is deployed is its password, and masked as one.
+    ("compose-placeholder-password", "compose.yaml",
+     "services:\n  db:\n    image: postgres\n    environment:\n"
+     "      POSTGRES_PASSWORD: your-db-password-here\n", ("your-db-password-here",),
+     "HT206", 5),
+    ("compose-placeholder-command", "compose.yaml",
+     "services:\n  cache:\n    image: redis\n"
+     '    command: redis-server --requirepass "change-this-example-pw"\n',
+     ("change-this-example-pw",), "HT206", 4),
 ]
 
 

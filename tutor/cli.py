@@ -66,8 +66,14 @@ def diagnose(level: str, message: str) -> None:
     print(f"hardening-tutor: {level}: {visible(message)}", file=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one sub-parser per command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with one sub-parser per command.
+
+    With ``command``, the sub-parsers of exercise, exam and results, and serve are built only
+    for their own command: building them imports the modules that run them (the exercise
+    judge and the whole analysis, the exam, the server), which a one-file ``check`` in CI or
+    an editor must not pay for at every start.
+    """
     parser = argparse.ArgumentParser(
         prog="hardening-tutor", description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -134,15 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     content_schema.add_argument("kind", choices=("course", "lesson", "exercise", "quiz"),
                                 help="course (lessons/course.yaml), lesson (front matter), "
                                      "exercise (exercise.yaml) or quiz (quizzes/*.yaml)")
-    from tutor.content.exercise_command import add_parser as add_exercise_parser
+    if command in (None, "exercise"):
+        from tutor.content.exercise_command import add_parser as add_exercise_parser
 
-    add_exercise_parser(commands)
-    from tutor.exam.commands import add_parsers
+        add_exercise_parser(commands)
+    if command in (None, "exam", "results"):
+        from tutor.exam.commands import add_parsers
 
-    add_parsers(commands)
-    from tutor.serve.command import add_parser as add_serve_parser
+        add_parsers(commands)
+    if command in (None, "serve"):
+        from tutor.serve.command import add_parser as add_serve_parser
 
-    add_serve_parser(commands)
+        add_serve_parser(commands)
     return parser
 
 
@@ -182,11 +191,16 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
 
 def _wants_app(argv: Sequence[str]) -> bool:
     """True unless the first word that is not an option is a command (or help/version)."""
-    words = list(argv)
-    if any(w in ("-h", "--help", "--version") for w in words[:1]):
+    if any(w in ("-h", "--help", "--version") for w in argv[:1]):
         return False
+    word = _first_word(argv)
+    return word is None or word not in COMMANDS
+
+
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first word that is neither an option nor the value of an app option."""
     skip = False
-    for word in words:
+    for word in argv:
         if skip:
             skip = False
             continue
@@ -195,8 +209,16 @@ def _wants_app(argv: Sequence[str]) -> bool:
             continue
         if word.startswith("-"):
             continue
-        return word not in COMMANDS
-    return True
+        return word
+    return None
+
+
+def _parser_needed(argv: Sequence[str]) -> str | None:
+    """The command these words run, or None when help must list every command."""
+    if argv and argv[0] in ("-h", "--help"):
+        return None
+    command = _first_word(argv)
+    return command if command in COMMANDS else None
 
 
 def _run_app(argv: Sequence[str]) -> int:
@@ -288,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except TutorError as exc:
             diagnose("error", str(exc))
             return exc.exit_code
-    parser = build_parser()
+    parser = build_parser(_parser_needed(words))
     args = parser.parse_args(words)
     try:
         if args.command == "check":

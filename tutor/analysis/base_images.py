@@ -18,6 +18,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from tutor.analysis.datafiles import data_file
 from tutor.analysis.image_accounts import Account, Accounts
 from tutor.analysis.model import ImageRef
 
@@ -121,14 +122,27 @@ def _matches(image: ImageRef, patterns: list[str] | tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)
 
 
+def matches_pattern(name: str, pattern: str) -> bool:
+    """``fnmatch.fnmatchcase``, without compiling a pattern whose literal start (before the
+    first ``*``, ``?`` or ``[``) the name does not share: fnmatch compiles a regular
+    expression for each pattern, and a one-file ``check`` paid ~10 ms for the table's 124."""
+    head = _literal_head(pattern)
+    if len(head) == len(pattern):
+        return name == pattern
+    return name.startswith(head) and fnmatch.fnmatchcase(name, pattern)
+
+
+@cache
+def _literal_head(pattern: str) -> str:
+    cut = min((i for i in map(pattern.find, "*?[") if i >= 0), default=len(pattern))
+    return pattern[:cut]
+
+
 @cache
 def _table() -> dict[str, Any]:
     import json
-    from importlib import resources
 
-    text = resources.files("tutor.analysis").joinpath("data").joinpath(
-        "base_images.json").read_text(encoding="utf-8")
-    table: dict[str, Any] = json.loads(text)
+    table: dict[str, Any] = json.loads(data_file("base_images.json"))
     return table
 
 
@@ -159,8 +173,8 @@ def _table_config(names: frozenset[str]) -> ImageConfig:
     env: dict[str, str] = {}
     found: dict[str, Any] = {}
     for entry in table["images"]:
-        hit = any(fnmatch.fnmatchcase(n, p) for n in names for p in entry["patterns"])
-        if not hit or any(fnmatch.fnmatchcase(n, p) for n in names
+        hit = any(matches_pattern(n, p) for n in names for p in entry["patterns"])
+        if not hit or any(matches_pattern(n, p) for n in names
                           for p in entry.get("except", ())):
             continue
         for key in ("user", "shell", "caveat", "workdir", "lacks"):

@@ -24,7 +24,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tutor.analysis.base_images import BaseImages, ImageConfig, candidates
-from tutor.analysis.compose import interpolated, is_remote_context, parse_compose
 from tutor.analysis.config import Config
 from tutor.analysis.image_model import build_model
 from tutor.analysis.model import Dockerfile, ImageRef, Stage
@@ -50,6 +49,8 @@ class BuiltImage:
 
 def from_compose(path: Path) -> list[BuiltImage]:
     """The images a compose file's services build and name; an unreadable file names none."""
+    from tutor.analysis.compose import interpolated, is_remote_context, parse_compose
+
     try:
         model = parse_compose(read_source(path, "compose").text)
     except TutorError:

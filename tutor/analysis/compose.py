@@ -7,15 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from tutor.analysis.compose_names import COMPOSE_NAMES as COMPOSE_NAMES  # re-exported
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.profile import UserOverride
 from tutor.yamllines import YamlList as YamlList  # re-exported for the compose rules
 from tutor.yamllines import YamlMap as YamlMap
 from tutor.yamllines import YamlRefused, error_line
 from tutor.yamllines import load as load_yaml
-
-# The names Docker Compose looks for, in its order of preference.
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 
 @dataclass(frozen=True, slots=True)

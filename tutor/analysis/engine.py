@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tutor.analysis.base_images import BaseImages, BuiltLookup
-from tutor.analysis.compose import ComposeModel, parse_compose
+from tutor.analysis.compose_names import is_template_name
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
@@ -16,11 +17,13 @@ from tutor.analysis.model import Dockerfile, ParseProblem
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
 from tutor.analysis.rules import RULES
-from tutor.analysis.rules._compose_secrets import compose_secret_values
 from tutor.analysis.rules._secrets import dockerfile_secret_values
 from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, Rule
 from tutor.analysis.scrub import Scrubber
 from tutor.analysis.suppress import Suppressions, collect, collect_yaml
+
+if TYPE_CHECKING:  # the compose model is imported only when a compose file is analysed
+    from tutor.analysis.compose import ComposeModel
 
 
 @dataclass(slots=True)
@@ -75,7 +78,7 @@ def analyze_dockerfile(
     profile = apply_override(compute_profile(dockerfile, target), user_override)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
                             today=today or dt.date.today(), build_context=context)
-    rules = [r for r in RULES.values() if r.reads("dockerfile")]
+    rules = RULES.reading("dockerfile")
     findings, suppressed = _run(rules, lambda rule: rule.check(ctx), collect(dockerfile), config)
     secrets = dockerfile_secret_values(ctx)
     return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed, ctx.model)
@@ -88,18 +91,26 @@ def analyze_compose(
     today: dt.date | None = None,
     extra_problems: tuple[ParseProblem, ...] = (),
     built: BuiltLookup | None = None,
+    name: str | None = None,
 ) -> ComposeAnalysis:
-    """Parse a compose file once and run every compose rule; does no I/O of its own."""
+    """Parse a compose file once and run every compose rule; does no I/O of its own.
+
+    ``name`` is the file's name: one named as an example or a template
+    (``compose.example.yaml``) may hold obvious placeholders for its secrets.
+    """
+    from tutor.analysis.compose import parse_compose
+    from tutor.analysis.rules._compose_secrets import compose_secret_values
+
     config = config or Config()
     model = parse_compose(text)
     ctx = ComposeContext(model, BaseImages(config.trusted_nonroot, built),
-                         today or dt.date.today())
+                         today or dt.date.today(),
+                         template=name is not None and is_template_name(name))
     syntax = RULES["HT001"]
     problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
                                severity=p.severity)
                 for p in (*extra_problems, *model.problems)]
-    rules = [syntax, *(r for r in RULES.values()
-                       if isinstance(r, ComposeRule) and r.reads("compose"))]
+    rules = [syntax, *(r for r in RULES.reading("compose") if isinstance(r, ComposeRule))]
     # YAML problems go through the same ignore, pragma and severity handling as any rule.
     findings, suppressed = _run(
         rules, lambda rule: problems if rule is syntax else _compose_check(rule, ctx),

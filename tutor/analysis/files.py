@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.analysis.built_images import BuiltImages
-from tutor.analysis.compose import COMPOSE_NAMES, is_remote_context
+from tutor.analysis.compose_names import COMPOSE_NAMES, without_template_suffix
 from tutor.analysis.config import Config
 from tutor.analysis.context import Listing
 from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
@@ -86,8 +86,10 @@ def is_dockerfile_name(name: str) -> bool:
 
 
 def kind_of(path: Path) -> str:
-    """"compose" for compose-like names and YAML files, else "dockerfile"."""
-    if _is_compose_name(path.name) or path.suffix.lower() in (".yml", ".yaml"):
+    """"compose" for compose-like names and YAML files, else "dockerfile"; a template's
+    suffix is looked through (``docker-compose.yml.dist`` is a compose file)."""
+    name = without_template_suffix(path.name)
+    if _is_compose_name(name) or name.lower().endswith((".yml", ".yaml")):
         return "compose"
     return "dockerfile"
 
@@ -270,6 +272,8 @@ def _name_in(path: Path, root: Path) -> str:
 
 def _analyze_compose(target: Target, config: Config, today: dt.date | None,
                      built: BuiltImages | None = None) -> tuple[FileReport, list[Target]]:
+    from tutor.analysis.compose import is_remote_context
+
     report = FileReport(display_path(target.path), "compose")
     try:
         source = read_source(target.path, "compose")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tutor.analysis.base_images import BuiltLookup
-from tutor.analysis.compose import ServiceBuild
 from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext, Listing, build_context
 from tutor.analysis.dockerignore import IgnoreFile
@@ -21,6 +21,9 @@ from tutor.analysis.engine import Analysis, ComposeAnalysis, analyze_compose, an
 from tutor.analysis.model import ParseProblem, Severity
 from tutor.analysis.profile import UserOverride
 from tutor.errors import InputError
+
+if TYPE_CHECKING:
+    from tutor.analysis.compose import ServiceBuild
 
 
 def ignore_candidates(dockerfile: str | None) -> tuple[str, ...]:
@@ -79,7 +82,7 @@ def analyze_folder(
         compose_name = folder.compose
         compose = analyze_compose(folder.texts[compose_name], config, today=today,
                                   extra_problems=folder.problems.get(compose_name, ()),
-                                  built=built)
+                                  built=built, name=compose_name)
     name = folder.dockerfile
     context = None
     if folder.listing is not None:

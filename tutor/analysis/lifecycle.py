@@ -13,9 +13,9 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from tutor.analysis.datafiles import data_file
 from tutor.analysis.model import ImageRef
 
 _LEADING_VERSION = re.compile(r"^v?(\d+(?:\.\d+)*)")
@@ -93,8 +93,7 @@ class _Table:
 
 @cache
 def _table() -> _Table:
-    table = resources.files("tutor.analysis").joinpath("data").joinpath("eol.json")
-    data = json.loads(table.read_text(encoding="utf-8"))
+    data = json.loads(data_file("eol.json"))
     products = {
         key: _Product(key, p["title"], p["ends"],
                       p["ordered"]["why"] if p["ordered"] else None, p["aliases"],

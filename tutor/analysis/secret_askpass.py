@@ -12,20 +12,21 @@ from __future__ import annotations
 import posixpath
 import re
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secrets import SecretMatch, usable
 from tutor.analysis.shell import pipelines, program
 
 ASKPASS_KIND = "password for git or ssh"
 
 # Where a Dockerfile names its askpass program: a variable or git's setting.
-_NAMED = re.compile(r"""(?i)(?:\b(?:GIT|SSH)_ASKPASS=|\bcore\.askpass[ \t=]+)["']?"""
+_NAMED = LazyPattern(r"""(?i)(?:\b(?:GIT|SSH)_ASKPASS=|\bcore\.askpass[ \t=]+)["']?"""
                     r"""(?P<p>[^\s"';&|)]+)""")
 _VARIABLES = frozenset({"GIT_ASKPASS", "SSH_ASKPASS"})
 # An echo or printf of one literal word inside the script text.
-_PRINTED = re.compile(r"""(?:^|(?<=[\s;&|(]))(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)?"""
+_PRINTED = LazyPattern(r"""(?:^|(?<=[\s;&|(]))(?:echo|printf)[ \t]+(?:-[neE]+[ \t]+)?"""
                       r"""(?P<q>["']?)(?P<v>[^\s"'`;&|)\\]+)(?P=q)(?=$|[\s;&|)'"\\])""", re.M)
 # The branch of a ``case "$1" in`` that answers the user-name prompt.
-_USER_BRANCH = re.compile(r"(?i)user(?:name)?[^)\n]*\)[ \t]*$")
+_USER_BRANCH = LazyPattern(r"(?i)user(?:name)?[^)\n]*\)[ \t]*$")
 _WRITERS = frozenset({"echo", "printf", "cat", "tee"})
 
 

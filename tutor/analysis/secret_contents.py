@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secret_names import names_no_secret
 from tutor.analysis.secrets import find_secret_values, usable
 
@@ -22,7 +23,7 @@ CONTENT_LIMIT = 64 * 1024
 # npm's _auth, _authToken and _password (https://docs.npmjs.com/cli/v11/configuring-npm/
 # npmrc#auth-related-configuration), scoped to a registry (``//host/:_authToken``) or not, and
 # .pypirc's password (https://packaging.python.org/en/latest/specifications/pypirc/).
-_CREDENTIAL = re.compile(r"""^[ \t]*["']?(?:[^\s=:"']*:)?"""
+_CREDENTIAL = LazyPattern(r"""^[ \t]*["']?(?:[^\s=:"']*:)?"""
                          r"""(?P<k>_auth|_authToken|_password|password)["']?"""
                          r"""[ \t]*(?:=|:|[ \t])[ \t]*(?P<v>[^\r\n]*?)[ \t]*$""", re.M | re.I)
 

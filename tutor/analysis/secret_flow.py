@@ -12,23 +12,24 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secret_names import is_secret_name
 
 # ``$NAME`` or ``${NAME…}``; ``${#NAME}`` is a length, not the value.
-REFERENCE = re.compile(r"\$(?:\{(?!#)([A-Za-z_]\w*)[^}]*\}?|([A-Za-z_]\w*))")
+REFERENCE = LazyPattern(r"\$(?:\{(?!#)([A-Za-z_]\w*)[^}]*\}?|([A-Za-z_]\w*))")
 # Marks for ``>`` and ``<`` the shell takes literally (see ``secret_writes``).
 GT, LT = "\x02", "\x03"
 _UNMARK = str.maketrans({GT: ">", LT: "<"})
 # Credential positions in written text: a key named like a secret (``_authToken=``,
 # ``"auth": "``, ``password = ``), an XML element, a password word, an auth header, or
 # the user information of a URL.
-_KEY_BEFORE = re.compile(r"([A-Za-z0-9_-]+)[\"']?[ \t]*[:=][ \t]*[\"']?$")
-_ELEMENT_BEFORE = re.compile(r"<([A-Za-z_][\w.-]*)>[ \t]*$")
-_WORD_BEFORE = re.compile(r"(?i)\b(?:password|passwd|passphrase|token|secret)[ \t]+[\"']?$")
-_HEADER_BEFORE = re.compile(r"(?i)(?:authorization:[ \t]*(?:bearer|basic|token|bot)[ \t]+"
+_KEY_BEFORE = LazyPattern(r"([A-Za-z0-9_-]+)[\"']?[ \t]*[:=][ \t]*[\"']?$")
+_ELEMENT_BEFORE = LazyPattern(r"<([A-Za-z_][\w.-]*)>[ \t]*$")
+_WORD_BEFORE = LazyPattern(r"(?i)\b(?:password|passwd|passphrase|token|secret)[ \t]+[\"']?$")
+_HEADER_BEFORE = LazyPattern(r"(?i)(?:authorization:[ \t]*(?:bearer|basic|token|bot)[ \t]+"
                             r"|(?:private-token|x-api-key|x-auth-token|job-token):[ \t]*)$")
-_USERINFO_BEFORE = re.compile(r"://[^\s/@'\"]*$")
-_USERINFO_AFTER = re.compile(r"[^\s/'\"]*@")
+_USERINFO_BEFORE = LazyPattern(r"://[^\s/@'\"]*$")
+_USERINFO_AFTER = LazyPattern(r"[^\s/'\"]*@")
 
 
 @dataclass(frozen=True, slots=True)

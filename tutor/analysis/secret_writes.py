@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secret_flow import GT, LT, REFERENCE, Removal, Scan, Write
 from tutor.analysis.secret_tools import tool_removal, tool_writes
 from tutor.analysis.shell import SHELLS, Command, pipelines, program
@@ -24,13 +25,13 @@ _DOLLAR = "\x01"
 _QUOTED = str.maketrans({"$": _DOLLAR, ">": GT, "<": LT})
 _ANGLES = str.maketrans({">": GT, "<": LT})
 # A quoted string right after ``sh -c`` is a script that the inner shell expands.
-_SHELL_C = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?(?:" + "|".join(sorted(SHELLS))
+_SHELL_C = LazyPattern(r"(?:^|[\s;&|(])(?:\S*/)?(?:" + "|".join(sorted(SHELLS))
                       + r")(?:\s+-[-\w]*)*?\s+-[a-z]*c[a-z]*\s+$")
-_HEREDOC = re.compile(r"(?<![<\w])<<(-?)[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\2")
-_REDIRECT = re.compile(r"^(\d*)(>>|>\||>|<<<|<<-?|<)(.*)$", re.S)
-_ASSIGNMENT = re.compile(r"""(?:^|(?<=[\s;&|(]))([A-Za-z_]\w*)=((?:"(?:[^"\\]|\\.)*"|'[^']*'"""
+_HEREDOC = LazyPattern(r"(?<![<\w])<<(-?)[ \t]*(['\"]?)([A-Za-z_][\w.-]*)\2")
+_REDIRECT = LazyPattern(r"^(\d*)(>>|>\||>|<<<|<<-?|<)(.*)$", re.S)
+_ASSIGNMENT = LazyPattern(r"""(?:^|(?<=[\s;&|(]))([A-Za-z_]\w*)=((?:"(?:[^"\\]|\\.)*"|'[^']*'"""
                          r"""|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|[^\s;&|()'"`])*)""")
-_READ = re.compile(r"\bread\s+(?:-\S+\s+)*([A-Za-z_]\w*)\s*<\s*(\S+)")
+_READ = LazyPattern(r"\bread\s+(?:-\S+\s+)*([A-Za-z_]\w*)\s*<\s*(\S+)")
 # Programs whose output is their input or arguments: what they read, they print.
 _ECHOERS = frozenset({"echo", "printf", "cat", "tac", "base64", "base32", "tr", "head", "tail",
                       "sed", "awk", "gawk", "mawk", "jq", "yq", "envsubst", "cut", "paste",

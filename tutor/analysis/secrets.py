@@ -8,10 +8,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.secret_files import secret_file_kind
 
 __all__ = ["SecretMatch", "find_secret_values", "is_documentation_example", "is_placeholder",
-           "redact", "secret_file_kind", "without_overlaps"]
+           "is_substituted", "redact", "secret_file_kind", "without_overlaps"]
 
 ELLIPSIS = "…"
 ENTROPY_KIND = "high-entropy string"
@@ -36,7 +37,7 @@ class SecretMatch:
 
 # --- redaction and placeholders -------------------------------------------------------------
 
-_PEM_HEADER = re.compile(r"-----BEGIN [A-Z0-9 ]+-----")
+_PEM_HEADER = LazyPattern(r"-----BEGIN [A-Z0-9 ]+-----")
 
 
 def redact(value: str, shown_prefix: int = 0) -> str:
@@ -56,12 +57,14 @@ def redact(value: str, shown_prefix: int = 0) -> str:
     return ELLIPSIS
 
 
-# Templating syntaxes that stand for a value supplied later.
-_TEMPLATE = re.compile(
-    r"<[^<>]*>|\{\{.*\}\}|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|__[A-Za-z]\w*__|@[A-Za-z_]\w*@"
-    r"|\[[A-Za-z _-]+\]", re.S)
-_MASK_RUN = re.compile(r"([xX*#.•?])\1{3,}")
-_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+# References a tool replaces before the value is used: Jinja/Go/Helm, shell and Compose,
+# Windows batch, and the __VAR__ and @VAR@ tokens of build-time filters.
+_SUBSTITUTED = LazyPattern(
+    r"\{\{.*\}\}|\$\{[^}]*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|__[A-Za-z]\w*__|@[A-Za-z_]\w*@", re.S)
+# Notations that ask a person to fill a value in: nothing replaces them.
+_FILL_IN = LazyPattern(r"<[^<>]*>|\[[A-Za-z _-]+\]")
+_MASK_RUN = LazyPattern(r"([xX*#.•?])\1{3,}")
+_WORD_SPLIT = LazyPattern(r"[^a-z0-9]+")
 _PLACEHOLDER_WORDS = frozenset({
     "todo", "tbd", "fixme", "example", "sample", "placeholder", "redacted", "replaceme",
     "dummy", "fake", "none", "null", "nil", "undefined", "xxx", "secretvalue",
@@ -79,7 +82,7 @@ def is_placeholder(value: str) -> bool:
     (``your-token-here``, ``REPLACE_ME``, ``<token>``, ``TODO``, ``example``).
     """
     text = value.strip().strip("'\"")
-    if not text or _TEMPLATE.fullmatch(text) or _MASK_RUN.search(text):
+    if is_substituted(text) or _FILL_IN.fullmatch(text) or _MASK_RUN.search(text):
         return True
     if len(set(text)) == 1 and text[0] in "xX*#.-_?•":
         return True
@@ -92,11 +95,23 @@ def is_placeholder(value: str) -> bool:
                for w in words)
 
 
+def is_substituted(value: str) -> bool:
+    """Whether a value is empty or a reference that a tool replaces before it is used
+    (``${DB_PASSWORD}``, ``{{ .Values.password }}``, ``%PASSWORD%``, ``__PASSWORD__``):
+    as written it is not a literal anywhere.
+
+    Every other placeholder (``example``, ``<password>``, ``xxxx``, ``your-token-here``) is a
+    literal string that works as the credential if the file is used as it is.
+    """
+    text = value.strip().strip("'\"")
+    return not text or bool(_SUBSTITUTED.fullmatch(text))
+
+
 # The keys AWS prints in its documentation so that no example holds a real one: the pair
 # AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ("Manage access keys for
 # IAM users", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
 # and others of the same shape (AKIAI44QH8DHBEXAMPLE in the S3 signing examples).
-_DOCUMENTATION_EXAMPLE = re.compile(r"A[KS]IA[A-Z0-9]{9}EXAMPLE|[A-Za-z0-9/+]{30}EXAMPLEKEY")
+_DOCUMENTATION_EXAMPLE = LazyPattern(r"A[KS]IA[A-Z0-9]{9}EXAMPLE|[A-Za-z0-9/+]{30}EXAMPLEKEY")
 
 
 def is_documentation_example(value: str) -> bool:
@@ -105,12 +120,18 @@ def is_documentation_example(value: str) -> bool:
 
 
 # A value that names where the secret comes from instead of holding it.
-_INDIRECT = re.compile(r"\$[{(A-Za-z_]|`|^@|/run/secrets/|^-$")
+_INDIRECT = LazyPattern(r"\$[{(A-Za-z_]|`|^@|/run/secrets/|^-$")
 
 
 def usable(value: str) -> bool:
     """Whether a literal value could be a real secret worth reporting."""
-    return bool(value) and not _INDIRECT.search(value) and not is_placeholder(value)
+    return literal_value(value) and not is_placeholder(value)
+
+
+def literal_value(value: str) -> bool:
+    """Whether a value is used as written: not empty, not a reference to where the secret
+    is (``$TOKEN``, ``/run/secrets/db``, ``-`` for stdin); a placeholder is one."""
+    return bool(value) and not _INDIRECT.search(value) and not is_substituted(value)
 
 
 # --- known formats --------------------------------------------------------------------------
@@ -154,10 +175,10 @@ _FORMATS = (
     _fmt("Azure storage account key", r"AccountKey=(?P<v>[A-Za-z0-9+/]{80,}={0,2})"),
 )
 
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
+_PRIVATE_KEY = LazyPattern(r"-----BEGIN (?P<label>[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----")
 # Certificates and public keys are public: their base64 bodies must not count as entropy.
-_PUBLIC_PEM = re.compile(r"-----BEGIN (?P<label>(?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+)-----")
-_URL_CREDENTIALS = re.compile(r"://[^\s:/?#@'\"`]*:(?P<v>[^\s/?#@'\"`]+)@")
+_PUBLIC_PEM = LazyPattern(r"-----BEGIN (?P<label>(?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+)-----")
+_URL_CREDENTIALS = LazyPattern(r"://[^\s:/?#@'\"`]*:(?P<v>[^\s/?#@'\"`]+)@")
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -209,15 +230,15 @@ def _url_passwords(text: str) -> list[SecretMatch]:
 
 # --- high-entropy strings -------------------------------------------------------------------
 
-_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}(?:={1,2}(?![\w+/=-]))?")
-_HEXISH = re.compile(r"[0-9a-fA-F-]+=*")
-_DIGEST_BEFORE = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|h1)[:=-]$", re.I)
-_DIGEST_LEAD = re.compile(r"(?:sha(?:1|224|256|384|512)|md5)-", re.I)
+_CANDIDATE = LazyPattern(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}(?:={1,2}(?![\w+/=-]))?")
+_HEXISH = LazyPattern(r"[0-9a-fA-F-]+=*")
+_DIGEST_BEFORE = LazyPattern(r"(?:sha(?:1|224|256|384|512)|md5|h1)[:=-]$", re.I)
+_DIGEST_LEAD = LazyPattern(r"(?:sha(?:1|224|256|384|512)|md5)-", re.I)
 # Public by design: SSH public key bodies (the key type's length, then its name, in base64)
 # and Stripe publishable keys.
 _PUBLIC_TOKENS = ("AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh", "pk_live_", "pk_test_")
 # Runs a reader would see as one piece: a word, an acronym or a number.
-_RUNS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_RUNS = LazyPattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tutor.analysis.findings import Finding
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.model import Dockerfile
 
 _IDS = r"([A-Za-z0-9_,\s-]+?)"
 # (pattern, whether it covers the whole file)
 _PRAGMAS = (
-    (re.compile(r"^#\s*hardening-tutor\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), False),
-    (re.compile(r"^#\s*hardening-tutor\s+ignore-file=" + _IDS + r"\s*(?:#.*)?$"), True),
-    (re.compile(r"^#\s*hadolint\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), False),
-    (re.compile(r"^#\s*hadolint\s+global\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), True),
+    (LazyPattern(r"^#\s*hardening-tutor\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), False),
+    (LazyPattern(r"^#\s*hardening-tutor\s+ignore-file=" + _IDS + r"\s*(?:#.*)?$"), True),
+    (LazyPattern(r"^#\s*hadolint\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), False),
+    (LazyPattern(r"^#\s*hadolint\s+global\s+ignore=" + _IDS + r"\s*(?:#.*)?$"), True),
     # Checkov reads skip comments anywhere in a Dockerfile as file-wide; we keep that meaning.
-    (re.compile(r"^#\s*(?:checkov|bridgecrew|cortex):skip=\s*([A-Za-z0-9_,\s-]+?)\s*(?::.*)?$"),
+    (LazyPattern(r"^#\s*(?:checkov|bridgecrew|cortex):skip=\s*([A-Za-z0-9_,\s-]+?)\s*(?::.*)?$"),
      True),
 )
-_BUILDKIT_CHECK = re.compile(r"^#\s*check\s*=\s*(.*)$")
+_BUILDKIT_CHECK = LazyPattern(r"^#\s*check\s*=\s*(.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def _buildkit_skips(options: str) -> set[str]:
     return set()
 
 
-_YAML_PRAGMA = re.compile(r"#\s*hardening-tutor\s+(ignore|ignore-file)=" + _IDS +
+_YAML_PRAGMA = LazyPattern(r"#\s*hardening-tutor\s+(ignore|ignore-file)=" + _IDS +
                           r"\s*(?:#.*)?$")
 
 

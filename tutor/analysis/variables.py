@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Mapping
+
+from tutor.analysis.lazyre import LazyPattern
 
 # A scope maps a variable to its build-time value, or to None when it is declared but its
 # value is only known at build time (``ARG X`` with no default).  A name missing from the
 # scope may still be set by the base image's ENV, so it is unknown too.
 Scope = Mapping[str, "str | None"]
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def substitute(text: str, scope: Scope, escape: str = "\\") -> tuple[str, tuple[str, ...]]:

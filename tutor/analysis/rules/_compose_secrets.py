@@ -12,7 +12,7 @@ from tutor.analysis.rules.base import ComposeContext
 from tutor.analysis.secret_commands import find_command_secrets
 from tutor.analysis.secret_names import is_secret_name, names_no_secret
 from tutor.analysis.secret_variables import credential_meaning
-from tutor.analysis.secrets import SecretMatch, find_secret_values, is_placeholder
+from tutor.analysis.secrets import SecretMatch, find_secret_values, is_placeholder, is_substituted
 from tutor.analysis.shell import SHELLS
 
 
@@ -30,6 +30,9 @@ class EnvSecret:
     via: str
     # What the variable holds when its tool defines it as a credential (``PGPASSWORD``).
     meaning: str | None = None
+    # The value reads as a placeholder (``example``, ``<password>``) but the file is not
+    # named as a template, so it is the password whoever deploys the file gets.
+    placeholder: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,9 @@ def compose_command_secrets(ctx: ComposeContext) -> list[CommandSecret]:
 
 
 def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
+    # Only a file named as a template keeps quiet about placeholders: in one that is
+    # deployed, `example` is as much a literal password as `Sup3rS3cret!2024` (issue 19).
+    quiet = is_placeholder if ctx.template else is_substituted
     for service in ctx.services:
         sections = [("environment", service.spec.get("environment"))]
         build = service.spec.get("build")
@@ -76,11 +82,12 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                 if not value:
                     continue
                 matches = read_by_name(name, value, find_secret_values(value))
-                if matches or (is_secret_name(name) and not is_placeholder(value)
+                if matches or (is_secret_name(name) and not quiet(value)
                                and not names_no_secret(value)):
                     yield EnvSecret(service.name, section, name, value, line,
                                     matches[0] if matches else None, via,
-                                    credential_meaning(name))
+                                    credential_meaning(name),
+                                    placeholder=not matches and is_placeholder(value))
 
 
 def _variables(block: object) -> Iterator[tuple[str, str, int]]:
@@ -111,7 +118,7 @@ def _compose_command_secrets(ctx: ComposeContext) -> Iterator[CommandSecret]:
             if value is None:
                 continue
             for script, lines in _command_scripts(value, owner.line_of(key)):
-                for match in find_command_secrets(script):
+                for match in find_command_secrets(script, placeholders=not ctx.template):
                     yield CommandSecret(service.name, section, match,
                                         _line_at(lines, match.start))
 

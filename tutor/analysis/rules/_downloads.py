@@ -14,11 +14,12 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.shell import SHELLS, Command, pipelines, program
 
-_URL = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+_URL = LazyPattern(r"^(?:https?|ftp)://", re.IGNORECASE)
 # A checksum or signature check anywhere in the RUN counts for every download in it.
-_VERIFIED = re.compile(
+_VERIFIED = LazyPattern(
     r"\b(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|gpgv|minisign|signify"
     r"|slsa-verifier)\b|\bgpg2?\b[^\n;&|]*--verify|\bcosign\s+verify|\bgit\s+verify-(?:tag|commit)"
     r"|\bopenssl\s+dgst\b[^\n;&|]*-verify|\brpm\s+(?:-K|--checksig)\b", re.IGNORECASE)
@@ -36,7 +37,7 @@ _BUILDERS = frozenset({"make", "cmake", "ninja", "meson", "go", "xx-go", "cargo"
 _MOVING = frozenset({"master", "main", "trunk", "develop", "development", "dev", "devel", "head",
                      "latest", "stable", "next", "nightly", "edge", "unstable", "default",
                      "upgrade", "patch"})
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_COMMIT = LazyPattern(r"^[0-9a-f]{7,40}$")
 MADE_EXECUTABLE = "makes it executable"
 
 
@@ -243,7 +244,7 @@ def is_bin(path: str) -> bool:
 # Words before the command proper: `sudo`, shell keywords, VAR=value.
 _LEADING = frozenset({"sudo", "if", "elif", "while", "until", "then", "do", "else", "!",
                       "time", "nice", "exec", "env"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = LazyPattern(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _unwrap(words: Command) -> Command:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tutor.analysis.compose import interpolated
 from tutor.analysis.images import parse_image_ref
 from tutor.analysis.model import ImageRef
-from tutor.analysis.rules._compose import text
 from tutor.analysis.rules.base import ComposeContext, DockerfileContext
 
 
@@ -44,6 +42,10 @@ def from_images(ctx: DockerfileContext) -> Iterator[PulledImage]:
 
 def compose_images(ctx: ComposeContext) -> Iterator[PulledImage]:
     """Each service's `image:` that it pulls: one with `build:` names the image it builds."""
+    # Here, not at the top: the Dockerfile rules that import this never need the compose model.
+    from tutor.analysis.compose import interpolated
+    from tutor.analysis.rules._compose import text
+
     for service in ctx.services:
         spec = service.spec
         if "build" in spec or "image" not in spec:

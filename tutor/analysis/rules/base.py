@@ -7,16 +7,18 @@ import inspect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tutor.analysis.base_images import BaseImages
-from tutor.analysis.compose import ComposeModel, Service
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_model import ImageModel, build_model
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
+
+if TYPE_CHECKING:  # a Dockerfile's analysis never imports the compose model
+    from tutor.analysis.compose import ComposeModel, Service
 
 # The course's lesson slugs; every rule links to one (the lessons themselves live in lessons/).
 LESSONS = ("root-risks", "non-root-user", "secrets", "capabilities", "scanning")
@@ -170,6 +172,9 @@ class ComposeContext:
     # The day end-of-life dates are compared with.
     today: dt.date = field(default_factory=dt.date.today)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # The file is named as an example or a template (compose.example.yaml): obvious
+    # placeholders in it are no literal secrets, as they are in a file that is deployed.
+    template: bool = False
 
     @property
     def services(self) -> tuple[Service, ...]:

@@ -10,7 +10,13 @@ from tutor.analysis.rules._compose_secrets import compose_command_secrets, compo
 from tutor.analysis.rules._secrets import article, shown
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 from tutor.analysis.secret_commands import COMMAND_LINE_KINDS
-from tutor.analysis.secrets import redact
+from tutor.analysis.secrets import is_placeholder, redact
+
+# A placeholder in a file that is deployed works as written: say why it still counts (only
+# a file named as a template keeps quiet about one).
+_PLACEHOLDER = (" It reads like a placeholder, but whoever deploys this file as it is gets "
+                "that value; a template to copy belongs in a file named as one "
+                "(compose.example.yaml).")
 
 
 class ComposeEnvironmentSecret(ComposeRule):
@@ -76,7 +82,8 @@ class ComposeEnvironmentSecret(ComposeRule):
                 line_secret.line,
                 f"service '{line_secret.service}' has {article(match.kind)}"
                 f"{shown(match.masked)} in its {line_secret.section}: it is in version "
-                f"control, in `docker inspect` and in the host's process list.",
+                f"control, in `docker inspect` and in the host's process list."
+                f"{_PLACEHOLDER if is_placeholder(match.value) else ''}",
                 severity=Severity.WARNING if match.kind in COMMAND_LINE_KINDS
                 else Severity.ERROR)
 
@@ -94,5 +101,6 @@ class ComposeEnvironmentSecret(ComposeRule):
                 found.line,
                 f"service '{found.service}' sets {found.name}"
                 f"{f' ({found.meaning})' if found.meaning else ''} in {found.section} to "
-                f"{what}{how}: it is in version control and in {leak}.",
+                f"{what}{how}: it is in version control and in {leak}."
+                f"{_PLACEHOLDER if found.placeholder else ''}",
                 severity=Severity.ERROR if found.match is not None else Severity.WARNING)
