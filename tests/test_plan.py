@@ -93,14 +93,14 @@ def test_everything_done_leaves_nothing_to_continue() -> None:
                         answered={"q1", "q2", "q3"})
     assert next_step(COURSE, progress) is None
     assert overall(COURSE, progress).describe() == (
-        "2 of 2 lessons read · 3 of 3 exercises solved · 2 of 2 quizzes done")
+        "2 of 2 lessons read · 3 of 3 exercises solved\n2 of 2 topic quizzes done")
 
 
 def test_overall_progress_counts_each_kind() -> None:
     """The map's line counts lessons read, exercises solved and quizzes done."""
     progress = Progress(read={"one"}, solved={"two-a", "gone"}, answered={"q3"})
     assert overall(COURSE, progress).describe() == (
-        "1 of 2 lessons read · 1 of 3 exercises solved · 1 of 2 quizzes done")
+        "1 of 2 lessons read · 1 of 3 exercises solved\n1 of 2 topic quizzes done")
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -51,13 +51,14 @@ class Overall:
     quizzes: int
 
     def describe(self) -> str:
-        """One line for the map: ``3 of 6 lessons read · 5 of 20 exercises solved · …``."""
-        parts = [f"{self.lessons_read} of {self.lessons} lessons read"]
+        """The map's lines: ``3 of 6 lessons read · 5 of 20 exercises solved``, then the
+        quizzes on a line of their own (the lessons column is 46 wide at 80 columns)."""
+        first = f"{self.lessons_read} of {self.lessons} lessons read"
         if self.exercises:
-            parts.append(f"{self.exercises_solved} of {self.exercises} exercises solved")
-        if self.quizzes:
-            parts.append(f"{self.quizzes_done} of {self.quizzes} quizzes done")
-        return " · ".join(parts)
+            first += f" · {self.exercises_solved} of {self.exercises} exercises solved"
+        if not self.quizzes:
+            return first
+        return f"{first}\n{self.quizzes_done} of {self.quizzes} topic quizzes done"
 
 
 def lesson_topic(course: Course, lesson: Lesson) -> str | None:
