@@ -120,7 +120,9 @@ async def test_continue_resumes_the_stored_place(make_app: Any, monkeypatch: Any
     """With a saved place not done yet, Enter on the map reopens that exercise or quiz."""
     app = make_app()
     app.store.set_place(place)
-    app.store.rounds.start(place.get("topic", "x"), [ServedQuestion("q")])  # a quiz left open
+    topic = place.get("topic", "x")
+    left = app.store.rounds.start(topic, [ServedQuestion("q1"), ServedQuestion("q2")])
+    app.store.rounds.answer(left.id, "q1", topic, True, True, ["q2"])  # a quiz left part-way
     calls: list[str | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         monkeypatch.setattr(app, method, calls.append)

@@ -209,6 +209,7 @@ def test_a_round_resumes_until_its_last_answer(tmp_path: Path) -> None:
     store = ProgressStore.open(tmp_path, learner="ada")
     served = [ServedQuestion("q1", (2, 0, 1)), ServedQuestion("q2"), ServedQuestion("q3")]
     started = store.rounds.start("secrets", served)
+    assert store.rounds.open_topics() == set()  # opened, not begun: the quiz is not held up
     assert not store.rounds.answer(started.id, "q1", "secrets", [0], True, ["q2", "q3"])
     assert not store.rounds.answer(started.id, "q2", "secrets", True, False, ["q3"])
     again = ProgressStore.open(tmp_path, learner="ada").rounds.open_round("secrets")

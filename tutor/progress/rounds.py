@@ -91,9 +91,11 @@ class RoundLog:
         return PracticeRound(round_id, topic, _served(served), results, started_at, ended_at)
 
     def open_topics(self) -> set[str]:
-        """The topics with a round in progress ("" for the quiz on every topic)."""
-        rows = self._db.execute("SELECT DISTINCT topic FROM practice_rounds WHERE learner = ? "
-                                "AND course = ? AND ended_at IS NULL",
+        """The topics with a round in progress ("" for the quiz on every topic): begun, and
+        left with at least one answer (a quiz opened and left at once was not begun)."""
+        rows = self._db.execute("SELECT DISTINCT topic FROM practice_rounds AS r WHERE "
+                                "learner = ? AND course = ? AND ended_at IS NULL AND EXISTS "
+                                "(SELECT 1 FROM practice_answers WHERE round = r.id)",
                                 (self._learner, self._course))
         return {row[0] for row in rows}
 
