@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tutor.content.identity import SHIPPED, course_identity, packaged_root
+from tutor.exam.record import SigningKey, Verdict, verify
 from tutor.progress.database import SCHEMA_VERSION, UNASSIGNED
 from tutor.progress.rounds import ServedQuestion
 from tutor.progress.store import FILE_NAME, CourseIds, ProgressStore, StoreError
@@ -73,6 +74,16 @@ def test_a_format_1_store_from_main_is_upgraded_keeping_every_row(tmp_path: Path
         assert rows(path, f"SELECT * FROM {table}") == before[table]
     assert rows(path, "PRAGMA foreign_key_check") == []
     assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_an_exam_record_main_signed_still_verifies_after_the_upgrade(tmp_path: Path) -> None:
+    """The record main's code sealed (key b"k" * 32) is intact and signed after the upgrade."""
+    format_1_store(tmp_path)
+    store = ProgressStore.open(tmp_path, learner="ada")
+    (attempt,) = store.exams.all_attempts()
+    assert attempt.record is not None
+    assert verify(attempt.record, SigningKey(b"k" * 32, "test")) == Verdict(
+        True, "intact, signed with this key")
 
 
 def test_the_upgrade_keeps_a_copy_an_older_version_can_open(tmp_path: Path) -> None:
