@@ -128,15 +128,11 @@ class TutorApp(App[int]):
         if self._adopted or self._store is None or self._course is None:
             return
         self._adopted = True
-        from tutor.progress.store import CourseIds
+        from tutor.progress.plan import course_ids
 
-        course = self._course
         try:
             if self._store.has_unassigned():
-                self._store.adopt_unassigned(CourseIds(
-                    frozenset(lesson.id for lesson in course.lessons),
-                    frozenset(course.exercises), frozenset(q.id for q in course.questions),
-                    frozenset(topic.id for topic in course.topics)))
+                self._store.adopt_unassigned(course_ids(self._course))
         except TutorError as exc:  # locked or full: taken next time
             self.show_error(str(exc))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tutor.content.model import Course, Lesson
+from tutor.progress.store import CourseIds
 
 StepKind = Literal["lesson", "exercise", "quiz"]
 
@@ -59,6 +60,13 @@ class Overall:
         if not self.quizzes:
             return first
         return f"{first}\n{self.quizzes_done} of {self.quizzes} topic quizzes done"
+
+
+def course_ids(course: Course) -> CourseIds:
+    """The ids a course holds, which decide what progress from before format 2 it takes."""
+    return CourseIds(frozenset(lesson.id for lesson in course.lessons),
+                     frozenset(course.exercises), frozenset(q.id for q in course.questions),
+                     frozenset(topic.id for topic in course.topics))
 
 
 def lesson_topic(course: Course, lesson: Lesson) -> str | None:
