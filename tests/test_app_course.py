@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Markdown, OptionList, Static
 
+from tests.conftest import REPO, TODAY
+from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.app.screens.help import SECTIONS, HelpScreen, bindings_of, help_rows
 from tutor.app.screens.home import HomeScreen
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.rule import RuleScreen
 from tutor.app.widgets.lesson_parts import LessonToc, RuleList, TryItButton
+from tutor.progress.rounds import ServedQuestion
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 
@@ -99,9 +103,10 @@ async def test_states_change_on_return(make_app: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         await pilot.pause()
         entry = shown(app.screen).split(f"{lesson.order}. {lesson.title}")[1]
-        total = len(lesson.exercises)
-        assert entry.lstrip().startswith(f"◐ read · exercises 1 of {total} solved")
-        assert "▶ Continue: lesson 1" in shown(app.screen)
+        solved = app.course.exercises[lesson.exercises[0]]
+        assert entry.lstrip().startswith(f"◐ read\n   ✔ Exercise: {solved.title} · solved")
+        following = app.course.exercises[lesson.exercises[1]]
+        assert f"▶ Continue: Exercise · {following.title} (lesson 1)" in shown(app.screen)
 
 
 @pytest.mark.parametrize(("place", "method", "argument"), [
@@ -112,9 +117,12 @@ async def test_states_change_on_return(make_app: Any) -> None:
 async def test_continue_resumes_the_stored_place(make_app: Any, monkeypatch: Any,
                                                  place: dict[str, str], method: str,
                                                  argument: str | None) -> None:
-    """With a saved place, Enter on the map reopens exactly that exercise or quiz."""
+    """With a saved place not done yet, Enter on the map reopens that exercise or quiz."""
     app = make_app()
     app.store.set_place(place)
+    topic = place.get("topic", "x")
+    left = app.store.rounds.start(topic, [ServedQuestion("q1"), ServedQuestion("q2")])
+    app.store.rounds.answer(left.id, "q1", topic, True, True, ["q2"])  # a quiz left part-way
     calls: list[str | None] = []
     async with app.run_test(size=(80, 24)) as pilot:
         monkeypatch.setattr(app, method, calls.append)
@@ -122,6 +130,98 @@ async def test_continue_resumes_the_stored_place(make_app: Any, monkeypatch: Any
         assert "▶ Continue" in shown(app.screen)
         await pilot.press("enter")
         assert calls == [argument]
+
+
+async def test_a_finished_quiz_on_every_topic_is_not_continued(make_app: Any) -> None:
+    """Left after a quiz on every topic had ended, Continue names the first lesson instead."""
+    app = make_app()
+    app.store.set_place({"screen": "practice", "topic": ""})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "▶ Continue: Lesson 1 · " + app.course.lessons[0].title in shown(app.screen)
+
+
+async def test_the_map_shows_progress_and_each_lessons_exercises(make_app: Any,
+                                                                 monkeypatch: Any) -> None:
+    """The map counts the course done, lists exercises by state, and opens one on Enter."""
+    app = make_app()
+    lesson = app.course.lessons[0]
+    first, second = (app.course.exercises[e] for e in lesson.exercises[:2])
+    app.store.mark_lesson_read(lesson.id)
+    app.store.record_solution(first.id, {"Dockerfile": "FROM x"}, 0)
+    (app.exercises_dir / second.id).mkdir(parents=True)  # opened once: its files were copied
+    opened: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        monkeypatch.setattr(app, "open_exercise", opened.append)
+        await pilot.pause()
+        text = shown(app.screen)
+        lessons, exercises = len(app.course.lessons), len(app.course.exercises)
+        assert (f"1 of {lessons} lessons read · 1 of {exercises} exercises solved\n0 of "
+                f"{len(app.course.topics)} topic quizzes done") in text
+        assert f"   ✔ Exercise: {first.title} · solved" in text
+        assert f"   ◐ Exercise: {second.title} · started" in text
+        third = app.course.exercises[app.course.lessons[1].exercises[0]]
+        assert f"   ○ Exercise: {third.title} · not started" in text
+        # Exercises sit under their lesson, in the lesson's order.
+        assert (text.index(f"1. {lesson.title}") < text.index(f"Exercise: {first.title}")
+                < text.index(f"Exercise: {second.title}")
+                < text.index(f"2. {app.course.lessons[1].title}"))
+        course_map = app.screen.query_one("#course-map", OptionList)
+        course_map.highlighted = course_map.get_option_index(f"exercise:{second.id}")
+        await pilot.press("enter")
+        assert opened == [second.id]
+
+
+async def test_a_finished_course_says_so_and_hides_continue(make_app: Any) -> None:
+    """Everything read, solved and answered: the map says the course is complete."""
+    app = make_app(content=FIXTURE)
+    store = app.store
+    store.mark_lesson_read("users")
+    store.record_solution("tiny-user", {"Dockerfile": "FROM x"}, 0)
+    for question in app.course.questions:
+        store.record_practice_answer(question.id, question.topic, True, True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "✔ Course complete" in shown(app.screen)
+        assert app.screen.check_action("continue", ()) is False  # no c in the key bar
+
+
+async def test_a_pack_keeps_its_own_progress(make_app: Any, tmp_path: Path) -> None:
+    """A copy of the course run with --content in the same data folder starts from nothing."""
+    shipped = make_app()
+    shipped.store.mark_lesson_read("root-risks")
+    shipped.store.record_practice_answer("root-default-user-risk", "root-risks", [0], True)
+    shipped.store.close()
+    copy = tmp_path / "pack"
+    shutil.copytree(REPO / "lessons", copy / "lessons")
+    shutil.copytree(REPO / "quizzes", copy / "quizzes")
+    pack = make_app(content=copy)
+    async with pack.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = shown(pack.screen)
+        assert f"0 of {len(pack.course.lessons)} lessons read" in text
+        assert "1 of 1 right" not in text and "▶ Start: Lesson 1" in text
+        assert pack.exercises_dir != shipped.exercises_dir
+        pack.store.mark_lesson_read("non-root-user")
+    again = make_app()
+    assert again.store.lessons_read() == {"root-risks"}
+
+
+async def test_progress_from_before_courses_shows_in_the_shipped_course(
+        make_app: Any, data_dir: Path) -> None:
+    """A store main's code wrote is upgraded on start, and its lessons and answers show."""
+    with sqlite3.connect(data_dir / "progress.db") as db:
+        db.executescript((Path(__file__).parent / "fixtures" / "progress-format-1.sql")
+                         .read_text(encoding="utf-8"))
+    app = TutorApp(Launch(data_dir=data_dir, learner="ada", today=TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = shown(app.screen)
+        assert f"1 of {len(app.course.lessons)} lessons read · 1 of" in text
+        assert "1 of 1 right" in text  # the secrets question, answered right the last time
+        root_add_user = app.course.exercises["root-add-user"]
+        assert f"▶ Continue: Exercise · {root_add_user.title}" not in text  # it is solved
+        assert app.store.lessons_read() == {"root-risks"}
 
 
 async def test_continue_reopens_a_lesson(make_app: Any) -> None:
@@ -152,13 +252,15 @@ async def test_lesson_shows_title_and_contents(make_app: Any) -> None:
 
 
 async def test_next_and_previous_move_between_lessons(make_app: Any) -> None:
-    """n moves to the next lesson (counting this one read), p moves back."""
+    """n moves to the next lesson (saying this one is not read yet), p moves back."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_lesson(pilot, app, "root-risks")
         await pilot.press("n")
         await settle(pilot, lambda: lesson_ready(app, "non-root-user"))
-        assert "root-risks" in app.store.lessons_read()
+        assert "root-risks" not in app.store.lessons_read()
+        assert any("Lesson 1 is not marked read yet: " in str(n.message)
+                   for n in app._notifications)
         await pilot.press("p")
         await settle(pilot, lambda: lesson_ready(app, "root-risks"))
         # Escape returns to the map, not through every lesson visited.
@@ -166,15 +268,105 @@ async def test_next_and_previous_move_between_lessons(make_app: Any) -> None:
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
-async def test_reaching_the_end_marks_the_lesson_read(make_app: Any) -> None:
-    """Scrolling to the bottom of a lesson marks it read; the top of it does not."""
+async def wait_for_timer_free_lesson(pilot: Pilot[Any], app: TutorApp,
+                                     lesson_id: str) -> LessonScreen:
+    """Open a lesson and wait until what first shows has been looked at once."""
+    screen = await open_lesson(pilot, app, lesson_id)
+    await settle(pilot, lambda: bool(app.readings.get(lesson_id)
+                                     and app.readings[lesson_id].seen))
+    return screen
+
+
+def spend(screen: LessonScreen, clock: list[float], seconds: int) -> None:
+    """Let ``seconds`` pass in front of the lesson, one look a second (on a fake clock)."""
+    for _ in range(seconds):
+        clock[0] += 1.0
+        screen.sample(clock[0])
+
+
+@pytest.fixture
+def no_timer(monkeypatch: Any) -> None:
+    """The lesson screen's own once-a-second look never fires: the test sets the clock."""
+    monkeypatch.setattr("tutor.app.screens.lesson.SAMPLE_SECONDS", 3600.0)
+
+
+async def test_jumping_to_the_end_does_not_mark_the_lesson_read(make_app: Any,
+                                                                no_timer: None) -> None:
+    """x (or End) at once shows the end, and the lesson stays unread however long it stays."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_lesson(pilot, app, "root-risks")
+        screen = await wait_for_timer_free_lesson(pilot, app, "root-risks")
+        clock = [1000.0]
+        await pilot.press("x")
         await pilot.pause()
-        assert app.store.lessons_read() == set()
+        spend(screen, clock, 3)
         await pilot.press("end")
-        await settle(pilot, lambda: "root-risks" in app.store.lessons_read())
+        await pilot.pause()
+        spend(screen, clock, 20 * 60)
+        assert app.store.lessons_read() == set()
+        assert not any("marked as read" in str(n.message) for n in app._notifications)
+
+
+async def test_reading_through_in_time_marks_the_lesson_read(make_app: Any,
+                                                             no_timer: None) -> None:
+    """Every part on screen and a quarter of its minutes spent: read, and the map moves on."""
+    app = make_app()
+    lesson = app.course.lesson("root-risks")
+    assert lesson is not None
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # the map's first entry: Start: Lesson 1
+        await settle(pilot, lambda: lesson_ready(app, "root-risks"))
+        screen = cast(LessonScreen, app.screen)
+        await settle(pilot, lambda: bool(app.readings.get("root-risks")))
+        body = screen.query_one("#lesson-body")
+        clock = [1000.0]
+        pages = 0
+        while body.scroll_y < body.max_scroll_y:
+            await pilot.press("pagedown")
+            await pilot.pause()
+            spend(screen, clock, 2)
+            pages += 1
+        assert pages > 3 and app.readings["root-risks"].all_seen
+        assert app.store.lessons_read() == set()  # seen, but paged through in seconds
+        spend(screen, clock, lesson.minutes * 60 // 4)
+        assert app.store.lessons_read() == {"root-risks"}
+        await pilot.pause()
+        assert any(str(n.message) == "Lesson 1 marked as read." for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        first = app.course.exercises[lesson.exercises[0]]
+        text = shown(app.screen)
+        assert f"▶ Continue: Exercise · {first.title} (lesson 1)" in text
+        assert f"1 of {len(app.course.lessons)} lessons read" in text
+
+
+async def test_time_alone_does_not_mark_the_lesson_read(make_app: Any, no_timer: None) -> None:
+    """Left open at its top for as long as it takes to read, a lesson is still unread."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_timer_free_lesson(pilot, app, "root-risks")
+        spend(screen, [1000.0], 60 * 60)
+        assert app.store.lessons_read() == set()
+
+
+async def test_time_counts_only_while_the_lesson_is_in_front(make_app: Any,
+                                                             no_timer: None) -> None:
+    """With another screen over it (help, here), the lesson's clock stops."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_timer_free_lesson(pilot, app, "root-risks")
+        clock = [1000.0]
+        spend(screen, clock, 10)
+        before = app.readings["root-risks"].seconds
+        await pilot.press("f1")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        spend(screen, clock, 600)
+        assert app.readings["root-risks"].seconds == before
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is screen)
+        spend(screen, clock, 5)
+        assert app.readings["root-risks"].seconds == before + 4  # the first look restarts it
 
 
 async def test_rule_link_opens_the_rule(make_app: Any) -> None:

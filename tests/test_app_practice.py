@@ -14,10 +14,11 @@ from textual.widgets.markdown import MarkdownBlock
 
 from tests.conftest import TODAY
 from tutor.app.app import TutorApp
-from tutor.app.screens.practice import PracticeScreen
+from tutor.app.screens.practice import PracticeScreen, practice_order
 from tutor.app.widgets.choices import ChoiceRow
 from tutor.app.widgets.fixit import DEBOUNCE_SECONDS, FixItPanel, judge
 from tutor.content.model import Option, Question
+from tutor.progress.rounds import ServedQuestion
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 SIZE = (80, 24)
@@ -381,3 +382,127 @@ async def test_course_text_is_never_markup(fixture_app: TutorApp) -> None:
         await pilot.pause()
         assert '2 │ RUN echo "[link=https://evil.example]hi[/link]"' in row_text(fixture_app, 1)
         assert "3 │ ENV X=[bold]" in row_text(fixture_app, 2)
+
+
+# Resuming a quiz --------------------------------------------------------------------------
+
+KEYS = {"single": ("1", "enter"), "multiple": ("1", "enter"), "true_false": ("t", "enter"),
+        "spot_the_line": ("2", "enter"), "fix_it": ("ctrl+g",)}
+
+
+async def answer_and_go_on(pilot: Any, screen: PracticeScreen) -> str:
+    """Answer the question on screen (any answer), move on, and say which it was."""
+    current = screen.current
+    assert current is not None
+    await pilot.press(*KEYS[current.type])
+    await pilot.pause()
+    assert screen.phase == "feedback"
+    await pilot.press("enter")
+    await pilot.pause()
+    return current.id
+
+
+async def test_a_quiz_left_part_way_resumes_after_a_restart(make_app: Any) -> None:
+    """Left after 2 of 5 and the app restarted, the quiz carries on at question 3 of 5 with
+    the same questions in the same order, and the summary counts the first two answers."""
+    first = make_app(content=FIXTURE_COURSE)
+    async with first.run_test(size=SIZE) as pilot:
+        first.start_practice("users")
+        await pilot.pause()
+        screen = first.screen
+        assert isinstance(screen, PracticeScreen)
+        order = [q.id for q in screen.round]
+        given = [await answer_and_go_on(pilot, screen) for _ in range(2)]
+        results = dict(screen.results)
+        await pilot.press("escape")
+        await pilot.pause()
+    again = make_app(content=FIXTURE_COURSE)
+    async with again.run_test(size=SIZE) as pilot:
+        again.start_practice("users")
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, PracticeScreen)
+        assert [q.id for q in screen.round] == order
+        assert given == order[:2] and screen.results == results
+        assert shown(again, "#progress").startswith("Question 3 of 5 · ")
+        resumed = "Resumed where you left off: question 3 of 5; your 2 answers were kept."
+        assert resumed in [str(n.message) for n in again._notifications]
+        for _ in range(3):
+            await answer_and_go_on(pilot, screen)
+        assert len(list(again.screen.query(".summary-line"))) == 5
+        assert shown(again, "#score").startswith(
+            f"Practice finished: {sum(screen.results.values())} of 5 right")
+
+
+async def test_a_finished_quiz_starts_fresh(fixture_app: TutorApp) -> None:
+    """Once its last question is answered, the next quiz on the topic starts a new round."""
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        fixture_app.start_practice("users")
+        await pilot.pause()
+        screen = fixture_app.screen
+        assert isinstance(screen, PracticeScreen)
+        finished = screen.round_id
+        for _ in range(5):
+            await answer_and_go_on(pilot, screen)
+        assert screen.phase == "summary"
+        await pilot.press("escape")
+        await pilot.pause()
+        fixture_app.start_practice("users")
+        await pilot.pause()
+        fresh = fixture_app.screen
+        assert isinstance(fresh, PracticeScreen) and fresh.round_id != finished
+        assert shown(fixture_app, "#progress").startswith("Question 1 of 5 · ")
+        assert fresh.results == {}
+
+
+async def test_a_question_removed_since_is_dropped_and_said(fixture_app: TutorApp) -> None:
+    """A question the course no longer has is left out of the resumed quiz, with a warning;
+    a stored choice order that no longer fits its question is drawn again."""
+    rounds = fixture_app.store.rounds
+    left = rounds.start("users", [ServedQuestion("users-tf"), ServedQuestion("users-gone"),
+                                  ServedQuestion("users-facts", (0,))])
+    rounds.answer(left.id, "users-tf", "users", False, True, ["users-gone", "users-facts"])
+    async with fixture_app.run_test(size=SIZE) as pilot:
+        fixture_app.start_practice("users")
+        await pilot.pause()
+        screen = fixture_app.screen
+        assert isinstance(screen, PracticeScreen)
+        assert [q.id for q in screen.round] == ["users-tf", "users-facts"]
+        assert shown(fixture_app, "#progress").startswith("Question 2 of 2 · ")
+        assert sorted(screen.view.order) == [0, 1, 2]
+        messages = [str(n.message) for n in fixture_app._notifications]
+        assert ("1 question of the quiz you left was removed from the course since, so it "
+                "was dropped.") in messages
+        await answer_and_go_on(pilot, screen)
+        assert screen.phase == "summary"
+        assert rounds.open_round("users") is None  # its last answer ended the round
+
+
+async def test_a_resumed_question_shows_its_choices_in_the_same_order(make_app: Any) -> None:
+    """The order a question's choices were shown in is kept with the round."""
+    import random
+
+    from tutor.content.answers import option_order
+
+    facts = [question_of("users-facts")]
+    first = make_app(content=FIXTURE_COURSE)
+    async with first.run_test(size=SIZE) as pilot:
+        await first.push_screen(PracticeScreen(facts, "users", rng=random.Random(1)))
+        await pilot.pause()
+        shown_first = list(first.screen.view.order)  # type: ignore[attr-defined]
+    # Drawn afresh as a new round with seed 5 draws it, the order would differ.
+    fresh = random.Random(5)
+    practice_order(facts, set(), fresh)
+    assert option_order(facts[0], fresh) != shown_first
+    again = make_app(content=FIXTURE_COURSE)
+    async with again.run_test(size=SIZE) as pilot:
+        await again.push_screen(PracticeScreen(facts, "users", rng=random.Random(5)))
+        await pilot.pause()
+        assert list(again.screen.view.order) == shown_first  # type: ignore[attr-defined]
+
+
+def question_of(question_id: str) -> Question:
+    """A question of the fixture course, loaded afresh."""
+    from tutor.content.loader import load_course
+
+    return next(q for q in load_course(FIXTURE_COURSE).questions if q.id == question_id)

@@ -285,6 +285,34 @@ def test_help(command: list[str], capsys) -> None:
     assert "usage: hardening-tutor" in capsys.readouterr().out
 
 
+def test_help_lists_the_apps_options_one_line_each(capsys, monkeypatch) -> None:
+    """--help shows --data-dir, --content and --learner with their help, each on one line."""
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("usage: hardening-tutor [--data-dir DIR] [--content DIR]")
+    section = lines[lines.index("options of the app (with no COMMAND, or with a PATH):") + 1:]
+    options = {line.split()[0]: line for line in section if line.startswith("  --")}
+    assert {"--data-dir", "--content", "--learner", "--confined", "--learner-name"} <= set(
+        options)
+    for name, line in options.items():
+        assert len(line) <= 80 and len(line.split(maxsplit=2)) == 3, line  # help beside it
+        following = section[section.index(line) + 1] if section.index(line) + 1 < len(
+            section) else ""
+        assert not following.startswith("    "), f"{name}'s help runs onto a second line"
+    assert "keep progress under NAME" in options["--learner"]
+
+
+def test_an_apps_option_before_a_command_is_refused(capsys) -> None:
+    """--data-dir before 'check' is a usage error that says whose option it is."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--data-dir", "somewhere", "check", "Dockerfile"])
+    assert exit_info.value.code == 2
+    assert "--data-dir is an option of the app, not of 'check'" in capsys.readouterr().err
+
+
 def test_version(capsys) -> None:
     """--version prints the version."""
     with pytest.raises(SystemExit):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tutor.progress.store import FILE_NAME, ProgressStore, StoreError
+from tutor.progress.store import FILE_NAME, SCHEMA_VERSION, ProgressStore, StoreError
 
 
 def test_progress_survives_a_restart(tmp_path: Path) -> None:
@@ -275,7 +275,8 @@ def test_an_existing_store_gains_the_lease_table_on_open(tmp_path: Path) -> None
     again = ProgressStore.open(tmp_path, learner="ada")
     tables = {row[0] for row in again._db.execute("SELECT name FROM sqlite_master")}
     assert "exam_leases" in tables and again.lessons_read() == {"secrets"}
-    assert again._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("1",)
+    assert again._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
+        str(SCHEMA_VERSION),)
 
 
 def test_read_only_open_finds_a_store_whose_path_needs_quoting(tmp_path: Path) -> None:

@@ -293,6 +293,29 @@ async def test_instructor_link_and_class_view(served: Served) -> None:
         await served.client.ws_connect("/ws", headers={"Origin": served.origin, **as_instructor})
 
 
+async def test_the_class_view_counts_the_served_pack_only(tmp_path: Path) -> None:
+    """Served with --content, /class shows each learner's progress in that pack, not what
+    the same store holds for the shipped course."""
+    from tutor.content.identity import course_identity
+    from tutor.progress.store import ProgressStore
+
+    pack = tmp_path / "pack"
+    (pack / "lessons").mkdir(parents=True)
+    running = await serve(tmp_path, launcher=Launcher(("python", "-I", "-m", "tutor"),
+                                                      pack.resolve()))
+    try:
+        folder = running.workshop.folder(running.workshop.seats[0])
+        ProgressStore.open(folder, "seat-1").mark_lesson_read("root-risks")
+        ProgressStore.open(folder, "seat-1",
+                           course=course_identity(pack).key).mark_lesson_read("k8s-intro")
+        token = running.workshop.tokens.instructor
+        rows = await (await running.client.get(
+            "/class.json", headers={"Cookie": f"ht_instructor={token}"})).json()
+        assert rows[0]["lessons_read"] == ["k8s-intro"]
+    finally:
+        await running.client.close()
+
+
 # The page --------------------------------------------------------------------------------------
 
 async def test_page_loads_nothing_from_other_hosts(served: Served) -> None:

@@ -62,3 +62,15 @@ async def _settled(pilot: Any) -> None:
     from tests.test_app_workbench import settle
 
     await settle(pilot)
+
+
+def test_course_map_with_progress_at_80x24(snap_compare: Any, data_dir: Path) -> None:
+    """Part-way through: the progress lines, Continue on the next exercise, and exercises
+    solved, started and not started under their lesson."""
+    app = _app(data_dir)
+    app.store.mark_lesson_read("root-risks")
+    app.store.record_solution("root-add-user", {"Dockerfile": "FROM x"}, 0)
+    app.store.set_place({"screen": "exercise", "exercise": "root-add-user"})
+    (data_dir / "exercises" / "root-drop-sudo").mkdir(parents=True)
+    app.store.record_practice_answer("root-default-user-risk", "root-risks", [0], True)
+    assert snap_compare(app, terminal_size=(80, 24))

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tutor import __version__
 from tutor.errors import InputError, TutorError
@@ -66,6 +66,11 @@ def diagnose(level: str, message: str) -> None:
     print(f"hardening-tutor: {level}: {visible(message)}", file=sys.stderr)
 
 
+_USAGE = """\
+hardening-tutor [--data-dir DIR] [--content DIR] [--learner NAME] [PATH]
+       hardening-tutor COMMAND [options]   (hardening-tutor COMMAND --help for each)"""
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser, with one sub-parser per command.
 
@@ -75,10 +80,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     an editor must not pay for at every start.
     """
     parser = argparse.ArgumentParser(
-        prog="hardening-tutor", description=_DESCRIPTION,
+        prog="hardening-tutor", usage=_USAGE, description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"hardening-tutor {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Listed for --help, where people look for them. They belong to the app, which has its
+    # own parser (build_app_parser); one given before a COMMAND is refused in main().
+    add_app_options(parser.add_argument_group(
+        "options of the app (with no COMMAND, or with a PATH)"), dest_prefix=APP_OPTION)
+    # prog: each command's usage starts "hardening-tutor check", not with the usage above.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="hardening-tutor")
 
     check = commands.add_parser(
         "check", help="analyse Dockerfiles, compose files or directories",
@@ -171,22 +181,28 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_app_options(parser: argparse.ArgumentParser) -> None:
-    """Options every interactive command shares: where progress and the course come from."""
-    parser.add_argument("--data-dir", type=Path, metavar="DIR",
-                        help="keep progress in DIR instead of your user data folder")
-    parser.add_argument("--content", type=Path, metavar="DIR",
-                        help="use the course pack in DIR instead of the shipped course")
-    parser.add_argument("--learner", metavar="NAME",
-                        help="whose progress to use (default: your login name)")
-    parser.add_argument("--learner-name", metavar="NAME",
-                        help="with --confined and --learner ID: the learner's name; exams are "
-                             "then recorded for them without asking (the workshop server "
-                             "passes who a link belongs to)")
-    parser.add_argument("--confined", type=Path, metavar="DIR",
-                        help="workshop mode: keep progress in DIR and open or save files only "
-                             "under it (what 'serve' runs for each learner; also fit for an "
-                             "SSH ForceCommand)")
+APP_OPTION = "app_option_"
+
+
+def add_app_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
+                    dest_prefix: str = "") -> None:
+    """The app's options: where progress and the course come from, and workshop mode.
+
+    Each help is one line at 80 columns; the README's app section says more.
+    """
+    def option(name: str, **kwargs: Any) -> None:
+        parser.add_argument(name, dest=dest_prefix + name[2:].replace("-", "_"), **kwargs)
+
+    option("--data-dir", type=Path, metavar="DIR",
+           help="keep progress in DIR (default: your user data folder)")
+    option("--content", type=Path, metavar="DIR",
+           help="teach the course pack in DIR, not the shipped course")
+    option("--learner", metavar="NAME",
+           help="keep progress under NAME (default: your login name)")
+    option("--confined", type=Path, metavar="DIR",
+           help="workshop mode: progress in DIR, files only under it")
+    option("--learner-name", metavar="NAME",
+           help="with --confined and --learner ID: whom exams are for")
 
 
 def _wants_app(argv: Sequence[str]) -> bool:
@@ -312,6 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exc.exit_code
     parser = build_parser(_parser_needed(words))
     args = parser.parse_args(words)
+    given = [f"--{name[len(APP_OPTION):].replace('_', '-')}" for name, value in vars(args).items()
+             if name.startswith(APP_OPTION) and value is not None]
+    if given:
+        parser.error(f"{given[0]} is an option of the app, not of '{args.command}': put it "
+                     f"after the command if it takes one (hardening-tutor {args.command} "
+                     f"--help)")
     try:
         if args.command == "check":
             return _check(args)

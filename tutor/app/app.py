@@ -21,8 +21,10 @@ from tutor.errors import TutorError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neither
+    from tutor.content.identity import CourseIdentity
     from tutor.content.model import Course
     from tutor.progress.exams import Holder
+    from tutor.progress.reading import Reading
     from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
@@ -58,6 +60,10 @@ class TutorApp(App[int]):
         self.today = options.today or dt.date.today()
         self._course: Course | None = options.course
         self._store: ProgressStore | None = None
+        self._course_identity: CourseIdentity | None = None
+        self._adopted = False
+        # What of each lesson has been on screen and for how long, this session (by id).
+        self.readings: dict[str, Reading] = {}
         self._exam_holder: Holder | None = None
         self._startup_error: str | None = None
 
@@ -75,7 +81,17 @@ class TutorApp(App[int]):
             except TutorError as exc:  # not a course pack at all: the map lists why
                 self._course = Course(str(self.options.content), errors=[
                     ContentError(str(self.options.content), 1, str(exc))])
+            self._adopt_earlier_progress()
         return self._course
+
+    @property
+    def course_identity(self) -> CourseIdentity:
+        """Which course progress is kept under: the shipped one, or the pack's folder."""
+        if self._course_identity is None:
+            from tutor.content.identity import course_identity
+
+            self._course_identity = course_identity(self.options.content)
+        return self._course_identity
 
     @property
     def loaded_course(self) -> Course | None:
@@ -93,14 +109,32 @@ class TutorApp(App[int]):
         if self._store is None:
             from tutor.progress.store import ProgressStore, StoreError
 
+            course = self.course_identity.key
             try:
-                self._store = ProgressStore.open(self.options.data_dir, self.options.learner)
+                self._store = ProgressStore.open(self.options.data_dir, self.options.learner,
+                                                 course=course)
             except StoreError as exc:
-                self._store = ProgressStore.for_this_session(str(exc), self.options.learner)
+                self._store = ProgressStore.for_this_session(str(exc), self.options.learner,
+                                                             course=course)
             if self._store.notice:
                 self.notify(self._store.notice, title="Progress", severity="warning",
                             markup=False, timeout=15)
+            self._adopt_earlier_progress()
         return self._store
+
+    def _adopt_earlier_progress(self) -> None:
+        """Once both are open: this course takes the progress kept before it was per course
+        whose lessons, exercises and questions it has (see `ProgressStore.adopt_unassigned`)."""
+        if self._adopted or self._store is None or self._course is None:
+            return
+        self._adopted = True
+        from tutor.progress.plan import course_ids
+
+        try:
+            if self._store.has_unassigned():
+                self._store.adopt_unassigned(course_ids(self._course))
+        except TutorError as exc:  # locked or full: taken next time
+            self.show_error(str(exc))
 
     @property
     def exam_holder(self) -> Holder:
@@ -119,6 +153,11 @@ class TutorApp(App[int]):
 
             return self.options.data_dir or default_data_dir()
         return self.store.path.parent
+
+    @property
+    def exercises_dir(self) -> Path:
+        """Where this course's exercise copies live: one folder per exercise, by its id."""
+        return self.data_dir / self.course_identity.exercises
 
     # Lifecycle ----------------------------------------------------------------------------
 
@@ -178,7 +217,7 @@ class TutorApp(App[int]):
         from tutor.app.screens.workbench import WorkbenchScreen
 
         try:
-            screen = WorkbenchScreen.for_exercise(exercise, self.data_dir / "exercises")
+            screen = WorkbenchScreen.for_exercise(exercise, self.exercises_dir)
         except TutorError as exc:
             self.show_error(str(exc))
             return

@@ -11,7 +11,6 @@ import hashlib
 import re
 import sys
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import yaml
 
 from tutor.content import controls
 from tutor.content.goals import parse_goal
+from tutor.content.identity import packaged_root
 from tutor.content.model import (
     SIGN_OFF,
     ContentError,
@@ -46,17 +46,6 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _INVALID = object()  # what ``_Loader.yaml`` returns for text it could not parse
 # What tools leave beside course files; never part of an exercise.
 _TOOL_LEFTOVERS = frozenset({"__pycache__", ".DS_Store", "Thumbs.db"})
-
-
-def packaged_root() -> Traversable:
-    """The course shipped with the tool: inside the installed package, or the source checkout."""
-    course = resources.files("tutor.content").joinpath("course")
-    if course.is_dir():
-        return course
-    checkout = Path(__file__).resolve().parents[2]
-    if (checkout / "lessons" / "course.yaml").is_file():
-        return checkout
-    raise TutorError("the course that ships with hardening-tutor is missing; reinstall it")
 
 
 def pack_root(directory: Path | None) -> Traversable:

@@ -16,11 +16,16 @@ from tutor.progress.failures import StoreError, explain, is_damage
 
 # The version changes only when an older hardening-tutor would misread the file. Adding a
 # table does not: older versions never look at it (exam_leases came without a new version;
-# an older version ignores leases, as it did before they existed).
-SCHEMA_VERSION = 1
+# an older version ignores leases, as it did before they existed). Format 2 keys progress by
+# course (`tutor.content.identity`), which format 1's readers and writers would not expect.
+SCHEMA_VERSION = 2
 # How long to wait for another program's lock before saying so. Our own transactions last
 # milliseconds; a lock held longer is a backup tool, the sqlite3 shell or a stuck process.
 BUSY_TIMEOUT = 5.0
+# What the course column of a row kept before format 2 says: no course yet. The first
+# course opened that has the row's lesson, exercise or question takes it (see
+# `ProgressStore.adopt_unassigned`).
+UNASSIGNED = ""
 
 # Each table's columns; the schema is "CREATE TABLE IF NOT EXISTS" for each, so an existing
 # store gets a new table when it is opened.
@@ -28,19 +33,26 @@ _TABLES = {
     "meta": "(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "learners": "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)",
     "lessons_read": """(
-        learner INTEGER NOT NULL REFERENCES learners(id), lesson TEXT NOT NULL,
-        read_at TEXT NOT NULL, PRIMARY KEY (learner, lesson))""",
+        learner INTEGER NOT NULL REFERENCES learners(id), course TEXT NOT NULL,
+        lesson TEXT NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (learner, course, lesson))""",
     "solutions": """(
-        learner INTEGER NOT NULL REFERENCES learners(id), exercise TEXT NOT NULL,
-        solved_at TEXT NOT NULL, files TEXT NOT NULL, hints_used INTEGER NOT NULL,
-        PRIMARY KEY (learner, exercise))""",
+        learner INTEGER NOT NULL REFERENCES learners(id), course TEXT NOT NULL,
+        exercise TEXT NOT NULL, solved_at TEXT NOT NULL, files TEXT NOT NULL,
+        hints_used INTEGER NOT NULL, PRIMARY KEY (learner, course, exercise))""",
+    # A practice quiz in progress or done: its questions in order, each with the order its
+    # choices are shown in; ended_at is set when the last of them is answered.
+    "practice_rounds": """(
+        id INTEGER PRIMARY KEY, learner INTEGER NOT NULL REFERENCES learners(id),
+        course TEXT NOT NULL, topic TEXT NOT NULL, served TEXT NOT NULL,
+        started_at TEXT NOT NULL, ended_at TEXT)""",
     "practice_answers": """(
         id INTEGER PRIMARY KEY, learner INTEGER NOT NULL REFERENCES learners(id),
-        question TEXT NOT NULL, topic TEXT NOT NULL, correct INTEGER NOT NULL,
-        answer TEXT NOT NULL, answered_at TEXT NOT NULL)""",
+        course TEXT NOT NULL, question TEXT NOT NULL, topic TEXT NOT NULL,
+        correct INTEGER NOT NULL, answer TEXT NOT NULL, answered_at TEXT NOT NULL,
+        round INTEGER REFERENCES practice_rounds(id))""",
     "places": """(
-        learner INTEGER PRIMARY KEY REFERENCES learners(id), place TEXT NOT NULL,
-        updated_at TEXT NOT NULL)""",
+        learner INTEGER NOT NULL REFERENCES learners(id), course TEXT NOT NULL,
+        place TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (learner, course))""",
     "exam_attempts": """(
         id TEXT PRIMARY KEY, learner TEXT NOT NULL, exam TEXT NOT NULL,
         number INTEGER NOT NULL, started_at TEXT NOT NULL, deadline TEXT, ended_at TEXT,
@@ -58,6 +70,17 @@ _TABLES = {
 }
 SCHEMA = "".join(f"CREATE TABLE IF NOT EXISTS {name} {columns};\n"
                  for name, columns in _TABLES.items())
+
+# Format 1's progress tables, which had no course column: each one's columns as format 2
+# names them, with the course the rows had none of. Exam tables are the same in both
+# formats, and their signed records are never rewritten.
+_FORMAT_1 = {
+    "lessons_read": "learner, '' AS course, lesson, read_at",
+    "solutions": "learner, '' AS course, exercise, solved_at, files, hints_used",
+    "practice_answers": ("id, learner, '' AS course, question, topic, correct, answer, "
+                         "answered_at, NULL AS round"),
+    "places": "learner, '' AS course, place, updated_at",
+}
 
 
 class Unreadable(Exception):
@@ -84,12 +107,14 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
             if row is None:
                 connection.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         version = stored_version(connection)
+        if version <= SCHEMA_VERSION and (version < SCHEMA_VERSION or _format_1(connection)):
+            _upgrade(connection, path, version)
     except sqlite3.Error as exc:
         connection.close()
         if is_damage(exc):
             raise Unreadable(str(exc)) from exc
         raise StoreError(explain(exc, path, busy_timeout)) from exc
-    except Unreadable:
+    except (Unreadable, StoreError):
         connection.close()
         raise
     if version > SCHEMA_VERSION:
@@ -97,6 +122,47 @@ def connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         raise StoreError(f"{path} was written by a newer hardening-tutor (format {version}); "
                          f"upgrade, or pass --data-dir DIR to use another folder")
     return connection
+
+
+def _format_1(connection: sqlite3.Connection) -> list[str]:
+    """The progress tables still in format 1's shape (without a course column)."""
+    return [name for name in _FORMAT_1
+            if "course" not in {row[1] for row in connection.execute(
+                f"PRAGMA table_info({name})")}]
+
+
+def _upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    """Bring a format 1 store to format 2 in one transaction, after keeping a copy of it.
+
+    Every row is kept, with no course yet (`UNASSIGNED`); the copy, ``progress.db.format-1``
+    beside it, is what an older hardening-tutor can still open. Exam attempts and their
+    signed records are not touched.
+    """
+    if str(path) != ":memory:":
+        copy = path.with_name(f"{path.name}.format-{version}")
+        if not copy.exists():
+            partial = copy.with_name(copy.name + ".partial")
+            target = sqlite3.connect(partial)
+            try:
+                connection.backup(target)
+            finally:
+                target.close()
+            os.replace(partial, copy)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for name in _format_1(connection):
+            # SQLite cannot change a primary key in place: the table is built anew.
+            connection.execute(f"CREATE TABLE upgraded_{name} {_TABLES[name]}")
+            connection.execute(f"INSERT INTO upgraded_{name} SELECT {_FORMAT_1[name]} "
+                               f"FROM {name}")
+            connection.execute(f"DROP TABLE {name}")
+            connection.execute(f"ALTER TABLE upgraded_{name} RENAME TO {name}")
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'schema'",
+                           (str(SCHEMA_VERSION),))
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
 
 
 def connect_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -116,6 +182,11 @@ def connect_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
         for name, columns in _TABLES.items():
             if name not in tables:
                 connection.execute(f"CREATE TEMP TABLE {name} {columns}")
+        # A format 1 store is read in format 2's shape: a view in memory, named as the
+        # table, comes first in SQLite's name lookup, and gives every row no course yet.
+        for name in _format_1(connection):
+            connection.execute(f"CREATE TEMP VIEW {name} AS SELECT {_FORMAT_1[name]} "
+                               f"FROM main.{name}")
     except (sqlite3.Error, Unreadable) as exc:
         connection.close()
         if isinstance(exc, Unreadable) or is_damage(exc):

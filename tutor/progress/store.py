@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tutor.progress.database import (
     BUSY_TIMEOUT,
     SCHEMA_VERSION,
+    UNASSIGNED,
     Unreadable,
     connect,
     connect_read_only,
@@ -30,11 +31,15 @@ from tutor.progress.failures import StoreError, explain, explain_os
 
 if TYPE_CHECKING:
     from tutor.progress.exams import ExamLog
+    from tutor.progress.rounds import RoundLog
 
 FILE_NAME = "progress.db"
 
-__all__ = ["BUSY_TIMEOUT", "FILE_NAME", "SCHEMA_VERSION", "ProgressStore", "Solution",
-           "StoreError", "TopicScore", "default_data_dir"]
+# The shipped course's key (`tutor.content.identity.SHIPPED`), without importing content.
+SHIPPED = "shipped"
+
+__all__ = ["BUSY_TIMEOUT", "FILE_NAME", "SCHEMA_VERSION", "SHIPPED", "CourseIds",
+           "ProgressStore", "Solution", "StoreError", "TopicScore", "default_data_dir"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,16 @@ class TopicScore:
     correct: int
 
 
+@dataclass(frozen=True, slots=True)
+class CourseIds:
+    """What a course holds, by id: enough to tell which rows kept before format 2 are its."""
+
+    lessons: frozenset[str]
+    exercises: frozenset[str]
+    questions: frozenset[str]
+    topics: frozenset[str]
+
+
 def default_data_dir() -> Path:
     """Where progress lives unless ``--data-dir`` says otherwise."""
     from platformdirs import user_data_path
@@ -68,14 +83,20 @@ def _now() -> str:
 
 
 class ProgressStore:
-    """One learner's view of the progress database."""
+    """One learner's view of the progress database, for one course.
+
+    Lessons read, solutions, practice answers and rounds, and the place to continue from
+    are kept per course (``course``, a key from `tutor.content.identity`); exam attempts
+    are the learner's, whatever the course, as their signed records say.
+    """
 
     def __init__(self, connection: sqlite3.Connection, path: Path, learner: str,
                  notice: str | None = None, *, busy_timeout: float = BUSY_TIMEOUT,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, course: str = SHIPPED) -> None:
         self._db = connection
         self.path = path
         self.learner = learner
+        self.course = course
         # What happened on open that the learner should be told (a store moved aside).
         self.notice = notice
         self.busy_timeout = busy_timeout
@@ -91,7 +112,7 @@ class ProgressStore:
 
     @classmethod
     def open(cls, data_dir: Path | None = None, learner: str | None = None, *,
-             busy_timeout: float = BUSY_TIMEOUT) -> ProgressStore:
+             busy_timeout: float = BUSY_TIMEOUT, course: str = SHIPPED) -> ProgressStore:
         """Open (or create) the store; a damaged one is moved aside with a notice.
 
         A store that is locked for longer than ``busy_timeout`` seconds, on a full disk or
@@ -117,7 +138,8 @@ class ProgressStore:
                 raise StoreError(f"cannot start a new progress file at {path} ({again}); "
                                  f"pass --data-dir DIR to use another folder") from again
         try:
-            return cls(connection, path, name, notice, busy_timeout=busy_timeout)
+            return cls(connection, path, name, notice, busy_timeout=busy_timeout,
+                       course=course)
         except BaseException:
             connection.close()
             raise
@@ -141,7 +163,8 @@ class ProgressStore:
                    read_only=True)
 
     @classmethod
-    def for_this_session(cls, problem: str, learner: str | None = None) -> ProgressStore:
+    def for_this_session(cls, problem: str, learner: str | None = None, *,
+                         course: str = SHIPPED) -> ProgressStore:
         """A store for when the real one cannot be used: in a temporary folder, else memory.
 
         Its notice says where progress goes and why (``problem``).
@@ -150,11 +173,12 @@ class ProgressStore:
 
         try:
             folder = Path(tempfile.mkdtemp(prefix="hardening-tutor-"))
-            store = cls.open(folder, learner)
+            store = cls.open(folder, learner, course=course)
             where = f"in {folder} for this session only"
         except (OSError, StoreError):  # that disk is full too, or the folder unwritable
             path = Path(":memory:")
-            store = cls(connect(path, BUSY_TIMEOUT), path, learner or _default_learner())
+            store = cls(connect(path, BUSY_TIMEOUT), path, learner or _default_learner(),
+                        course=course)
             where = "in memory only, and is lost when the app closes"
         store.notice = f"Progress is kept {where}: {problem}"
         return store
@@ -175,6 +199,13 @@ class ProgressStore:
 
         return ExamLog(self._db, self._write)
 
+    @property
+    def rounds(self) -> RoundLog:
+        """This learner's practice rounds in this course: the quiz in progress, to resume."""
+        from tutor.progress.rounds import RoundLog
+
+        return RoundLog(self._db, self._write, self._learner_id, self.course)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction; a failure rolls it back and is reported."""
@@ -192,13 +223,13 @@ class ProgressStore:
     def mark_lesson_read(self, lesson: str) -> None:
         """Record that the learner has read a lesson (the first time counts)."""
         with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO lessons_read VALUES (?, ?, ?)",
-                       (self._learner_id, lesson, _now()))
+            db.execute("INSERT OR IGNORE INTO lessons_read (learner, course, lesson, read_at) "
+                       "VALUES (?, ?, ?, ?)", (self._learner_id, self.course, lesson, _now()))
 
     def lessons_read(self) -> set[str]:
         """The ids of the lessons the learner has read."""
-        rows = self._db.execute("SELECT lesson FROM lessons_read WHERE learner = ?",
-                                (self._learner_id,))
+        rows = self._db.execute("SELECT lesson FROM lessons_read WHERE learner = ? AND "
+                                "course = ?", (self._learner_id, self.course))
         return {row[0] for row in rows}
 
     # Exercises -----------------------------------------------------------------------------
@@ -206,40 +237,43 @@ class ProgressStore:
     def record_solution(self, exercise: str, files: Mapping[str, str], hints_used: int) -> None:
         """Keep the files that solved an exercise (a later solution replaces it)."""
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO solutions VALUES (?, ?, ?, ?, ?)",
-                       (self._learner_id, exercise, _now(), json.dumps(dict(files)),
-                        hints_used))
+            db.execute("INSERT OR REPLACE INTO solutions (learner, course, exercise, solved_at, "
+                       "files, hints_used) VALUES (?, ?, ?, ?, ?, ?)",
+                       (self._learner_id, self.course, exercise, _now(),
+                        json.dumps(dict(files)), hints_used))
 
     def solutions(self) -> dict[str, Solution]:
         """The learner's solved exercises by id."""
         rows = self._db.execute(
-            "SELECT exercise, solved_at, files, hints_used FROM solutions WHERE learner = ?",
-            (self._learner_id,))
+            "SELECT exercise, solved_at, files, hints_used FROM solutions WHERE learner = ? "
+            "AND course = ?", (self._learner_id, self.course))
         return {row[0]: Solution(row[0], row[1], json.loads(row[2]), row[3]) for row in rows}
 
     # Practice quizzes ----------------------------------------------------------------------
 
     def record_practice_answer(self, question: str, topic: str, answer: Any,
                                correct: bool) -> None:
-        """Keep one practice answer, as soon as it is given."""
+        """Keep one practice answer given outside a round, as soon as it is given."""
         with self._write() as db:
-            db.execute("INSERT INTO practice_answers (learner, question, topic, correct, "
-                       "answer, answered_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       (self._learner_id, question, topic, int(correct), json.dumps(answer),
-                        _now()))
+            db.execute("INSERT INTO practice_answers (learner, course, question, topic, "
+                       "correct, answer, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (self._learner_id, self.course, question, topic, int(correct),
+                        json.dumps(answer), _now()))
 
     def practice_scores(self) -> dict[str, TopicScore]:
         """Per topic: how many questions were answered, and how many last time correctly."""
         rows = self._db.execute(
             "SELECT topic, COUNT(*), SUM(correct) FROM practice_answers AS a WHERE learner = ? "
-            "AND id = (SELECT MAX(id) FROM practice_answers AS b WHERE b.learner = a.learner "
-            "AND b.question = a.question) GROUP BY topic", (self._learner_id,))
+            "AND course = ? AND id = (SELECT MAX(id) FROM practice_answers AS b WHERE "
+            "b.learner = a.learner AND b.course = a.course AND b.question = a.question) "
+            "GROUP BY topic", (self._learner_id, self.course))
         return {row[0]: TopicScore(row[0], row[1], row[2] or 0) for row in rows}
 
     def seen_questions(self) -> set[str]:
         """Every question the learner has answered in practice."""
         rows = self._db.execute("SELECT DISTINCT question FROM practice_answers "
-                                "WHERE learner = ?", (self._learner_id,))
+                                "WHERE learner = ? AND course = ?",
+                                (self._learner_id, self.course))
         return {row[0] for row in rows}
 
     # Where the learner left off ------------------------------------------------------------
@@ -247,17 +281,71 @@ class ProgressStore:
     def set_place(self, place: Mapping[str, str]) -> None:
         """Remember where the learner is (a screen and what it shows), to resume there."""
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO places VALUES (?, ?, ?)",
-                       (self._learner_id, json.dumps(dict(place), sort_keys=True), _now()))
+            db.execute("INSERT OR REPLACE INTO places (learner, course, place, updated_at) "
+                       "VALUES (?, ?, ?, ?)", (self._learner_id, self.course,
+                                               json.dumps(dict(place), sort_keys=True),
+                                               _now()))
 
     def place(self) -> dict[str, str] | None:
         """Where the learner left off, if anywhere."""
-        row = self._db.execute("SELECT place FROM places WHERE learner = ?",
-                               (self._learner_id,)).fetchone()
-        if row is None:
-            return None
-        value = json.loads(row[0])
-        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+        row = self._db.execute("SELECT place FROM places WHERE learner = ? AND course = ?",
+                               (self._learner_id, self.course)).fetchone()
+        return _place(row[0]) if row is not None else None
+
+    # Progress kept before it was kept per course -------------------------------------------
+
+    def has_unassigned(self) -> bool:
+        """Whether this learner has progress from before format 2 that no course has taken."""
+        return any(self._db.execute(
+            f"SELECT 1 FROM {table} WHERE learner = ? AND course = ? LIMIT 1",
+            (self._learner_id, UNASSIGNED)).fetchone() for table in _PER_COURSE)
+
+    def adopt_unassigned(self, ids: CourseIds) -> int:
+        """Make this course's the rows kept before format 2 whose lesson, exercise, question
+        or place it has; returns how many it took.
+
+        Format 1 kept no course, so which course a row was recorded in is not known: the first
+        course opened that holds the row's id takes it, and rows no course holds wait for one
+        that does. A row the course already has newer progress for stays where it is.
+        """
+        learner, course = self._learner_id, self.course
+        taken = 0
+        with self._write() as db:
+            for table, column, wanted in (("lessons_read", "lesson", ids.lessons),
+                                          ("solutions", "exercise", ids.exercises),
+                                          ("practice_answers", "question", ids.questions)):
+                for value in sorted(wanted):
+                    taken += db.execute(
+                        f"UPDATE OR IGNORE {table} SET course = ? WHERE learner = ? AND "
+                        f"course = ? AND {column} = ?",
+                        (course, learner, UNASSIGNED, value)).rowcount
+            row = db.execute("SELECT place FROM places WHERE learner = ? AND course = ?",
+                             (learner, UNASSIGNED)).fetchone()
+            place = _place(row[0]) if row is not None else None
+            if place is not None and _place_in(place, ids):
+                taken += db.execute("UPDATE OR IGNORE places SET course = ? WHERE learner = ? "
+                                    "AND course = ?", (course, learner, UNASSIGNED)).rowcount
+        return taken
+
+
+_PER_COURSE = ("lessons_read", "solutions", "practice_answers", "places")
+
+
+def _place(text: str) -> dict[str, str] | None:
+    value = json.loads(text)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
+
+
+def _place_in(place: Mapping[str, str], ids: CourseIds) -> bool:
+    """Whether a course holds what a place points at (a quiz on every topic: any course)."""
+    screen = place.get("screen")
+    if screen == "lesson":
+        return place.get("lesson") in ids.lessons
+    if screen == "exercise":
+        return place.get("exercise") in ids.exercises
+    if screen == "practice":
+        return not place.get("topic") or place.get("topic") in ids.topics
+    return False
 
 
 def _default_learner() -> str:

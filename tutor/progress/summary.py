@@ -2,7 +2,9 @@
 
 The workshop server reads each learner's ``progress.db`` read-only (their process keeps
 writing it) and turns it into a :class:`Summary`: where they are, what they have done, and
-whether they look stuck. Nothing here writes, so a busy or damaged store costs one row.
+whether they look stuck, in the course the workshop serves (progress is kept per course;
+rows kept before that, which no course has taken yet, count too). Nothing here writes, so
+a busy or damaged store costs one row.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.errors import TutorError
-from tutor.progress.database import connect_read_only
-from tutor.progress.store import FILE_NAME
+from tutor.progress.database import UNASSIGNED, connect_read_only
+from tutor.progress.store import FILE_NAME, SHIPPED
 
 # "Stuck": on one exercise this long without solving it, or this many practice answers
 # wrong in a row. The README says so; an instructor walks over.
@@ -61,8 +63,9 @@ def _parse(stamp: str) -> dt.datetime:
     return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
-def summarise(folder: Path, now: dt.datetime) -> Summary:
-    """The summary of the store in ``folder``; an empty one when the learner has not begun."""
+def summarise(folder: Path, now: dt.datetime, course: str = SHIPPED) -> Summary:
+    """The summary of the store in ``folder`` for one course (a key from
+    `tutor.content.identity`); an empty one when the learner has not begun."""
     path = folder / FILE_NAME
     if not path.is_file():
         return Summary()
@@ -71,31 +74,35 @@ def summarise(folder: Path, now: dt.datetime) -> Summary:
     except TutorError as exc:  # a locked or damaged store: shown on the row, never raised
         return Summary(problem=str(exc))
     try:
-        return _read(db, now)
+        return _read(db, now, course)
     except sqlite3.Error as exc:
         return Summary(problem=f"{path}: {exc}")
     finally:
         db.close()
 
 
-def _read(db: sqlite3.Connection, now: dt.datetime) -> Summary:
-    lessons = tuple(row[0] for row in db.execute(
-        "SELECT lesson FROM lessons_read ORDER BY read_at"))
-    solved = tuple(row[0] for row in db.execute(
-        "SELECT exercise FROM solutions ORDER BY solved_at"))
+def _read(db: sqlite3.Connection, now: dt.datetime, course: str) -> Summary:
+    ours = (course, UNASSIGNED)
+    lessons = tuple(dict.fromkeys(row[0] for row in db.execute(
+        "SELECT lesson FROM lessons_read WHERE course IN (?, ?) ORDER BY read_at", ours)))
+    solved = tuple(dict.fromkeys(row[0] for row in db.execute(
+        "SELECT exercise FROM solutions WHERE course IN (?, ?) ORDER BY solved_at", ours)))
     practice = {topic: TopicScore(answered, correct or 0) for topic, answered, correct in
                 db.execute("SELECT topic, COUNT(*), SUM(correct) FROM practice_answers AS a "
-                           "WHERE id = (SELECT MAX(id) FROM practice_answers AS b WHERE "
-                           "b.learner = a.learner AND b.question = a.question) GROUP BY topic")}
+                           "WHERE course IN (?, ?) AND id = (SELECT MAX(id) FROM "
+                           "practice_answers AS b WHERE b.learner = a.learner AND "
+                           "b.course IN (?, ?) AND b.question = a.question) GROUP BY topic",
+                           ours + ours)}
     recent = [bool(row[0]) for row in db.execute(
-        "SELECT correct FROM practice_answers ORDER BY id DESC LIMIT ?", (WRONG_IN_A_ROW,))]
+        "SELECT correct FROM practice_answers WHERE course IN (?, ?) ORDER BY id DESC "
+        "LIMIT ?", (*ours, WRONG_IN_A_ROW))]
     wrong = 0
     for correct in recent:
         if correct:
             break
         wrong += 1
-    row = db.execute("SELECT place, updated_at FROM places ORDER BY updated_at DESC "
-                     "LIMIT 1").fetchone()
+    row = db.execute("SELECT place, updated_at FROM places WHERE course IN (?, ?) ORDER BY "
+                     "course = ? DESC, updated_at DESC LIMIT 1", (*ours, course)).fetchone()
     place: dict[str, str] | None = None
     since = None
     if row is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.exam.export import csv_cell
+from tutor.progress.store import SHIPPED
 from tutor.progress.summary import STUCK_MINUTES, WRONG_IN_A_ROW, Summary, summarise
 from tutor.safetext import json_dumps, visible
 from tutor.serve.workshop import Seat
@@ -64,14 +65,16 @@ class Row:
 
 
 def rows(seats: Collection[Seat], folders: Mapping[str, Path], live: Collection[str],
-         last_key: Mapping[str, float], now: dt.datetime, clock: float) -> list[Row]:
-    """Every learner's row; ``last_key`` maps a folder to the monotonic time of its last key."""
+         last_key: Mapping[str, float], now: dt.datetime, clock: float,
+         course: str = SHIPPED) -> list[Row]:
+    """Every learner's row in the served ``course`` (a key from `tutor.content.identity`);
+    ``last_key`` maps a folder to the monotonic time of its last key."""
     result = []
     for seat in seats:
         online = seat.folder in live
         idle = (int(clock - last_key[seat.folder]) if online and seat.folder in last_key
                 else None)
-        result.append(Row(seat, online, idle, summarise(folders[seat.folder], now)))
+        result.append(Row(seat, online, idle, summarise(folders[seat.folder], now, course)))
     return result
 
 

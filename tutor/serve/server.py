@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.server import Server
 
+from tutor.content.identity import course_identity
 from tutor.errors import InputError, TutorError
 from tutor.safetext import visible
 from tutor.serve import pages
@@ -80,6 +81,8 @@ class WorkshopServer(Server):
         self.address = address
         self.access = Access(workshop)
         self.launcher = launcher
+        # The course learners' progress is kept under: the one their apps are given.
+        self.course = course_identity(launcher.content).key
         self.max_sessions = max_sessions
         self.ssl_context = ssl_context
         self.sessions: dict[str, web.WebSocketResponse] = {}  # folder -> its socket
@@ -218,7 +221,7 @@ class WorkshopServer(Server):
             classview.rows, self.workshop.seats,
             {seat.folder: self.workshop.folder(seat) for seat in self.workshop.seats},
             set(self.sessions), dict(self.last_key), dt.datetime.now(dt.timezone.utc),
-            time.monotonic())
+            time.monotonic(), self.course)
         if request.path.endswith(".json"):
             return web.Response(text=classview.to_json(class_rows),
                                 content_type="application/json")

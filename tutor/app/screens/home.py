@@ -1,4 +1,5 @@
-"""The course map: lessons and their states, practice scores, and "continue where I left off"."""
+"""The course map: overall progress, lessons and their exercises with their states, practice
+scores, and Continue: the next thing to do (`tutor.progress.plan`)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from textual.widgets.option_list import Option
 
 from tutor.app.widgets.course_map import (
     CourseList,
-    describe_place,
+    ExerciseState,
+    course_done,
+    exercise_prompt,
     lesson_prompt,
-    lesson_topic,
     score_prompt,
+    step_prompt,
 )
 from tutor.app.widgets.keybar import KeyBar
+from tutor.progress.plan import Progress, Step, lesson_topic, next_step, overall
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -40,8 +44,9 @@ class HomeScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    # Whether "continue" has somewhere to go; read by check_action on every key bar refresh.
-    _can_resume = False
+    # What "continue" opens (None: everything is done); read by check_action on every key
+    # bar refresh.
+    _next: Step | None = None
 
     @property
     def tutor(self) -> TutorApp:
@@ -66,6 +71,7 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home-columns"):
             with Vertical(id="lessons-column"):
                 yield Label(Content(course.title or "Lessons"), classes="column-title")
+                yield Static("", id="course-progress")
                 yield CourseList(id="course-map")
             with Vertical(id="practice-column"):
                 yield Label("Practice quiz", classes="column-title")
@@ -83,29 +89,43 @@ class HomeScreen(Screen[None]):
     # Building the lists -------------------------------------------------------------------
 
     def refresh_map(self) -> None:
-        """Fill both lists from the course and the learner's progress."""
+        """Fill both lists and the progress line from the course and the learner's progress."""
         course, store = self.tutor.course, self.tutor.store
         read, solved = store.lessons_read(), set(store.solutions())
+        answered = store.seen_questions()
+        rounds = store.rounds
+        progress = Progress(read, solved, answered, rounds.open_topics(), store.place())
+        self._next = next_step(course, progress)
+        self.refresh_bindings()
+        self.query_one("#course-progress", Static).update(
+            Content(overall(course, progress).describe()))
         course_map = self.query_one("#course-map", CourseList)
         keep = self._highlighted_id(course_map)
         options: list[Option | None] = []
-        place = store.place()
-        resume = describe_place(course, place) if place else None
-        self._can_resume = resume is not None
-        self.refresh_bindings()
-        if resume is not None:
-            options += [Option(resume, id=CONTINUE), None]
+        if self._next is not None:
+            round_left = (rounds.open_round(self._next.target)
+                          if self._next.kind == "quiz" else None)
+            options += [Option(step_prompt(course, self._next,
+                                           begun=bool(read or solved or answered
+                                                      or progress.place),
+                                           round_left=round_left), id=CONTINUE), None]
+        elif course.lessons:
+            options += [Option(course_done(), disabled=True), None]
         for lesson in course.lessons:
             options.append(Option(lesson_prompt(lesson, read, solved),
                                   id=f"lesson:{lesson.id}"))
+            for exercise_id in lesson.exercises:
+                exercise = course.exercises.get(exercise_id)
+                if exercise is not None:
+                    options.append(Option(exercise_prompt(exercise,
+                                                          self._exercise_state(exercise_id,
+                                                                               solved)),
+                                          id=f"exercise:{exercise_id}"))
         if not course.lessons:
             options.append(Option(Content("This course has no lessons."), disabled=True))
         course_map.clear_options().add_options(options)
-        if keep is None:
-            # First visit: Enter resumes, or opens the first lesson not yet read.
-            unread = [lesson for lesson in course.lessons if lesson.id not in read]
-            keep = CONTINUE if resume else (f"lesson:{unread[0].id}" if unread else None)
-        self._highlight(course_map, keep)
+        # First visit: Enter opens what Continue names.
+        self._highlight(course_map, keep or (CONTINUE if self._next is not None else None))
 
         practice = self.query_one("#practice-list", CourseList)
         keep = self._highlighted_id(practice)
@@ -148,32 +168,36 @@ class HomeScreen(Screen[None]):
             self.action_continue()
         elif kind == "lesson":
             self.tutor.open_lesson(target)
+        elif kind == "exercise":
+            self.tutor.open_exercise(target)
         elif kind == "practice":
             self.tutor.start_practice(target or None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide keys that would do nothing here (no place to resume, nothing to go back to)."""
+        """Hide keys that would do nothing here (nothing left to do, nothing to go back to)."""
         if action == "continue":
-            return self._can_resume
+            return self._next is not None
         if action == "back":
             return len(self.app.screen_stack) > 1
         return True
 
     def action_continue(self) -> None:
-        """Reopen the lesson, exercise or quiz the learner was last in."""
-        place = self.tutor.store.place()
-        if not place:
-            self.tutor.show_error("There is nowhere to continue from yet: pick a lesson.")
-            return
-        screen = place.get("screen")
-        if screen == "lesson":
-            self.tutor.open_lesson(place.get("lesson", ""))
-        elif screen == "exercise":
-            self.tutor.open_exercise(place.get("exercise", ""))
-        elif screen == "practice":
-            self.tutor.start_practice(place.get("topic") or None)
+        """Open the next thing to do: the lesson, exercise or quiz the map names."""
+        step = self._next
+        if step is None:
+            self.tutor.show_error("Everything in this course is done: e opens the exam.")
+        elif step.kind == "lesson":
+            self.tutor.open_lesson(step.target)
+        elif step.kind == "exercise":
+            self.tutor.open_exercise(step.target)
         else:
-            self.tutor.show_error("The saved place cannot be reopened: pick a lesson.")
+            self.tutor.start_practice(step.target or None)
+
+    def _exercise_state(self, exercise_id: str, solved: set[str]) -> ExerciseState:
+        """Solved; started once its files were copied for the learner; else not started."""
+        if exercise_id in solved:
+            return "solved"
+        return "started" if (self.tutor.exercises_dir / exercise_id).is_dir() else "not started"
 
     def action_practice_all(self) -> None:
         """A practice quiz drawing on every topic."""
@@ -186,8 +210,16 @@ class HomeScreen(Screen[None]):
             self.tutor.start_practice((chosen or EVERY_TOPIC).partition(":")[2] or None)
             return
         chosen = self._highlighted_id(self.query_one("#course-map", CourseList)) or ""
-        kind, _, lesson_id = chosen.partition(":")
-        lesson = self.tutor.course.lesson(lesson_id) if kind == "lesson" else None
+        kind, _, target = chosen.partition(":")
+        if chosen == CONTINUE and self._next is not None:  # the quiz of what Continue opens
+            if self._next.kind == "quiz":
+                self.tutor.start_practice(self._next.target or None)
+                return
+            kind, target = "lesson", self._next.lesson
+        if kind == "exercise":  # an exercise's quiz is its lesson's
+            exercise = self.tutor.course.exercises.get(target)
+            kind, target = "lesson", (exercise.lesson or "") if exercise else ""
+        lesson = self.tutor.course.lesson(target) if kind == "lesson" else None
         if lesson is None:
             self.tutor.show_error("Highlight a lesson first, then press t for its quiz.")
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from tutor.app.widgets.lesson_parts import (
 )
 from tutor.content.model import Lesson
 from tutor.errors import TutorError
+from tutor.progress.reading import SAMPLE_SECONDS, Reading
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -31,7 +33,8 @@ WIDE = 100
 
 
 class LessonScreen(Screen[None]):
-    """A lesson; reaching its end, or moving on with Next, marks it read."""
+    """A lesson; it is marked read once every part of it was on screen and enough time was
+    spent on it (`tutor.progress.reading`), never by jumping to its end or moving on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -45,9 +48,10 @@ class LessonScreen(Screen[None]):
     def __init__(self, lesson: Lesson) -> None:
         super().__init__()
         self.lesson = lesson
-        # The body is mounted by a background parse; until then "the end" means nothing.
+        # The body is mounted by a background parse; until then nothing of it is on screen.
         self._body_ready = False
         self._marked_read = False
+        self._last_sample: float | None = None
 
     @property
     def tutor(self) -> TutorApp:
@@ -114,10 +118,16 @@ class LessonScreen(Screen[None]):
         self.sub_title = f"Lesson {self.lesson.order}: {self.lesson.title}"
         self.query_one("#lesson-contents").display = self.app.size.width >= WIDE
         body = self.query_one("#lesson-body", VerticalScroll)
-        self.watch(body, "scroll_y", self._check_end, init=False)
+        self._marked_read = self.lesson.id in self.tutor.store.lessons_read()
+        self.set_interval(SAMPLE_SECONDS, lambda: self.sample(time.monotonic()))
         if self.lesson.rules:
             self.query_one(RuleList).show_rules(self.lesson.rules)
         body.focus()
+
+    @property
+    def reading(self) -> Reading:
+        """What of this lesson has been on screen, and for how long (kept for the session)."""
+        return self.tutor.readings.setdefault(self.lesson.id, Reading(self.lesson.minutes))
 
     def on_screen_resume(self) -> None:
         """Remember this lesson as the place to continue from, and refresh solved marks."""
@@ -137,8 +147,8 @@ class LessonScreen(Screen[None]):
         event.stop()
         self.query_one(LessonToc).show_headings(event.table_of_contents)
         self._body_ready = True
-        # A lesson short enough to fit on screen is at its end as soon as it shows.
-        self.call_after_refresh(self._check_end)
+        # What shows first is seen at once: a lesson that fits on screen is all seen.
+        self.call_after_refresh(lambda: self.sample(time.monotonic()))
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         """Send every link through the app's allow-list: course content never runs actions."""
@@ -158,13 +168,24 @@ class LessonScreen(Screen[None]):
             self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(
                 heading.first(), top=True, animate=False)
 
-    def _check_end(self, *_: object) -> None:
-        """Mark the lesson read once the learner has scrolled to its end."""
+    def sample(self, now: float) -> None:
+        """Note what is on screen and the time since the last look; mark read when due.
+
+        Time counts only while this screen is the one in front of the learner.
+        """
         body = self.query_one("#lesson-body", VerticalScroll)
-        # An empty Markdown height means the parsed blocks have not been laid out yet, and
-        # a max_scroll_y of 0 would then wrongly say the end is on screen.
+        # An empty Markdown height means the parsed blocks have not been laid out yet.
         laid_out = self.query_one("#lesson-markdown").size.height > 0
-        if self._body_ready and laid_out and body.scroll_y >= body.max_scroll_y:
+        if not (self._body_ready and laid_out and self.is_active):
+            self._last_sample = None
+            return
+        reading = self.reading
+        if self._last_sample is not None:
+            reading.spent(now - self._last_sample)
+        self._last_sample = now
+        top = round(body.scroll_y)
+        reading.saw(top, top + body.container_size.height, body.virtual_size.height)
+        if reading.complete:
             self._mark_read()
 
     def _mark_read(self) -> None:
@@ -210,11 +231,13 @@ class LessonScreen(Screen[None]):
         self.dismiss()
 
     def action_next_lesson(self) -> None:
-        """Move on: this lesson counts as read, and the next one replaces it."""
+        """Move on to the next lesson, saying what this one still needs to count as read."""
         following = self._neighbour(1)
         if following is None:
             return
-        self._mark_read()
+        if not self._marked_read:
+            self.notify(f"Lesson {self.lesson.order} is not marked read yet: "
+                        f"{self.reading.missing()}.", title="Progress", markup=False)
         self.app.switch_screen(LessonScreen(following))
 
     def action_previous_lesson(self) -> None:

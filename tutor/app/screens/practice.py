@@ -1,4 +1,9 @@
-"""The practice quiz: one question at a time, immediate feedback, and the missed ones again."""
+"""The practice quiz: one question at a time, immediate feedback, and the missed ones again.
+
+Each round is kept as it goes (`tutor.progress.rounds`): leaving and coming back, even after
+a restart, resumes it with the same questions in the same order and the answers given; a
+round whose last question was answered is over, and the next quiz starts a new one.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,21 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Markdown, Static
 
+from tutor.app.practice_round import (
+    RoundPlan,
+    dropped_message,
+    fresh,
+    rebuilt,
+    resumed_message,
+)
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys, QuestionView, shorten
-from tutor.content.answers import CHOICE_TYPES, is_correct, option_order, recorded_answer
+from tutor.content.answers import CHOICE_TYPES, is_correct, recorded_answer
 from tutor.content.judge import GoalResult
 from tutor.content.model import Question
 from tutor.errors import TutorError
+from tutor.progress.rounds import PracticeRound
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -68,6 +81,10 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         self.rng = rng or random.Random()
         self.shuffle_options = shuffle_options
         self.round: list[Question] = []
+        # The round as stored (None when the store could not keep it), and the order each
+        # question's choices are shown in.
+        self.round_id: int | None = None
+        self.orders: dict[str, list[int] | None] = {}
         self.index = 0
         # This round's answers, question id -> correct, in the order they were given.
         self.results: dict[str, bool] = {}
@@ -99,23 +116,64 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         titles = {topic.id: topic.title for topic in self.tutor.course.topics}
         self.sub_title = (f"Practice: {titles.get(self.topic, self.topic)}" if self.topic
                           else "Practice: every topic")
+        store = self.tutor.store
         try:
-            seen = self.tutor.store.seen_questions()
-            self.tutor.store.set_place({"screen": "practice", "topic": self.topic or ""})
+            store.set_place({"screen": "practice", "topic": self.topic or ""})
+            left = store.rounds.open_round(self.topic or "")
+            seen = store.seen_questions()
         except TutorError as exc:
             self.tutor.show_error(str(exc))
-            seen = set()
+            left, seen = None, set()
+        if left is not None and await self.resume_round(left):
+            return
         await self.start_round(practice_order(self.questions, seen, self.rng))
 
     async def start_round(self, questions: list[Question]) -> None:
-        """Begin a round of these questions, in this order."""
-        self.round = questions
-        self.index = 0
-        self.results = {}
+        """Begin a round of these questions, in this order, and keep it in the store."""
+        plan = fresh(questions, self.rng, self.shuffle_options)
+        try:
+            self.round_id = self.tutor.store.rounds.start(self.topic or "", plan.served()).id
+        except TutorError as exc:  # the quiz goes on; leaving it will not resume it
+            self.round_id = None
+            self.tutor.show_error(str(exc))
+        self._take(plan)
         if questions:
             await self.show_question()
         else:
             await self.show_summary()
+
+    async def resume_round(self, left: PracticeRound) -> bool:
+        """Carry on with a round left part-way; False when none of its questions are left.
+
+        A question removed from the course since is dropped, and the learner told so.
+        """
+        plan = rebuilt(left, self.tutor.course.questions, self.rng, self.shuffle_options)
+        if plan.dropped:
+            self.notify(dropped_message(plan.dropped), title="Practice", severity="warning",
+                        markup=False, timeout=10)
+        unanswered = plan.unanswered()
+        if not unanswered:  # nothing left to answer: only removed questions were
+            try:
+                self.tutor.store.rounds.finish(left.id)
+            except TutorError as exc:
+                self.tutor.show_error(str(exc))
+            if not plan.questions:
+                return False
+        self.round_id = left.id
+        self._take(plan)
+        if not unanswered:
+            await self.show_summary()
+            return True
+        self.index = unanswered[0]
+        self.notify(resumed_message(self.index + 1, len(self.round), len(self.results)),
+                    title="Practice", markup=False)
+        await self.show_question()
+        return True
+
+    def _take(self, plan: RoundPlan) -> None:
+        """Make this round the one on screen, from its first question."""
+        self.round, self.orders, self.results = plan.questions, plan.orders, plan.results
+        self.index = 0
 
     async def show_question(self) -> None:
         """Replace the body with the current question, ready to be answered."""
@@ -127,9 +185,7 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         view = QuestionView(question, number=self.index + 1, total=len(self.round),
                             topic_title=topic_title,
                             lesson_title=lesson.title if lesson else question.lesson,
-                            today=self.tutor.today,
-                            order=option_order(question, self.rng)
-                            if self.shuffle_options else None)
+                            today=self.tutor.today, order=self.orders.get(question.id))
         body = self.query_one("#practice-body", VerticalScroll)
         await body.remove_children()
         self.phase = "answering"
@@ -187,10 +243,17 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         await self.give_feedback(correct, gave_up=gave_up, result=result)
 
     def record(self, question: Question, answer: object, correct: bool) -> None:
-        """Keep the answer for the summary and in the progress store, at once."""
+        """Keep the answer for the summary and in the progress store, at once; the answer to
+        the round's last question ends the round there."""
         self.results[question.id] = correct
+        store = self.tutor.store
         try:
-            self.tutor.store.record_practice_answer(question.id, question.topic, answer, correct)
+            if self.round_id is None:
+                store.record_practice_answer(question.id, question.topic, answer, correct)
+            else:
+                store.rounds.answer(self.round_id, question.id, question.topic, answer,
+                                    correct, [q.id for q in self.round
+                                              if q.id not in self.results])
         except TutorError as exc:
             self.tutor.show_error(str(exc))
 

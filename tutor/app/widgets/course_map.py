@@ -1,16 +1,19 @@
-"""The course map's pieces: lesson states in words and icons, and the selectable lists."""
+"""The course map's pieces: lesson and exercise states in words and icons, what Continue
+opens, and the selectable lists."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Spacing
+from textual.visual import Padding
 from textual.widgets import OptionList
 
-from tutor.content.model import Course, Lesson
+from tutor.content.model import Course, Exercise, Lesson
+from tutor.progress.plan import Step
+from tutor.progress.rounds import PracticeRound
 from tutor.progress.store import TopicScore
 
 
@@ -35,10 +38,9 @@ def lesson_state(lesson: Lesson, read: set[str], solved: set[str]) -> Content:
         icon, word, style = "◐", "started", "$text-warning"
     else:
         icon, word, style = "○", "not started", "$text-muted"
-    state = Content.assemble((f"{icon} {word}", style))
-    if total:
-        state = Content.assemble(state, f" · exercises {done} of {total} solved")
-    return state
+    # The exercises are listed under the lesson with their own states: no count here, so
+    # the line fits the lessons column at 80 columns.
+    return Content.assemble((f"{icon} {word}", style))
 
 
 def lesson_prompt(lesson: Lesson, read: set[str], solved: set[str]) -> Content:
@@ -57,35 +59,58 @@ def score_prompt(title: str, score: TopicScore | None) -> Content:
     return Content.assemble((title, "bold"), "\n   ", result)
 
 
-def lesson_topic(course: Course, lesson: Lesson) -> str | None:
-    """The quiz topic that drills a lesson: its namesake, else its questions' usual topic."""
-    if any(topic.id == lesson.id for topic in course.topics):
-        return lesson.id
-    topics = Counter(q.topic for q in course.questions if q.lesson == lesson.id)
-    return topics.most_common(1)[0][0] if topics else None
+ExerciseState = Literal["not started", "started", "solved"]
+_EXERCISE_MARKS = {"not started": ("○", "$text-muted"), "started": ("◐", "$text-warning"),
+                   "solved": ("✔", "$text-success")}
 
 
-def describe_place(course: Course, place: Mapping[str, str]) -> Content | None:
-    """What "continue" would reopen, in words; None when the place no longer exists."""
-    screen = place.get("screen")
-    if screen == "lesson":
-        lesson = course.lesson(place.get("lesson", ""))
-        if lesson is None:
-            return None
-        return Content.assemble(("▶ Continue: ", "bold"), f"lesson {lesson.order}, ",
-                                lesson.title)
-    if screen == "exercise":
-        exercise = course.exercises.get(place.get("exercise", ""))
-        if exercise is None:
-            return None
-        return Content.assemble(("▶ Continue: ", "bold"), "exercise ", exercise.title)
-    if screen == "practice":
-        topic_id = place.get("topic", "")
-        if not topic_id:
-            return Content.assemble(("▶ Continue: ", "bold"), "practice quiz on every topic")
-        titles = {topic.id: topic.title for topic in course.topics}
-        if topic_id not in titles:
-            return None
-        return Content.assemble(("▶ Continue: ", "bold"), "practice quiz on ",
-                                titles[topic_id])
-    return None
+class Indented(Padding):
+    """Content set in from the left, every wrapped line with it (a hanging indent)."""
+
+    def __init__(self, content: Content, indent: int) -> None:
+        super().__init__(content, Spacing(0, 0, 0, indent))
+        self.content = content
+        self.indent = indent
+
+    def __str__(self) -> str:
+        return " " * self.indent + str(self.content)
+
+
+def exercise_prompt(exercise: Exercise, state: ExerciseState) -> Indented:
+    """A lesson's exercise on the map, under the lesson: its title and its state in words."""
+    icon, style = _EXERCISE_MARKS[state]
+    return Indented(Content.assemble((f"{icon} ", style), "Exercise: ", exercise.title, " · ",
+                                     (state, style)), 3)
+
+
+def step_prompt(course: Course, step: Step, *, begun: bool,
+                round_left: PracticeRound | None = None) -> Content:
+    """What Continue opens, in words: ``▶ Continue: Lesson 2 · Running as a non-root user``.
+
+    ``begun`` is False for a learner who has done nothing yet (the entry says Start);
+    ``round_left`` is the quiz round Continue resumes, if it is one.
+    """
+    lead = ("▶ Continue: " if begun else "▶ Start: ", "bold")
+    if step.kind == "lesson":
+        lesson = course.lesson(step.target)
+        if lesson is not None:
+            return Content.assemble(lead, f"Lesson {lesson.order} · ", lesson.title)
+    elif step.kind == "exercise":
+        exercise = course.exercises.get(step.target)
+        lesson = course.lesson(step.lesson)
+        if exercise is not None:
+            where = f" (lesson {lesson.order})" if lesson is not None else ""
+            return Content.assemble(lead, "Exercise · ", exercise.title, where)
+    titles = {topic.id: topic.title for topic in course.topics}
+    what = Content.assemble(lead, "Quiz · ", titles.get(step.target, step.target)
+                            if step.target else "every topic")
+    if round_left is not None and round_left.served:
+        done = sum(item.question in round_left.results for item in round_left.served)
+        what = Content.assemble(what, f" ({done} of {len(round_left.served)} answered)")
+    return what
+
+
+def course_done() -> Content:
+    """The entry in Continue's place once every lesson, exercise and quiz is done."""
+    return Content.assemble(("✔ Course complete: ", "bold"),
+                            "every lesson read, exercise solved and quiz done; e opens the exam.")
