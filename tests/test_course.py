@@ -253,3 +253,15 @@ def test_content_without_a_command_is_a_usage_error(capsys: pytest.CaptureFixtur
     """'content' alone says which commands exist and exits 2."""
     code, _, err = run(capsys, "content")
     assert code == 2 and "content check [DIR]" in err
+
+
+def test_loading_the_course_imports_no_rule_and_no_analysis() -> None:
+    """The first screen needs the course, not the analyzer: rule names come from the
+    registry's table, so no rule module (and no image model) is imported to label goals."""
+    code = ("import sys; from tutor.content.loader import load_course; c = load_course(); "
+            "assert not c.errors, c.errors; "
+            "print(sorted(m for m in sys.modules if m.startswith('tutor.analysis.rules.') "
+            "or m in ('tutor.analysis.image_model', 'tutor.analysis.engine')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"

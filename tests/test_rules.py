@@ -47,12 +47,13 @@ def test_ids_are_unique_and_well_formed() -> None:
 
 
 def test_the_table_says_what_each_rule_class_says() -> None:
-    """Each row of the registry's table names a class with that id, reading those kinds."""
-    for rule_id, (module, name, kinds) in _TABLE.items():
+    """Each row of the registry's table names a class with that id, name and kinds."""
+    for rule_id, (module, name, slug, kinds) in _TABLE.items():
         rule = RULES[rule_id]
         assert type(rule).__module__ == f"tutor.analysis.rules.{module}"
         assert type(rule).__name__ == name
-        assert (rule.id, rule.kinds()) == (rule_id, kinds)
+        assert (rule.id, rule.name, rule.kinds()) == (rule_id, slug, kinds)
+        assert RULES.name_of(rule_id) == slug
     assert [r.id for r in RULES.reading("compose")] == [
         r.id for r in RULES.values() if r.reads("compose")]
 

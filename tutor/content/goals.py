@@ -117,8 +117,7 @@ def words(values: Any) -> str:
 def _label(kind: str, value: Any) -> str:
     """The checklist text for a check without its own ``label``."""
     if kind == "no_finding":
-        rule = RULES[value]
-        return f"No {rule.id} ({rule.name})"
+        return f"No {value} ({RULES.name_of(value)})"
     if kind == "runs_as_root":
         return "The image runs as root" if value else "The image runs as a non-root user"
     if kind == "user_numeric":
