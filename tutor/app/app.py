@@ -11,8 +11,10 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neit
     from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
+# The cells each side of the header's title (the icon, and the space balancing it; tcss).
+HEADER_SIDE = 4
 
 
 def _collect_garbage_again() -> None:
@@ -311,6 +315,29 @@ class TutorApp(App[int]):
     def show_error(self, message: str) -> None:
         """Show a problem the learner can act on, literally, and keep running."""
         self.notify(message, title="Problem", severity="error", markup=False, timeout=8)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title; the app's name gives way when it would crowd the screen's own.
+
+        Lesson and exercise titles are long: at 80 columns "hardening-tutor — " would push
+        their end off the line, and the name says nothing the screen does not.
+        """
+        if sub_title and title == self.TITLE:
+            full = f"{title} — {sub_title}"
+            if cell_len(full) > self.size.width - 2 * HEADER_SIDE:
+                return Content(sub_title)
+        return super().format_title(title, sub_title)
+
+    def on_resize(self) -> None:
+        # After Textual's own handler has taken the new size.
+        self.call_after_refresh(self._fit_titles)
+
+    def _fit_titles(self) -> None:
+        """Re-fit the header's title to the new width."""
+        from textual.widgets import Header, Static
+
+        for header in self.screen.query(Header):
+            header.query_one("HeaderTitle", Static).update(header.format_title())
 
     # Actions ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.keys import format_key
 from textual.screen import ModalScreen
@@ -28,6 +28,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("LessonToc", "RuleList")),
     ("Rule explanation", "tutor.app.screens.rule", ("RuleScreen",)),
     ("Workbench", "tutor.app.screens.workbench", ("WorkbenchScreen",)),
+    ("Workbench findings list", "tutor.app.widgets.findings", ("FindingsList",)),
     ("Editor (workbench and fix-it questions)", "tutor.app.widgets.editor", ("CodeEditor",)),
     ("Practice quiz", "tutor.app.screens.practice", ("PracticeScreen",)),
     ("Practice answers", "tutor.app.widgets.choices", ("Choices",)),
@@ -105,18 +106,31 @@ def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding]:
     return found
 
 
+# Keys Textual gives every screen, which no class of ours declares.
+EVERYWHERE = [
+    Binding("ctrl+p", "command_palette", "Command palette"),
+    Binding("tab", "focus_next", "Move to the next part of the screen"),
+    Binding("shift+tab", "focus_previous", "Move to the previous part"),
+]
+
+
 def key_sections() -> Iterator[tuple[str, list[Binding]]]:
     """Each screen's heading and keys, skipping any that has none."""
     for heading, module_name, class_names in SECTIONS:
         found = bindings_of(module_name, class_names)
+        if heading == "Everywhere":
+            found += EVERYWHERE
         if found:
             yield heading, found
 
 
-def _lines(rows: Iterable[tuple[str, str]], width: int = 16) -> Content:
-    """Key/description rows, the key bold and padded so descriptions line up."""
-    return Content("\n").join(Content.assemble(("  " + key.ljust(width), "bold"), text)
-                              for key, text in rows)
+def _rows(rows: Iterable[tuple[str, str]]) -> ComposeResult:
+    """Key/description rows: the key in a column of its own, a long description wrapping
+    under itself rather than under the keys."""
+    for key, text in rows:
+        with Horizontal(classes="help-row"):
+            yield Static(Content(key), classes="help-key")
+            yield Static(Content(text), classes="help-what")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -139,7 +153,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 for heading, bindings in key_sections():
                     yield Label(heading, classes="help-heading")
-                    yield Static(_lines(help_rows(bindings)), classes="help-keys")
+                    yield from _rows(help_rows(bindings))
                 yield from self._general()
             yield Button("Close", id="help-close")
 

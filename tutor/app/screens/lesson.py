@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 
 from tutor.app.screens.dialogs import PickDialog
+from tutor.app.widgets.code import CourseMarkdown
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.lesson_parts import (
     LessonToc,
@@ -73,7 +74,7 @@ class LessonScreen(Screen[None]):
                 yield Static(self._meta_line(), id="lesson-meta")
                 # open_links=False: every link goes through follow_link, never a file path
                 # (MarkdownViewer's crash, Textual #6039) nor an arbitrary action.
-                yield Markdown(self.lesson.body, open_links=False, id="lesson-markdown")
+                yield CourseMarkdown(self.lesson.body, open_links=False, id="lesson-markdown")
                 yield from self._try_it_section()
                 if self.lesson.rules:
                     yield Label("Rules this lesson teaches", classes="column-title",
