@@ -134,6 +134,17 @@ def test_lesson_long_code_at_80x24(snap_compare: Any, data_dir: Path) -> None:
     assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(long_code))
 
 
+def test_lesson_search_at_80x24(snap_compare: Any, data_dir: Path) -> None:
+    """"/" searches the lesson: matches marked, the current one in view, "n of m" counted."""
+    async def search(pilot: Any) -> None:
+        pilot.app.open_lesson("root-risks")
+        await _until(pilot, lambda: pilot.app.screen.query("WrappedFence"))
+        await pilot.press("slash", *"nologin", "enter")
+        await _steady(pilot)
+
+    assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(search))
+
+
 def test_rule_at_80x24(snap_compare: Any, data_dir: Path) -> None:
     """A rule's explanation with its buttons in view."""
     async def open_rule(pilot: Any) -> None:
@@ -146,6 +157,17 @@ def test_rule_at_80x24(snap_compare: Any, data_dir: Path) -> None:
 def test_help_at_80x24(snap_compare: Any, data_dir: Path) -> None:
     """F1 help over the course map."""
     assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(_press("f1")))
+
+
+def test_palette_finds_exercises_at_80x24(snap_compare: Any, data_dir: Path) -> None:
+    """Typing "exerc" in the command palette lists the exercises."""
+    async def palette(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"exerc")
+        await pilot.pause(0.5)
+        await _steady(pilot)
+
+    assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(palette))
 
 
 # Practice quiz --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Lesson", "tutor.app.screens.lesson", ("LessonScreen",)),
     ("Lesson contents and rules lists", "tutor.app.widgets.lesson_parts",
      ("LessonToc", "RuleList")),
+    ("Lesson search (/)", "tutor.app.widgets.lesson_search", ("SearchInput", "LessonSearch")),
     ("Rule explanation", "tutor.app.screens.rule", ("RuleScreen",)),
     ("Workbench", "tutor.app.screens.workbench", ("WorkbenchScreen",)),
     ("Workbench findings list", "tutor.app.widgets.findings", ("FindingsList",)),
@@ -108,7 +109,8 @@ def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding]:
 
 # Keys Textual gives every screen, which no class of ours declares.
 EVERYWHERE = [
-    Binding("ctrl+p", "command_palette", "Command palette"),
+    Binding("ctrl+p", "command_palette",
+            "Command palette: find any lesson, exercise, quiz, rule or screen by name"),
     Binding("tab", "focus_next", "Move to the next part of the screen"),
     Binding("shift+tab", "focus_previous", "Move to the previous part"),
 ]
@@ -161,9 +163,10 @@ class HelpScreen(ModalScreen[None]):
         """What no binding list can say: the palette, the mouse, themes, colour, storage."""
         yield Label("Command palette", classes="help-heading")
         yield Static(Content(
-            "Ctrl+P opens it; type to filter. It can open a file, go to the course map, "
-            "open any lesson, start a practice quiz (every topic or one topic), change the "
-            "theme, take a screenshot and quit."), classes="help-text")
+            "Ctrl+P opens it; type part of a name to find it. It finds every lesson, "
+            "exercise, practice quiz and rule (try \"exerc\" or \"HT101\") and the app's "
+            "screens: the course map, this help, the workbench (open a file) and the exam. "
+            "It also changes the theme, takes a screenshot and quits."), classes="help-text")
         yield Label("Mouse", classes="help-heading")
         yield Static(Content(
             "Click a lesson or quiz to open it, a button to press it, a link in a lesson to "

@@ -21,6 +21,7 @@ from tutor.app.widgets.lesson_parts import (
     lesson_links,
     link_label,
 )
+from tutor.app.widgets.lesson_search import LessonSearch
 from tutor.content.model import Lesson
 from tutor.errors import TutorError
 
@@ -41,6 +42,7 @@ class LessonScreen(Screen[None]):
         Binding("c", "toggle_contents", "Contents"),
         Binding("x", "try_it", "Try it"),
         Binding("l", "links", "Links"),
+        Binding("slash", "search", "Search"),
     ]
 
     def __init__(self, lesson: Lesson) -> None:
@@ -89,6 +91,7 @@ class LessonScreen(Screen[None]):
                                      id="next-lesson", variant="primary")
                     else:
                         yield Button("Back to the course map", id="back-to-map")
+        yield LessonSearch("lesson-markdown", id="lesson-search")
         yield KeyBar()
 
     def _meta_line(self) -> Content:
@@ -204,6 +207,8 @@ class LessonScreen(Screen[None]):
             return bool(self.lesson.exercises)
         if action == "links":
             return bool(lesson_links(self.lesson.body))
+        if action == "search":  # the open bar takes "/" as text
+            return not self.query_one(LessonSearch).has_class("-open")
         return True
 
     def action_back(self) -> None:
@@ -244,6 +249,16 @@ class LessonScreen(Screen[None]):
                 self.tutor.follow_link(href)
 
         self.app.push_screen(PickDialog("Links in this lesson", entries), follow)
+
+    def action_search(self) -> None:
+        """Find text in the lesson (the bar at the bottom; Esc closes it)."""
+        self.query_one(LessonSearch).open()
+        self.refresh_bindings()
+
+    def on_lesson_search_closed(self, event: LessonSearch.Closed) -> None:
+        event.stop()
+        self.query_one("#lesson-body").focus()
+        self.refresh_bindings()
 
     def action_try_it(self) -> None:
         """Jump to the exercises at the end of the lesson."""
