@@ -332,3 +332,17 @@ async def test_a_long_dialog_scrolls_with_the_arrows(make_app: Any) -> None:
         await pilot.pause()
         assert isinstance(app.focused, Button)
         assert body.region.contains_region(last.region)
+
+
+async def test_practice_fix_it_key_bar_shows_every_key_it_needs(make_app: Any) -> None:
+    """At 80 columns a fix-it practice question's key bar has check, solution and F5."""
+    from tutor.app.screens.practice import PracticeScreen
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        question = next(q for q in app.course.questions if q.type == "fix_it")
+        await app.push_screen(PracticeScreen([question], question.topic))
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyBar).render())
+        for words in ("^s Check my fix", "^g Solution", "f5 Edit", "f1 Help", "^p palette"):
+            assert words in line, words

@@ -61,7 +61,7 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         *CHOICE_BINDINGS,
         # A focused TextArea swallows letters and Enter, so fix-it keys use ctrl.
         Binding("ctrl+s", "check_fix", "Check my fix"),
-        Binding("ctrl+g", "give_up", "Show solution"),
+        Binding("ctrl+g", "give_up", "Solution"),
         EDIT_BINDING,
         Binding("l", "lesson", "Lesson"),
         Binding("r", "again", "Missed again"),
