@@ -114,6 +114,11 @@ class WorkbenchScreen(Screen[None]):
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
         self.set_class(workspace.exercise is not None, "-exercise")
+        # The breakpoint class from the start: added at the first resize, it would restyle
+        # every widget once more before the first frame.
+        narrow = self.app.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.set_class(not narrow, "-wide")
         self.sub_title = visible(name if workspace.exercise
                                  else display_path(workspace.root / name))
 
