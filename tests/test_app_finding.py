@@ -238,3 +238,22 @@ async def test_search_text_is_never_markup(make_app: Any, monkeypatch: Any) -> N
         assert "[@click=app.quit]x[/]" in "".join(
             block._content.plain for block in app.screen.query(MarkdownBlock))
         assert quits == [] and app.is_running
+
+
+async def test_search_finds_text_in_a_table(make_app: Any) -> None:
+    """The capabilities lesson's table of capabilities is searched and marked too."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_lesson(pilot, app, "capabilities")
+        await until(pilot, lambda: screen.query("MarkdownTableCellContents"))
+        await pilot.press("slash", *"owner of any file")
+        await pilot.pause()
+        search = screen.query_one(LessonSearch)
+        assert len(search.matches) == 1
+        cell = search.matches[0].widget
+        assert type(cell).__name__ == "MarkdownTableCellContents"
+        assert [cell.content.plain[span.start:span.end] for span in cell.content.spans
+                if str(span.style) == CURRENT_STYLE] == ["owner of any file"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not any(str(span.style) == CURRENT_STYLE for span in cell.content.spans)

@@ -208,7 +208,8 @@ class LessonScreen(Screen[None]):
         if action == "links":
             return bool(lesson_links(self.lesson.body))
         if action == "search":  # the open bar takes "/" as text
-            return not self.query_one(LessonSearch).has_class("-open")
+            bar = self.query(LessonSearch)
+            return not (bar and bar.first().has_class("-open"))
         return True
 
     def action_back(self) -> None:

@@ -3,7 +3,7 @@
 ``/`` opens the bar; typing marks each match in the lesson (the one you are on in bold and
 underlined as well, so it reads without colour), Enter or ↓ goes to the next, ↑ to the
 previous, and Esc closes the bar and clears the marks. Matches are found in the text as
-shown (headings, paragraphs, list items and code), ignoring case.
+shown (headings, paragraphs, list items, tables and code), ignoring case.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class Match:
 def searchable(markdown: Markdown) -> list[tuple[Widget, Content]]:
     """Each widget of the lesson that shows text, with the text it shows, in reading order.
 
-    A code block's text lives in its CodeBlock; other blocks hold their own. Containers
+    A code block's text lives in its CodeBlock and a table's in its cells (Statics that
+    Textual names MarkdownTableCellContents); other blocks hold their own. Containers
     (lists, quotes) hold nothing themselves: their paragraphs are listed instead.
     """
     found: list[tuple[Widget, Content]] = []
@@ -51,6 +52,11 @@ def searchable(markdown: Markdown) -> list[tuple[Widget, Content]]:
                 found.append((code.first(), code.first().code))
         elif block._content.plain.strip():
             found.append((block, block._content))
+        else:
+            for cell in block.query_children("MarkdownTableContent").results():
+                for text in cell.query_children("MarkdownTableCellContents").results(Static):
+                    if isinstance(text.content, Content):
+                        found.append((text, text.content))
     return found
 
 
@@ -202,7 +208,12 @@ class LessonSearch(Horizontal):
 
 
 def _text_of(widget: Widget) -> Content:
-    return widget.code if isinstance(widget, CodeBlock) else widget._content  # type: ignore[attr-defined]
+    if isinstance(widget, CodeBlock):
+        return widget.code
+    if isinstance(widget, MarkdownBlock):
+        return widget._content
+    content = widget.content if isinstance(widget, Static) else None
+    return content if isinstance(content, Content) else Content("")
 
 
 def _set_text(widget: Widget, content: Content) -> None:
@@ -210,3 +221,5 @@ def _set_text(widget: Widget, content: Content) -> None:
         widget.set_code(content)
     elif isinstance(widget, MarkdownBlock):
         widget.set_content(content)
+    elif isinstance(widget, Static):  # a table cell
+        widget.update(content)
