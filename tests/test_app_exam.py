@@ -416,3 +416,22 @@ async def test_with_a_roster_the_learner_gives_their_id(course: Course, data_dir
         screen = await start(pilot, app)
         assert screen.session.learner == {"id": "A12", "name": "Ada Lovelace",
                                           "source": "roster"}
+
+
+async def test_the_palette_is_closed_book_during_an_exam(course: Course, data_dir: Path) -> None:
+    """ctrl+p on an exam question finds no lesson, exercise, quiz or rule to open."""
+    from textual.command import CommandList, CommandPalette
+
+    spec = spec_for(defined(course, questions=5, per_topic=None, types=("single",)),
+                    "sign-off", seed=4)
+    app = exam_app(data_dir, course, spec, learner="Ada")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"lesson")
+        await pilot.pause(0.6)
+        commands = app.screen.query_one(CommandList)
+        found = [str(commands.get_option_at_index(i).prompt)
+                 for i in range(commands.option_count)]
+        assert not [f for f in found if "Lesson" in f or "Rule" in f or "Exercise" in f], found

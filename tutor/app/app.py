@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App, SystemCommand
+from rich.cells import cell_len
+from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -28,6 +32,8 @@ if TYPE_CHECKING:  # imported where used: the workbench's first frame needs neit
     from tutor.progress.store import ProgressStore
 
 LIGHT_THEME, DARK_THEME = "textual-light", "textual-dark"
+# The cells each side of the header's title (the icon, and the space balancing it; tcss).
+HEADER_SIDE = 4
 
 
 def _collect_garbage_again() -> None:
@@ -41,12 +47,23 @@ def _collect_garbage_again() -> None:
         gc.enable()
 
 
+def _course_commands() -> type[Provider]:
+    """The palette's course entries, imported when the palette first opens."""
+    from tutor.app.commands import CourseCommands
+
+    return CourseCommands
+
+
 class TutorApp(App[int]):
     """hardening-tutor's terminal app."""
 
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find it too.
     CSS_PATH = Path(__file__).with_name("tutor.tcss")
     TITLE = "hardening-tutor"
+    # The palette finds lessons, exercises, quizzes, rules and screens by name, beside
+    # Textual's own commands (theme, screenshot, quit).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        *App.COMMANDS, _course_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "request_quit", "Quit", priority=True),
@@ -351,6 +368,29 @@ class TutorApp(App[int]):
         """Show a problem the learner can act on, literally, and keep running."""
         self.notify(message, title="Problem", severity="error", markup=False, timeout=8)
 
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title; the app's name gives way when it would crowd the screen's own.
+
+        Lesson and exercise titles are long: at 80 columns "hardening-tutor — " would push
+        their end off the line, and the name says nothing the screen does not.
+        """
+        if sub_title and title == self.TITLE:
+            full = f"{title} — {sub_title}"
+            if cell_len(full) > self.size.width - 2 * HEADER_SIDE:
+                return Content(sub_title)
+        return super().format_title(title, sub_title)
+
+    def on_resize(self) -> None:
+        # After Textual's own handler has taken the new size.
+        self.call_after_refresh(self._fit_titles)
+
+    def _fit_titles(self) -> None:
+        """Re-fit the header's title to the new width."""
+        from textual.widgets import Header, Static
+
+        for header in self.screen.query(Header):
+            header.query_one("HeaderTitle", Static).update(header.format_title())
+
     # Actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -372,22 +412,6 @@ class TutorApp(App[int]):
             self.exit(0)
             return
         unsaved[-1].confirm_quit()
-
-    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Open a file", "Open a Dockerfile, compose file or folder",
-                            self.action_open_file_prompt)
-        yield SystemCommand("Course map", "Go back to the list of lessons", self.action_home)
-        yield SystemCommand("Practice quiz: every topic", "Questions from every topic",
-                            self.start_practice)
-        yield SystemCommand("Exam", "The course's sign-off exam, timed and recorded",
-                            self.open_exam)
-        for lesson in self.course.lessons:
-            yield SystemCommand(f"Lesson {lesson.order}: {lesson.title}", lesson.summary,
-                                lambda lesson_id=lesson.id: self.open_lesson(lesson_id))
-        for topic in self.course.topics:
-            yield SystemCommand(f"Practice quiz: {topic.title}", f"Questions on {topic.id}",
-                                lambda topic_id=topic.id: self.start_practice(topic_id))
 
     def action_open_file_prompt(self) -> None:
         from tutor.app.screens.dialogs import OpenFileDialog

@@ -17,18 +17,31 @@ from textual.widgets.option_list import Option
 from tutor.analysis.fixes import Fix
 from tutor.safetext import visible
 
-# Arrow keys move between a dialog's buttons, as in most terminal dialogs.
-_BUTTON_KEYS: list[BindingType] = [
+# Arrow keys move between a dialog's buttons, as in most terminal dialogs; up and down
+# scroll its text, whichever button has the keyboard.
+BUTTON_KEYS: list[BindingType] = [
     Binding("left", "app.focus_previous", "Previous", show=False),
     Binding("right", "app.focus_next", "Next", show=False),
+    Binding("up", "scroll_body(-1)", "Scroll up", show=False),
+    Binding("down", "scroll_body(1)", "Scroll down", show=False),
+    Binding("pageup", "scroll_body(-10)", "Page up", show=False),
+    Binding("pagedown", "scroll_body(10)", "Page down", show=False),
 ]
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class BodyScroll:
+    """The action behind the up and down keys of a dialog whose text is in ``.dialog-body``."""
+
+    def action_scroll_body(self, lines: int) -> None:
+        for body in self.query(".dialog-body"):  # type: ignore[attr-defined]
+            body.scroll_relative(y=lines, animate=False)
+
+
+class ChoiceDialog(BodyScroll, ModalScreen[str | None]):
     """A question with a few labelled answers; escape answers None (cancel)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
-                                             *_BUTTON_KEYS]
+                                             *BUTTON_KEYS]
 
     def __init__(self, title: str, message: str, choices: list[tuple[str, str]],
                  default: str | None = None) -> None:
@@ -97,11 +110,14 @@ class OpenFileDialog(ModalScreen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")  # centred, like the other dialogs
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static("Open a Dockerfile, compose file or folder", classes="dialog-title")
-            yield Static("A new file name creates the file when you save.",
-                         classes="dialog-message")
+            yield Static("A new file name creates the file when you save. Enter opens, "
+                         "Esc cancels.", classes="dialog-message")
             yield Input(placeholder="./Dockerfile", id="open-path")
             yield Static("", id="open-error", classes="dialog-error")
 
@@ -133,11 +149,11 @@ def diff_text(diff: str) -> Text:
     return text
 
 
-class FixDialog(ModalScreen[bool]):
+class FixDialog(BodyScroll, ModalScreen[bool]):
     """Show a fix as a diff; Enter applies it, escape leaves the file alone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
-                                             *_BUTTON_KEYS]
+                                             *BUTTON_KEYS]
 
     def __init__(self, fix: Fix, file_name: str) -> None:
         super().__init__(classes="dialog")

@@ -25,7 +25,7 @@ from tutor.app.screens.dialogs import ChoiceDialog
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.exam_question import ExamQuestionView
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys
+from tutor.app.widgets.question import CHOICE_BINDINGS, EDIT_BINDING, ChoiceKeys
 from tutor.content.answers import CHOICE_TYPES
 from tutor.errors import TutorError
 from tutor.exam.session import ExamSession
@@ -55,6 +55,7 @@ class ExamScreen(ChoiceKeys, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *CHOICE_BINDINGS,
         Binding("f4", "next", "Next"),
+        EDIT_BINDING,
         Binding("enter", "next", "Next", show=False),
         Binding("right", "next", "Next", show=False),
         Binding("ctrl+s", "next", "Keep & next", show=False),
@@ -212,6 +213,8 @@ class ExamScreen(ChoiceKeys, Screen[None]):
             return kind in CHOICE_TYPES
         if action == "pick_bool":
             return kind == "true_false"
+        if action == "edit":
+            return kind == "fix_it"
         if action == "previous":
             return self.position > 0
         return True

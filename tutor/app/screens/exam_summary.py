@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,12 +15,28 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.app.widgets.question import shorten
 from tutor.exam.session import ExamSession
 
 
-def _first_line(markdown: str) -> str:
-    return next((line.strip() for line in markdown.splitlines() if line.strip()), "")
+def first_paragraph(markdown: str, limit: int = 72) -> str:
+    """A prompt's first paragraph on one line, cut at a word (with "…") past ``limit``."""
+    paragraph = " ".join(markdown.strip().split("\n\n", 1)[0].split()).replace("`", "")
+    if len(paragraph) <= limit:
+        return paragraph
+    cut = paragraph.rfind(" ", 0, limit)
+    return paragraph[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+
+
+def summary_row(number: int, answered: bool, flagged: bool, prompt: str) -> Table:
+    """One question in the summary: its number, state and flag in a column of their own,
+    its prompt beside them, wrapped at word boundaries under itself."""
+    row = Table.grid(padding=(0, 1))
+    row.add_column(no_wrap=True)
+    row.add_column(ratio=1)
+    state = "✓ answered    " if answered else "○ not answered"
+    # Text, never markup: the prompt is course content.
+    row.add_row(Text(f"{number:>2}. {state}{' ⚑' if flagged else '  '}"), Text(prompt))
+    return row
 
 
 class ExamSummaryScreen(ModalScreen[str | None]):
@@ -42,13 +60,10 @@ class ExamSummaryScreen(ModalScreen[str | None]):
                              variant="warning" if missing else "primary")
                 yield Button("Back to the exam", id="summary-back")
             yield Static(Content("Before you submit"), classes="dialog-title")
-            options = []
-            for position, question in enumerate(session.questions):
-                state = "✓ answered    " if position in session.answers else "○ not answered"
-                flag = " ⚑" if position in session.flags else "  "
-                prompt = shorten(_first_line(question.prompt).replace("`", ""), 48)
-                options.append(Option(Content(f"{position + 1:>2}. {state}{flag} {prompt}"),
-                                      id=str(position)))
+            options = [Option(summary_row(position + 1, position in session.answers,
+                                          position in session.flags,
+                                          first_paragraph(question.prompt)), id=str(position))
+                       for position, question in enumerate(session.questions)]
             yield OptionList(*options, id="summary-list")
             if missing:
                 many = len(missing) != 1

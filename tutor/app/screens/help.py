@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.keys import format_key
 from textual.screen import ModalScreen
@@ -26,8 +26,10 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Lesson", "tutor.app.screens.lesson", ("LessonScreen",)),
     ("Lesson contents and rules lists", "tutor.app.widgets.lesson_parts",
      ("LessonToc", "RuleList")),
+    ("Lesson search (/)", "tutor.app.widgets.lesson_search", ("SearchInput", "LessonSearch")),
     ("Rule explanation", "tutor.app.screens.rule", ("RuleScreen",)),
     ("Workbench", "tutor.app.screens.workbench", ("WorkbenchScreen",)),
+    ("Workbench findings list", "tutor.app.widgets.findings", ("FindingsList",)),
     ("Editor (workbench and fix-it questions)", "tutor.app.widgets.editor", ("CodeEditor",)),
     ("Practice quiz", "tutor.app.screens.practice", ("PracticeScreen",)),
     ("Practice answers", "tutor.app.widgets.choices", ("Choices",)),
@@ -105,18 +107,32 @@ def bindings_of(module_name: str, class_names: Iterable[str]) -> list[Binding]:
     return found
 
 
+# Keys Textual gives every screen, which no class of ours declares.
+EVERYWHERE = [
+    Binding("ctrl+p", "command_palette",
+            "Command palette: find any lesson, exercise, quiz, rule or screen by name"),
+    Binding("tab", "focus_next", "Move to the next part of the screen"),
+    Binding("shift+tab", "focus_previous", "Move to the previous part"),
+]
+
+
 def key_sections() -> Iterator[tuple[str, list[Binding]]]:
     """Each screen's heading and keys, skipping any that has none."""
     for heading, module_name, class_names in SECTIONS:
         found = bindings_of(module_name, class_names)
+        if heading == "Everywhere":
+            found += EVERYWHERE
         if found:
             yield heading, found
 
 
-def _lines(rows: Iterable[tuple[str, str]], width: int = 16) -> Content:
-    """Key/description rows, the key bold and padded so descriptions line up."""
-    return Content("\n").join(Content.assemble(("  " + key.ljust(width), "bold"), text)
-                              for key, text in rows)
+def _rows(rows: Iterable[tuple[str, str]]) -> ComposeResult:
+    """Key/description rows: the key in a column of its own, a long description wrapping
+    under itself rather than under the keys."""
+    for key, text in rows:
+        with Horizontal(classes="help-row"):
+            yield Static(Content(key), classes="help-key")
+            yield Static(Content(text), classes="help-what")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -139,7 +155,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 for heading, bindings in key_sections():
                     yield Label(heading, classes="help-heading")
-                    yield Static(_lines(help_rows(bindings)), classes="help-keys")
+                    yield from _rows(help_rows(bindings))
                 yield from self._general()
             yield Button("Close", id="help-close")
 
@@ -147,9 +163,10 @@ class HelpScreen(ModalScreen[None]):
         """What no binding list can say: the palette, the mouse, themes, colour, storage."""
         yield Label("Command palette", classes="help-heading")
         yield Static(Content(
-            "Ctrl+P opens it; type to filter. It can open a file, go to the course map, "
-            "open any lesson, start a practice quiz (every topic or one topic), change the "
-            "theme, take a screenshot and quit."), classes="help-text")
+            "Ctrl+P opens it; type part of a name to find it. It finds every lesson, "
+            "exercise, practice quiz and rule (try \"exerc\" or \"HT101\") and the app's "
+            "screens: the course map, this help, the workbench (open a file) and the exam. "
+            "It also changes the theme, takes a screenshot and quits."), classes="help-text")
         yield Label("Mouse", classes="help-heading")
         yield Static(Content(
             "Click a lesson or quiz to open it, a button to press it, a link in a lesson to "

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 
 from tutor.app.screens.dialogs import PickDialog
+from tutor.app.widgets.code import CourseMarkdown
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.lesson_parts import (
     LessonToc,
@@ -21,6 +22,7 @@ from tutor.app.widgets.lesson_parts import (
     lesson_links,
     link_label,
 )
+from tutor.app.widgets.lesson_search import LessonSearch
 from tutor.content.model import Lesson
 from tutor.errors import TutorError
 from tutor.progress.reading import SAMPLE_SECONDS, Reading
@@ -43,6 +45,7 @@ class LessonScreen(Screen[None]):
         Binding("c", "toggle_contents", "Contents"),
         Binding("x", "try_it", "Try it"),
         Binding("l", "links", "Links"),
+        Binding("slash", "search", "Search"),
     ]
 
     def __init__(self, lesson: Lesson) -> None:
@@ -77,7 +80,7 @@ class LessonScreen(Screen[None]):
                 yield Static(self._meta_line(), id="lesson-meta")
                 # open_links=False: every link goes through follow_link, never a file path
                 # (MarkdownViewer's crash, Textual #6039) nor an arbitrary action.
-                yield Markdown(self.lesson.body, open_links=False, id="lesson-markdown")
+                yield CourseMarkdown(self.lesson.body, open_links=False, id="lesson-markdown")
                 yield from self._try_it_section()
                 if self.lesson.rules:
                     yield Label("Rules this lesson teaches", classes="column-title",
@@ -92,6 +95,7 @@ class LessonScreen(Screen[None]):
                                      id="next-lesson", variant="primary")
                     else:
                         yield Button("Back to the course map", id="back-to-map")
+        yield LessonSearch("lesson-markdown", id="lesson-search")
         yield KeyBar()
 
     def _meta_line(self) -> Content:
@@ -224,6 +228,9 @@ class LessonScreen(Screen[None]):
             return bool(self.lesson.exercises)
         if action == "links":
             return bool(lesson_links(self.lesson.body))
+        if action == "search":  # the open bar takes "/" as text
+            bar = self.query(LessonSearch)
+            return not (bar and bar.first().has_class("-open"))
         return True
 
     def action_back(self) -> None:
@@ -266,6 +273,16 @@ class LessonScreen(Screen[None]):
                 self.tutor.follow_link(href)
 
         self.app.push_screen(PickDialog("Links in this lesson", entries), follow)
+
+    def action_search(self) -> None:
+        """Find text in the lesson (the bar at the bottom; Esc closes it)."""
+        self.query_one(LessonSearch).open()
+        self.refresh_bindings()
+
+    def on_lesson_search_closed(self, event: LessonSearch.Closed) -> None:
+        event.stop()
+        self.query_one("#lesson-body").focus()
+        self.refresh_bindings()
 
     def action_try_it(self) -> None:
         """Jump to the exercises at the end of the lesson."""

@@ -28,7 +28,13 @@ from tutor.app.practice_round import (
 )
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.widgets.question import CHOICE_BINDINGS, ChoiceKeys, QuestionView, shorten
+from tutor.app.widgets.question import (
+    CHOICE_BINDINGS,
+    EDIT_BINDING,
+    ChoiceKeys,
+    QuestionView,
+    shorten,
+)
 from tutor.content.answers import CHOICE_TYPES, is_correct, recorded_answer
 from tutor.content.judge import GoalResult
 from tutor.content.model import Question
@@ -68,7 +74,8 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         *CHOICE_BINDINGS,
         # A focused TextArea swallows letters and Enter, so fix-it keys use ctrl.
         Binding("ctrl+s", "check_fix", "Check my fix"),
-        Binding("ctrl+g", "give_up", "Show solution"),
+        Binding("ctrl+g", "give_up", "Solution"),
+        EDIT_BINDING,
         Binding("l", "lesson", "Lesson"),
         Binding("r", "again", "Missed again"),
     ]
@@ -204,7 +211,7 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
             return answering and kind in CHOICE_TYPES
         if action == "pick_bool":
             return answering and kind == "true_false"
-        if action in ("check_fix", "give_up"):
+        if action in ("check_fix", "give_up", "edit"):
             return answering and kind == "fix_it"
         if action in ("next", "lesson"):
             return self.phase == "feedback"

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tutor.analysis.rules.base import Rule
+from tutor.app.widgets.code import CodeBlock
 from tutor.app.widgets.lesson_parts import SEVERITY_BADGES
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class RuleScreen(ModalScreen[None]):
                     if code:
                         yield Label(title, classes="rule-heading")
                         # highlight() builds Content from the code: literal, never markup.
-                        yield Static(highlight(code, language=language), classes="rule-code")
+                        yield CodeBlock(highlight(code, language=language), classes="rule-code")
             with Horizontal(id="rule-buttons"):
                 if lesson is not None:
                     yield Button(Content.assemble("Open lesson: ", lesson.title),

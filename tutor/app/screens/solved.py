@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tutor.app.screens.dialogs import BUTTON_KEYS, BodyScroll
+from tutor.app.widgets.code import CodeBlock
 from tutor.app.widgets.exercise import reflowed
 from tutor.app.widgets.findings import prose_text
 from tutor.content.model import Exercise
@@ -30,10 +32,11 @@ def next_exercise(app: TutorApp, exercise: Exercise) -> Exercise | None:
     return app.course.exercises.get(order[index]) if index < len(order) else None
 
 
-class SolvedDialog(ModalScreen[None]):
+class SolvedDialog(BodyScroll, ModalScreen[None]):
     """Celebrate, explain what the fix achieved, and offer the next step."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep experimenting")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep experimenting"),
+                                             *BUTTON_KEYS]
 
     def __init__(self, exercise: Exercise, folder: Path) -> None:
         super().__init__(classes="dialog")
@@ -55,11 +58,11 @@ class SolvedDialog(ModalScreen[None]):
                 yield Static(Content(f"✓ Solved: {self.exercise.title}"),
                              classes="dialog-title solved")
                 yield Static(prose_text(reflowed(self.exercise.debrief)))
-                reference = Text("\nThe reference solution\n", style="bold")
+                yield Static(Text("\nThe reference solution", style="bold"))
                 for name, body in self.exercise.solution.items():
-                    reference.append(f"\n{name}\n", style="underline")
-                    reference.append(body)
-                yield Static(reference)
+                    yield Static(Text(f"\n{name}", style="underline"))
+                    # Code wraps with a marker rather than folding like prose.
+                    yield CodeBlock(Content(body.rstrip("\n")))
                 yield Static(Text(f"\nYour files are saved in {self.folder}.", style="dim"))
                 if following is not None:
                     yield Static(Text.assemble("\nNext up: ", (following.title, "bold")))

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.1
 # Up to this much text (about 2,000 lines) the first analysis runs before the first frame.
 SYNC_ANALYSIS_CHARS = 64_000
+# Narrower than this, the editor and the side pane stack instead of sitting side by side.
+NARROW = 100
 
 
 class AnalysisReady(Message):
@@ -69,16 +71,26 @@ class DiskChanged(Message):
 class WorkbenchScreen(Screen[None]):
     """Editor, image profile, findings and explanation side by side."""
 
+    # Most important first: at 80 columns the key bar keeps the first ones that fit.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("f2", "hint", "Hint"),
-        Binding("f3", "preview_fix", "Fix"),
+        Binding("f5", "toggle_panel", "Panel"),
         Binding("f4", "next_finding", "Next finding"),
+        Binding("escape", "back", "Back"),
+        Binding("f3", "preview_fix", "Fix"),
         Binding("ctrl+l", "open_lesson", "Lesson"),
         Binding("ctrl+r", "reload", "Reload"),
         Binding("f8", "next_file", "Next file"),
-        Binding("escape", "back", "Back"),
+        # Textual's own focus keys, declared here so F1 help lists them.
+        Binding("tab", "app.focus_next", "Next pane: editor, findings, explanation",
+                show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
     ]
+    # Below NARROW columns the panes stack: the editor full width, the goal, findings and
+    # explanation below it, and F5 gives them the whole screen (tutor.tcss, "-narrow").
+    # Textual declares it a plain attribute, so it cannot be annotated ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW, "-wide")]  # noqa: RUF012
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -101,6 +113,12 @@ class WorkbenchScreen(Screen[None]):
         name = workspace.exercise.title if workspace.exercise else (
             workspace.dockerfile or workspace.compose or "")
         self.title = "Exercise" if workspace.exercise else "Workbench"
+        self.set_class(workspace.exercise is not None, "-exercise")
+        # The breakpoint class from the start: added at the first resize, it would restyle
+        # every widget once more before the first frame.
+        narrow = self.app.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.set_class(not narrow, "-wide")
         self.sub_title = visible(name if workspace.exercise
                                  else display_path(workspace.root / name))
 
@@ -333,6 +351,7 @@ class WorkbenchScreen(Screen[None]):
         if item is None or item.file not in self.names:
             return
         self._switch_to(item.file)
+        self.show_panel(False)
         editor = self.editor(item.file)
         row = max(0, min(item.finding.line - 1, editor.document.line_count - 1))
         editor.move_cursor((row, 0), center=True)
@@ -457,6 +476,8 @@ class WorkbenchScreen(Screen[None]):
             return self.workspace.exercise is not None
         if action == "next_file":
             return len(self.names) > 1
+        if action == "toggle_panel":
+            return self.has_class("-narrow")
         if action == "back":
             return len(self.app.screen_stack) > 1
         return True
@@ -572,6 +593,34 @@ class WorkbenchScreen(Screen[None]):
         elif exercise is not None and exercise.lesson:
             self.tutor.open_lesson(exercise.lesson)
 
+    def on_resize(self) -> None:
+        # Textual sets the breakpoint class after this handler.
+        self.call_after_refresh(self._fit_width)
+
+    def _fit_width(self) -> None:
+        """The breakpoint class may have changed: show or hide the Panel key."""
+        if not self.has_class("-narrow"):
+            self.remove_class("-panel")
+        self.refresh_bindings()
+
+    def action_toggle_panel(self) -> None:
+        """At narrow widths: the goal, findings and explanation on the whole screen, or not."""
+        self.show_panel(not self.has_class("-panel"))
+
+    def show_panel(self, whole: bool) -> None:
+        """Give the side pane the whole screen (narrow widths only), or share it again.
+
+        The keyboard follows: to the findings when the panel opens, back to the editor
+        when it closes, so it never stays on a pane that is hidden.
+        """
+        if whole == self.has_class("-panel") or (whole and not self.has_class("-narrow")):
+            return
+        self.set_class(whole, "-panel")
+        if whole:
+            self.query_one("#findings").focus()
+        elif self.names:
+            self.editor(self.current_name).focus()
+
     def action_hint(self) -> None:
         exercise = self.workspace.exercise
         if exercise is None:
@@ -581,7 +630,8 @@ class WorkbenchScreen(Screen[None]):
             return
         self.hints_used += 1
         self._show_hints()
-        self.query_one("#hints").scroll_visible()
+        # The newest hint is last: show the end of the pane, not the top of the first hint.
+        self.call_after_refresh(self.query_one("#goal-pane").scroll_end, animate=False)
 
     def _show_hints(self) -> None:
         exercise = self.workspace.exercise

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from tutor.app.widgets.code import CodeBlock, gutter_hang, numbered_line
 from tutor.app.widgets.findings import prose_text
 
 
@@ -26,20 +27,23 @@ class ChoiceRow(Horizontal):
             super().__init__()
             self.index = index
 
-    def __init__(self, index: int, text: str, *, prose: bool) -> None:
-        """``prose``: an option written by the course, whose `code spans` are shown bold;
-        False for a Dockerfile's lines, where a backtick is shell."""
+    def __init__(self, index: int, text: str, *, hang: Content | None = None) -> None:
+        """``hang``: this row is a Dockerfile line (where a backtick is shell), shown whole,
+        its continuation rows starting with ``hang``; else an option written by the course,
+        whose `code spans` are shown bold."""
         super().__init__(classes="choice-row")
         self.index = index
         self._text = text
-        self._prose = prose
+        self._hang = hang
 
     def compose(self) -> ComposeResult:
         yield Static(classes="choice-marker")
         with Vertical(classes="choice-body"):
             # Course text is never markup: Content keeps `[/etc]` and `[@click=…]` literal.
-            yield Static(prose_text(self._text) if self._prose else Content(self._text),
-                         classes="choice-text")
+            if self._hang is not None:
+                yield CodeBlock(Content(self._text), hang=self._hang, classes="choice-text")
+            else:
+                yield Static(prose_text(self._text), classes="choice-text")
             # Filled in and shown once the answer is in.
             for kind in ("choice-verdict", "choice-why"):
                 hidden = Static(classes=kind)
@@ -80,16 +84,16 @@ class Choices(Vertical, can_focus=True):
         self.locked = False
 
     def compose(self) -> ComposeResult:
+        hang = gutter_hang(len(self.texts)) if self.lines else None
         for index, text in enumerate(self.texts):
-            yield ChoiceRow(index, self._row_text(index, text), prose=not self.lines)
+            yield ChoiceRow(index, self._row_text(index, text), hang=hang)
 
     def on_mount(self) -> None:
         self._refresh_markers()
 
     def _row_text(self, index: int, text: str) -> str:
         if self.lines:
-            width = len(str(len(self.texts)))
-            return f"{index + 1:>{width}} │ {text}"
+            return numbered_line(index + 1, len(self.texts), text)
         return f"{index + 1}. {text}"
 
     @property

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tutor.app.widgets.choices import Choices
+from tutor.app.widgets.code import CourseMarkdown, numbered_block
 from tutor.app.widgets.findings import prose_text
-from tutor.app.widgets.fixit import FixItPanel, numbered
+from tutor.app.widgets.fixit import FixItPanel
 from tutor.app.widgets.question import AnswerArea
 from tutor.content.answers import choice_texts, chosen_rows, recorded_answer, right_rows
 from tutor.content.model import Question
@@ -27,8 +28,8 @@ HINTS = {
     "true_false": "t (or 1) for True, f (or 2) for False. Enter moves on.",
     "spot_the_line": "Mark every line at fault: ↑/↓ and Space, or a line's number. "
                      "Enter moves on.",
-    "fix_it": "Edit the Dockerfile to meet the goal; ctrl+s keeps it and moves on. Nothing "
-              "is checked until you submit.",
+    "fix_it": "Edit the Dockerfile to meet the goal; ctrl+s keeps it and moves on, F5 puts "
+              "the cursor back in the editor. Nothing is checked until you submit.",
 }
 
 
@@ -50,7 +51,7 @@ class ExamQuestionView(AnswerArea):
     def compose(self) -> ComposeResult:
         question = self.question
         yield Static(self._progress(), id="exam-progress")
-        yield Markdown(question.prompt, open_links=False, id="exam-prompt")
+        yield CourseMarkdown(question.prompt, open_links=False, id="exam-prompt")
         if question.type == "fix_it":
             text = self.answer if isinstance(self.answer, str) else None
             yield FixItPanel(question, self.today, live=False, text=text, id="fixit")
@@ -108,13 +109,13 @@ class ReviewItem(Vertical):
         heading.set_class(bool(entry["correct"]), "-right")
         heading.set_class(not entry["correct"], "-wrong")
         yield heading
-        yield Markdown(question.prompt, open_links=False, classes="review-prompt")
+        yield CourseMarkdown(question.prompt, open_links=False, classes="review-prompt")
         if question.type == "fix_it":
             yield from self._fix_it()
         else:
             yield Choices(list(entry["shown"]), multiple=question.type == "multiple",
                           lines=question.type == "spot_the_line", classes="review-choices")
-        yield Markdown(question.explanation, open_links=False, classes="review-explanation")
+        yield CourseMarkdown(question.explanation, open_links=False, classes="review-explanation")
 
     def _fix_it(self) -> ComposeResult:
         from tutor.content.judge import evaluate
@@ -126,7 +127,7 @@ class ReviewItem(Vertical):
             answer = self.question.dockerfile or ""
         else:
             yield Static(Content("Your Dockerfile:"), classes="review-note")
-            yield Static(Content(numbered(answer)), classes="code")
+            yield numbered_block(answer, classes="code")
         goal = self.question.goal
         if goal is not None:
             result = evaluate(goal, {goal.dockerfile: answer}, today=self.today)
@@ -138,7 +139,7 @@ class ReviewItem(Vertical):
                 lines.append("\n")
             yield Static(lines, classes="review-checks")
         yield Static(Content("Reference solution:"), classes="review-note")
-        yield Static(Content(numbered(self.question.solution or "")), classes="code")
+        yield numbered_block(self.question.solution or "", classes="code")
 
     def on_mount(self) -> None:
         found = self.query(".review-choices")

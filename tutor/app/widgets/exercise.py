@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,6 +18,23 @@ def reflowed(text: str) -> str:
     """Course text with its YAML line breaks joined back into paragraphs."""
     paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def reflowed_prose(text: str) -> str:
+    """Course text whose prose paragraphs are joined back into lines the screen can wrap,
+    and whose code (indented lines, instructions, list items, continued lines) is kept as
+    it was written."""
+    paragraphs = []
+    for paragraph in text.strip().split("\n\n"):
+        lines = paragraph.split("\n")
+        prose = not any(_CODE_LINE.match(line) or line.rstrip().endswith("\\")
+                        for line in lines)
+        paragraphs.append(" ".join(paragraph.split()) if prose else paragraph)
+    return "\n\n".join(p for p in paragraphs if p.strip())
+
+
+# A line that is code, not prose: indented, a list or comment, or a Dockerfile instruction.
+_CODE_LINE = re.compile(r"\s|[-#]|[A-Z]{2,}\s")
 
 
 def goal_text(result: GoalResult, *, unsaved: bool = False) -> Text:
@@ -49,7 +67,7 @@ def hints_text(exercise: Exercise, shown: int) -> Text:
     text = Text()
     for number, hint in enumerate(exercise.hints[:shown], start=1):
         text.append(f"Hint {number}\n", style="bold")
-        text.append(hint.strip() + "\n\n")
+        text.append(reflowed_prose(hint) + "\n\n")
     left = len(exercise.hints) - shown
     if left:
         text.append(f"F2 shows a hint ({left} left).", style="dim")

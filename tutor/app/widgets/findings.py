@@ -7,8 +7,10 @@ text from a Dockerfile is ever read as markup.
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -105,6 +107,10 @@ def finding_prompt(item: Located, show_file: bool) -> Text:
 
 class FindingsList(OptionList):
     """The findings, most severe first; highlighting one explains it, Enter goes to its line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Go to line"),
+    ]
 
     def needs(self, result: WorkResult) -> bool:
         """True when the result's findings differ from the ones listed."""

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
+from tutor.app.widgets.code import numbered_block
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.findings import prose_text
 from tutor.content.judge import GoalResult, evaluate
@@ -24,13 +25,6 @@ DEBOUNCE_SECONDS = 0.1
 def judge(goal: Goal, text: str, today: dt.date) -> GoalResult:
     """The goal judged against the edited Dockerfile (pure, a few milliseconds)."""
     return evaluate(goal, {goal.dockerfile: text}, today=today)
-
-
-def numbered(text: str) -> str:
-    """Dockerfile text with right-aligned line numbers, for showing code that is not edited."""
-    lines = text.rstrip("\n").splitlines() or [""]
-    width = len(str(len(lines)))
-    return "\n".join(f"{number:>{width}} │ {line}" for number, line in enumerate(lines, 1))
 
 
 def brief(detail: str, width: int = 80) -> str:
@@ -70,8 +64,8 @@ class FixItPanel(Vertical):
         yield CodeEditor(self._text, syntax="dockerfile", id="fix-editor")
         with Vertical(id="fix-solution"):
             yield Static(Content("Reference solution:"), classes="fixit-heading")
-            yield Static(Content(numbered(self.question.solution or "")),
-                         classes="code", id="solution-code")
+            yield numbered_block(self.question.solution or "", classes="code",
+                                 id="solution-code")
 
     def on_mount(self) -> None:
         self.query_one("#fix-solution").display = False

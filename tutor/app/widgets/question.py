@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Markdown, Static
+from textual.widgets import Button, Static
 
 from tutor.app.widgets.choices import Choices
+from tutor.app.widgets.code import CourseMarkdown
 from tutor.app.widgets.fixit import FixItPanel
 from tutor.content.answers import choice_texts, right_rows
 from tutor.content.judge import GoalResult
@@ -23,7 +24,8 @@ HINTS = {
     "true_false": "Press t (or 1) for True, f (or 2) for False, then Enter.",
     "spot_the_line": ("Mark every line at fault: ↑/↓ move, Space marks (or press a line's "
                       "number), then Enter."),
-    "fix_it": "Edit until every goal shows ✓, then ctrl+s; ctrl+g shows the solution.",
+    "fix_it": ("Edit until every goal shows ✓, then ctrl+s; ctrl+g shows the solution. "
+               "F5 puts the cursor back in the editor."),
 }
 
 
@@ -67,9 +69,14 @@ CHOICE_BINDINGS: list[BindingType] = [
 ]
 
 
+# Puts the keyboard in a fix-it question's editor from anywhere on the screen (after Tab,
+# a click elsewhere or a dialog). Not ctrl+e: the editor uses that for "end of line".
+EDIT_BINDING = Binding("f5", "edit", "Edit")
+
+
 class ChoiceKeys:
-    """The actions behind CHOICE_BINDINGS, for a screen whose ``view`` shows a question;
-    the screen's check_action says when they apply."""
+    """The actions behind CHOICE_BINDINGS and EDIT_BINDING, for a screen whose ``view``
+    shows a question; the screen's check_action says when they apply."""
 
     @property
     def view(self) -> AnswerArea:
@@ -83,6 +90,13 @@ class ChoiceKeys:
 
     def action_pick_bool(self, number: int) -> None:
         self.action_pick(number)
+
+    def action_edit(self) -> None:
+        """Put the cursor in the fix-it editor, and bring it into view."""
+        fixit = self.view.fixit
+        if fixit is not None and not fixit.editor.read_only:
+            fixit.editor.focus()
+            fixit.editor.scroll_visible(animate=False)
 
 
 class QuestionView(AnswerArea):
@@ -109,7 +123,7 @@ class QuestionView(AnswerArea):
         yield Static(Content(f"Question {self.number} of {self.total} · {self.topic_title} · "
                              f"{question.difficulty}"), id="progress")
         # Markdown builds its text without Textual markup; links are handled by the screen.
-        yield Markdown(question.prompt, open_links=False, id="prompt")
+        yield CourseMarkdown(question.prompt, open_links=False, id="prompt")
         if question.type == "fix_it":
             yield FixItPanel(question, self.today, id="fixit")
         else:
@@ -151,7 +165,7 @@ class QuestionView(AnswerArea):
         feedback.set_class(not correct, "-wrong")
         await feedback.mount_all([
             Static(Content(verdict), id="verdict"),
-            Markdown(question.explanation, open_links=False, id="explanation"),
+            CourseMarkdown(question.explanation, open_links=False, id="explanation"),
             Horizontal(
                 Button(Content("See your score (Enter)" if last else "Next question (Enter)"),
                        id="next", variant="primary"),
