@@ -139,7 +139,8 @@ def _workflow(path: str, texts: Mapping[str, str]) -> Workflow | str:
 
 def _runs(spec: ScanSpec, texts: Mapping[str, str], paths: Collection[str]
           ) -> tuple[list[Run], str]:
-    """The scan runs of the image, or the reason there are none."""
+    """The scan runs of the image, or the reason the checks cannot judge them (no such
+    scan, or a step Trivy would refuse)."""
     workflow = _workflow(spec.workflow, texts)
     if isinstance(workflow, str):
         return [], workflow
@@ -151,6 +152,9 @@ def _runs(spec: ScanSpec, texts: Mapping[str, str], paths: Collection[str]
         started = ", ".join(shown(t, 30) for t in workflow.triggers) or "nothing"
         return [], (f"the workflow starts only on {started}, so no change is scanned before "
                     f"it merges: keep on: pull_request (or push)")
+    broken = next((run for run in runs if run.problem), None)
+    if broken is not None:
+        return [], shown(f"{broken.step.where}: {broken.problem}", 240)
     return runs, ""
 
 
@@ -199,9 +203,6 @@ def gate(spec: ScanSpec, texts: Mapping[str, str], paths: Collection[str],
     runs, problem = _runs(spec, texts, paths)
     if problem:
         return False, problem
-    broken = next((run for run in runs if run.problem), None)
-    if broken is not None:
-        return False, shown(f"{broken.step.where}: {broken.problem}", 240)
     entries = [e for run in runs for e in run.filters.entries]
     enforced = [run for run in runs if run.enforced]
 
@@ -272,9 +273,6 @@ def ignores(spec: ScanSpec, texts: Mapping[str, str], paths: Collection[str],
     runs, problem = _runs(spec, texts, paths)
     if problem:
         return False, problem
-    broken = next((run for run in runs if run.problem), None)
-    if broken is not None:
-        return False, shown(f"{broken.step.where}: {broken.problem}", 240)
     entries = list({(e.file, e.line): e for run in runs for e in run.filters.entries}.values())
     for entry in entries:
         name = f"{shown(entry.file)} line {entry.line} ({shown(entry.id, 30)})"
