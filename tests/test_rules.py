@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from tutor.analysis.context import BuildContext, SecretFile
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules import _TABLE, RULES, rule_for, rules_for_alias
+from tutor.analysis.rules import _TABLE, KINDS, RULES, rule_for, rules_for_alias
 from tutor.analysis.rules.base import LESSONS, Rule
 
 # Rules a failing example may trigger beside its own, because the mistake implies them:
@@ -31,9 +33,9 @@ EXAMPLE_CONTEXTS = {
 }
 
 
-def run_example(rule: Rule, text: str) -> list[Finding]:
+def run_example(rule: Rule[Any], text: str) -> list[Finding]:
     """Analyse a documented example as the kind of file the rule reads."""
-    if rule.applies_to == "compose":
+    if rule.kind == "compose":
         return analyze_compose(text).findings
     return analyze_dockerfile(text, today=TODAY, context=EXAMPLE_CONTEXTS.get(rule.id)).findings
 
@@ -47,30 +49,56 @@ def test_ids_are_unique_and_well_formed() -> None:
 
 
 def test_the_table_says_what_each_rule_class_says() -> None:
-    """Each row of the registry's table names a class with that id, name and kinds."""
-    for rule_id, (module, name, slug, kinds) in _TABLE.items():
-        rule = RULES[rule_id]
-        assert type(rule).__module__ == f"tutor.analysis.rules.{module}"
-        assert type(rule).__name__ == name
-        assert (rule.id, rule.name, rule.kinds()) == (rule_id, slug, kinds)
+    """Each row names, for each kind of file, a class of that kind with the row's id and name."""
+    from tutor.analysis.rules.base import ComposeRule, DockerfileRule
+
+    of_kind = {"dockerfile": DockerfileRule, "compose": ComposeRule}
+    dockerfile, compose = RULES.dockerfile_rules(), RULES.compose_rules()
+    for rule_id, (module, slug, *classes) in _TABLE.items():
+        kinds = RULES.kinds(rule_id)
+        assert kinds == tuple(k for k, name in zip(KINDS, classes, strict=True) if name)
+        for kind, name in zip(KINDS, classes, strict=True):
+            rules = [r for r in (dockerfile if kind == "dockerfile" else compose)
+                     if r.id == rule_id]
+            if name is None:
+                assert rules == []
+                continue
+            (rule,) = rules
+            assert type(rule).__module__ == f"tutor.analysis.rules.{module}"
+            assert type(rule).__name__ == name and isinstance(rule, of_kind[kind])
+            assert (rule.id, rule.name, rule.kind, rule.doc()) == (
+                rule_id, slug, kind, RULES[rule_id].doc())
+        # The rule as documented is the class of its first kind; its examples are of that kind.
+        assert RULES[rule_id].kind == kinds[0]
         assert RULES.name_of(rule_id) == slug
-    assert [r.id for r in RULES.reading("compose")] == [
-        r.id for r in RULES.values() if r.reads("compose")]
+
+
+def test_a_rule_of_two_kinds_is_one_rule() -> None:
+    """HT401 reads Dockerfiles and compose files alike: one id, one documentation, both checks."""
+    assert RULES.kinds("HT401") == ("dockerfile", "compose")
+    dockerfile = analyze_dockerfile("FROM node:latest\nUSER 10001\n").findings
+    compose = analyze_compose("services:\n  web:\n    image: node:latest\n    user: '1'\n"
+                              "    read_only: true\n    cap_drop: [ALL]\n"
+                              "    security_opt: ['no-new-privileges:true']\n").findings
+    assert [f.rule for f in dockerfile] == [f.rule for f in compose] == ["HT401"]
+    assert dockerfile[0].fix == compose[0].fix == " ".join(RULES["HT401"].doc().fix.split())
+    assert "each pull may fetch" in compose[0].message
 
 
 def test_every_rule_module_is_in_the_table() -> None:
     """A rule class in any module of tutor/analysis/rules has a row: none is left unregistered."""
-    from tutor.analysis.rules.base import ComposeRule
-
     folder = Path(importlib.import_module("tutor.analysis.rules").__file__ or "").parent
-    registered = {type(rule) for rule in RULES.values()}
+    from tutor.analysis.rules.syntax import ComposeSyntaxProblem
+
+    registered = {type(rule) for rule in (*RULES.dockerfile_rules(), *RULES.compose_rules())}
+    registered.add(ComposeSyntaxProblem)  # the engine runs it on every compose file
     for path in sorted(folder.glob("*.py")):
         if path.stem.startswith("_") or path.stem == "base":
             continue
         module = importlib.import_module(f"tutor.analysis.rules.{path.stem}")
         defined = {value for value in vars(module).values()
                    if isinstance(value, type) and issubclass(value, Rule)
-                   and value not in (Rule, ComposeRule) and value.__module__ == module.__name__}
+                   and not inspect.isabstract(value) and value.__module__ == module.__name__}
         assert defined and defined <= registered, path.name
 
 
@@ -89,7 +117,7 @@ def test_a_rule_module_is_imported_when_first_asked_for() -> None:
         "ids = list(RULES); assert 'HT311' in RULES and 'HT999' not in RULES\n"
         "loaded = lambda: {m for m in sys.modules if m.startswith('tutor.analysis.rules.')}\n"
         "print(sorted(loaded()))\n"
-        "RULES.reading('dockerfile')\n"
+        "RULES.dockerfile_rules()\n"
         "print(sorted(m for m in loaded() if 'compose' in m))\n"
         "print(len(ids), sum(1 for r in RULES.values()))\n"
     )

@@ -410,7 +410,7 @@ def _rules(fmt: str, out: TextIO) -> int:
     if fmt == "json":
         json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
                     "severity": r.severity.value, "lesson": r.lesson,
-                    "applies_to": r.applies_to, "also_applies_to": list(r.also_applies_to),
+                    "applies_to": r.kind, "also_applies_to": list(RULES.kinds(r.id)[1:]),
                     "aliases": list(r.aliases),
                     "summary": r.doc().summary}
                    for r in RULES.values()], out, indent=2)
@@ -441,7 +441,7 @@ def _explain(rule_id: str, out: TextIO) -> int:
     """The ``explain`` command."""
     from rich.text import Text
 
-    from tutor.analysis.rules import rule_for
+    from tutor.analysis.rules import RULES, rule_for
     from tutor.report.console import make_console
 
     rule = rule_for(rule_id)
@@ -451,7 +451,7 @@ def _explain(rule_id: str, out: TextIO) -> int:
     console = make_console(out)
     console.print(Text(f"{rule.id} {rule.name}", style="bold"))
     console.print(Text(doc.summary))
-    console.print(Text(f"checks: {' and '.join(rule.kinds())} files   "
+    console.print(Text(f"checks: {' and '.join(RULES.kinds(rule.id))} files   "
                        f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
                        f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
                        style="dim"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from tutor.analysis.parse import parse
 from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
 from tutor.analysis.rules import RULES
 from tutor.analysis.rules._secrets import dockerfile_secret_values
-from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, Rule
+from tutor.analysis.rules.base import ComposeContext, Ctx, DockerfileContext, Rule
 from tutor.analysis.scrub import Scrubber
 from tutor.analysis.suppress import Suppressions, collect, collect_yaml
 
@@ -47,12 +47,6 @@ class ComposeAnalysis:
     suppressed: int = 0
 
 
-# HT001's documented fix is about Dockerfiles; a compose file's syntax is YAML's.
-COMPOSE_SYNTAX_FIX = ("Correct the YAML at the reported line so `docker compose config` "
-                      "accepts it: check the indentation and quoting, and give `services:` "
-                      "a mapping of named services.")
-
-
 def analyze_dockerfile(
     text: str,
     config: Config | None = None,
@@ -78,8 +72,7 @@ def analyze_dockerfile(
     profile = apply_override(compute_profile(dockerfile, target), user_override)
     ctx = DockerfileContext(dockerfile=dockerfile, profile=profile,
                             today=today or dt.date.today(), build_context=context)
-    rules = RULES.reading("dockerfile")
-    findings, suppressed = _run(rules, lambda rule: rule.check(ctx), collect(dockerfile), config)
+    findings, suppressed = _run(RULES.dockerfile_rules(), ctx, collect(dockerfile), config)
     secrets = dockerfile_secret_values(ctx)
     return Analysis(dockerfile, profile, _scrubbed(findings, secrets), suppressed, ctx.model)
 
@@ -100,37 +93,33 @@ def analyze_compose(
     """
     from tutor.analysis.compose import parse_compose
     from tutor.analysis.rules._compose_secrets import compose_secret_values
+    from tutor.analysis.rules.syntax import ComposeSyntaxProblem
 
     config = config or Config()
     model = parse_compose(text)
+    if extra_problems:
+        model = replace(model, problems=(*extra_problems, *model.problems))
     ctx = ComposeContext(model, BaseImages(config.trusted_nonroot, built),
                          today or dt.date.today(),
                          template=name is not None and is_template_name(name))
-    syntax = RULES["HT001"]
-    problems = [syntax.finding(p.line, p.message, p.end_line, fix=p.fix or COMPOSE_SYNTAX_FIX,
-                               severity=p.severity)
-                for p in (*extra_problems, *model.problems)]
-    rules = [syntax, *(r for r in RULES.reading("compose") if isinstance(r, ComposeRule))]
-    # YAML problems go through the same ignore, pragma and severity handling as any rule.
-    findings, suppressed = _run(
-        rules, lambda rule: problems if rule is syntax else _compose_check(rule, ctx),
-        collect_yaml(text), config)
+    # YAML problems are HT001's and go through the same ignore, pragma and severity handling
+    # as any rule's findings. The registry lists HT001 under Dockerfiles only, as `rules`
+    # and `explain` have always shown it.
+    rules = [ComposeSyntaxProblem(), *RULES.compose_rules()]
+    findings, suppressed = _run(rules, ctx, collect_yaml(text), config)
     return ComposeAnalysis(model, _scrubbed(findings, compose_secret_values(ctx)), suppressed)
 
 
-def _compose_check(rule: Rule, ctx: ComposeContext) -> Iterable[Finding]:
-    return rule.check_compose(ctx) if isinstance(rule, ComposeRule) else ()
-
-
-def _run(rules: Sequence[Rule], check: Callable[[Rule], Iterable[Finding]],
-         suppressions: Suppressions, config: Config) -> tuple[list[Finding], int]:
-    """Run rules, drop suppressed findings, apply severity overrides, sort by line."""
+def _run(rules: Sequence[Rule[Ctx]], ctx: Ctx, suppressions: Suppressions,
+         config: Config) -> tuple[list[Finding], int]:
+    """Run each rule's check on the context, drop suppressed findings, apply severity
+    overrides, sort by line."""
     findings: list[Finding] = []
     suppressed = 0
     for rule in rules:
         if rule.id in config.ignore:
             continue
-        for finding in check(rule):
+        for finding in rule.check(ctx):
             if suppressions.hides(finding, rule.aliases):
                 suppressed += 1
                 continue

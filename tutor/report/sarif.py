@@ -68,7 +68,7 @@ def to_dict(reports: Sequence[FileReport]) -> dict[str, Any]:
     }
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _descriptor(rule: Rule[Any]) -> dict[str, Any]:
     """A reportingDescriptor whose help is the rule's documentation."""
     doc = rule.doc()
     help_text = (f"{doc.summary}\n\nWhy: {_flat(doc.why)}\n\nFix: {_flat(doc.fix)}\n\n"
@@ -95,7 +95,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def security_severity(rule: type[Rule] | Rule) -> float | None:
+def security_severity(rule: type[Rule[Any]] | Rule[Any]) -> float | None:
     """The rule's CVSS-like score for code scanning, or None for a rule not about security."""
     score = rule.security_severity
     if score is None:

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 from tutor.analysis.variables import split_words
 
 _REMOTE = ("http://", "https://", "git@", "git://")
 
 
-class AddRemoteUrl(Rule):
+class AddRemoteUrl(DockerfileRule):
     """ADD fetches a file from a URL and nothing checks what arrived.
 
     Why:

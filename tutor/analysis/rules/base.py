@@ -1,13 +1,20 @@
-"""The rule API: typed metadata, a docstring that is the documentation, and ``check()``."""
+"""The rule API: typed metadata, a docstring that is the documentation, and ``check(ctx)``.
+
+A rule's kind is its type: a ``DockerfileRule`` checks a ``DockerfileContext``, a
+``ComposeRule`` a ``ComposeContext``, and each implements the one abstract ``check``. A rule
+that reads both kinds of file (the base-image rules) is two small classes, one per kind, that
+share an abstract class holding the id, the metadata and the docstring.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from tutor.analysis.base_images import BaseImages
 from tutor.analysis.context import BuildContext
@@ -97,70 +104,6 @@ class DockerfileContext:
         return cached
 
 
-class Rule:
-    """Base class: subclasses set the metadata and implement ``check``."""
-
-    id: ClassVar[str]
-    name: ClassVar[str]
-    topic: ClassVar[Topic]
-    severity: ClassVar[Severity]
-    lesson: ClassVar[str]
-    aliases: ClassVar[tuple[str, ...]] = ()
-    # Which kind of file the rule reads: "dockerfile" or "compose"; its examples are of it.
-    applies_to: ClassVar[str] = "dockerfile"
-    # The other kinds it reads too: the base-image rules judge a compose `image:` like a FROM.
-    also_applies_to: ClassVar[tuple[str, ...]] = ()
-    # How code scanning ranks the rule (SARIF security-severity, 0.1 to 10 like CVSS): None
-    # derives it from the severity (tutor/report/sarif.py), CRITICAL marks a rule whose
-    # finding alone gives away a credential or the host, 0.0 a rule that is not about
-    # security at all.
-    security_severity: ClassVar[float | None] = None
-
-    @classmethod
-    def kinds(cls) -> tuple[str, ...]:
-        """Every kind of file the rule checks, the kind its examples are in first."""
-        return (cls.applies_to, *cls.also_applies_to)
-
-    @classmethod
-    def reads(cls, kind: str) -> bool:
-        """Whether the rule checks this kind of file ("dockerfile" or "compose")."""
-        return kind in cls.kinds()
-
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Yield the findings for one file."""
-        raise NotImplementedError
-
-    @classmethod
-    def doc(cls) -> RuleDoc:
-        """The docstring's sections, parsed once per rule."""
-        cached = _DOCS.get(cls)
-        if cached is None:
-            cached = _DOCS[cls] = cls._parse_doc()
-        return cached
-
-    @classmethod
-    def _parse_doc(cls) -> RuleDoc:
-        """Parse the docstring into its sections."""
-        text = inspect.cleandoc(cls.__doc__ or "")
-        parts = _SECTION.split(text)
-        summary = parts[0].strip()
-        sections = {parts[i]: inspect.cleandoc(parts[i + 1]) for i in range(1, len(parts) - 1, 2)}
-        return RuleDoc(summary=summary, why=sections.get("Why", ""),
-                       failing=sections.get("Failing", ""), passing=sections.get("Passing", ""),
-                       fix=sections.get("Fix", ""))
-
-    def finding(self, line: int, message: str, end_line: int | None = None,
-                fix: str | None = None, severity: Severity | None = None) -> Finding:
-        """A finding of this rule; the fix defaults to the documented one."""
-        return Finding(rule=self.id, line=line, end_line=end_line or line, message=message,
-                       fix=fix or " ".join(self.doc().fix.split()),
-                       severity=severity or self.severity)
-
-    def at(self, inst: Instruction, message: str, fix: str | None = None) -> Finding:
-        """A finding spanning one instruction."""
-        return self.finding(inst.line, message, inst.end_line, fix)
-
-
 @dataclass(slots=True)
 class ComposeContext:
     """Everything a compose rule may look at: the parsed file and its services."""
@@ -182,11 +125,72 @@ class ComposeContext:
         return self.model.services
 
 
-class ComposeRule(Rule):
+# The context a rule's check reads: one per kind of file.
+Ctx = TypeVar("Ctx", DockerfileContext, ComposeContext)
+
+
+class Rule(ABC, Generic[Ctx]):
+    """Base class: subclasses set the metadata and implement ``check`` for their kind of file."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    topic: ClassVar[Topic]
+    severity: ClassVar[Severity]
+    lesson: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    # The kind of file ``check`` reads, "dockerfile" or "compose": set by DockerfileRule and
+    # ComposeRule. A rule's examples are of the kind its documented class reads.
+    kind: ClassVar[str]
+    # How code scanning ranks the rule (SARIF security-severity, 0.1 to 10 like CVSS): None
+    # derives it from the severity (tutor/report/sarif.py), CRITICAL marks a rule whose
+    # finding alone gives away a credential or the host, 0.0 a rule that is not about
+    # security at all.
+    security_severity: ClassVar[float | None] = None
+
+    @abstractmethod
+    def check(self, ctx: Ctx) -> Iterator[Finding]:
+        """Yield the findings for one file."""
+
+    @classmethod
+    def doc(cls) -> RuleDoc:
+        """The docstring's sections, parsed once per rule."""
+        cached = _DOCS.get(cls)
+        if cached is None:
+            cached = _DOCS[cls] = cls._parse_doc()
+        return cached
+
+    @classmethod
+    def _parse_doc(cls) -> RuleDoc:
+        """Parse the docstring into its sections: the docstring of the class that sets the id,
+        so the two classes of a rule that reads both kinds of file share one documentation."""
+        documented = next(c for c in cls.__mro__ if "id" in vars(c))
+        text = inspect.cleandoc(documented.__doc__ or "")
+        parts = _SECTION.split(text)
+        summary = parts[0].strip()
+        sections = {parts[i]: inspect.cleandoc(parts[i + 1]) for i in range(1, len(parts) - 1, 2)}
+        return RuleDoc(summary=summary, why=sections.get("Why", ""),
+                       failing=sections.get("Failing", ""), passing=sections.get("Passing", ""),
+                       fix=sections.get("Fix", ""))
+
+    def finding(self, line: int, message: str, end_line: int | None = None,
+                fix: str | None = None, severity: Severity | None = None) -> Finding:
+        """A finding of this rule; the fix defaults to the documented one."""
+        return Finding(rule=self.id, line=line, end_line=end_line or line, message=message,
+                       fix=fix or " ".join(self.doc().fix.split()),
+                       severity=severity or self.severity)
+
+    def at(self, inst: Instruction, message: str, fix: str | None = None) -> Finding:
+        """A finding spanning one instruction."""
+        return self.finding(inst.line, message, inst.end_line, fix)
+
+
+class DockerfileRule(Rule[DockerfileContext]):
+    """A rule over Dockerfiles; findings sit on an instruction's lines."""
+
+    kind: ClassVar[str] = "dockerfile"
+
+
+class ComposeRule(Rule[ComposeContext]):
     """A rule over compose files; findings sit on the exact YAML line."""
 
-    applies_to: ClassVar[str] = "compose"
-
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Yield the findings for one compose file."""
-        raise NotImplementedError
+    kind: ClassVar[str] = "compose"

@@ -10,10 +10,18 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.lifecycle import Support, supports, table_source
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._images import PulledImage, compose_images, from_images
-from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext, RuleDoc
+from tutor.analysis.rules.base import (
+    ComposeContext,
+    ComposeRule,
+    Ctx,
+    DockerfileContext,
+    DockerfileRule,
+    Rule,
+    RuleDoc,
+)
 
 
-class BaseImageEndOfLife(ComposeRule):
+class BaseImageEndOfLife(Rule[Ctx]):
     """A FROM (or a compose service's `image:`) uses a release its vendor no longer supports.
 
     Why:
@@ -42,24 +50,12 @@ class BaseImageEndOfLife(ComposeRule):
     topic = Topic.SCANNING
     severity = Severity.WARNING
     lesson = "scanning"
-    applies_to = "dockerfile"
-    also_applies_to = ("compose",)
 
     @classmethod
     def _parse_doc(cls) -> RuleDoc:
         """The docstring, with how current the shipped table is."""
         doc = super()._parse_doc()
         return dataclasses.replace(doc, why=f"{doc.why}\n{table_source()}")
-
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag images whose release (or whose system's release) has reached end of life."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, ctx.today)
-
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull an image past its end of life."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, ctx.today)
 
     def _judge(self, pulled: PulledImage, today: dt.date) -> Iterator[Finding]:
         ended = [s for s in supports(pulled.image) if s.ended(today)]
@@ -70,6 +66,24 @@ class BaseImageEndOfLife(ComposeRule):
                f"will get fixes." if advice else None)
         yield self.finding(pulled.line, pulled.subject(_message(pulled.image.ref, ended)),
                            pulled.end_line, fix=fix)
+
+
+class DockerfileBaseImageEndOfLife(BaseImageEndOfLife[DockerfileContext], DockerfileRule):
+    """HT403 in a Dockerfile: each stage's base image from a registry."""
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Flag images whose release (or whose system's release) has reached end of life."""
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, ctx.today)
+
+
+class ComposeBaseImageEndOfLife(BaseImageEndOfLife[ComposeContext], ComposeRule):
+    """HT403 in a compose file: each image a service pulls (not one it builds)."""
+
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull an image past its end of life."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, ctx.today)
 
 
 def _message(ref: str, ended: list[Support]) -> str:

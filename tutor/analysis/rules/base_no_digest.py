@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._images import PulledImage, compose_images, from_images
-from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext
+from tutor.analysis.rules.base import (
+    ComposeContext,
+    ComposeRule,
+    Ctx,
+    DockerfileContext,
+    DockerfileRule,
+    Rule,
+)
 
 
-class BaseImageNoDigest(ComposeRule):
+class BaseImageNoDigest(Rule[Ctx]):
     """A FROM (or a compose service's `image:`) names a tag but no `@sha256:` digest.
 
     Why:
@@ -36,18 +43,6 @@ class BaseImageNoDigest(ComposeRule):
     topic = Topic.SCANNING
     severity = Severity.INFO
     lesson = "scanning"
-    applies_to = "dockerfile"
-    also_applies_to = ("compose",)
-
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag tagged (non-latest) external images without a digest."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, "FROM")
-
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull a tagged (non-latest) image without a digest."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, "image:")
 
     def _judge(self, pulled: PulledImage, key: str) -> Iterator[Finding]:
         image = pulled.image
@@ -61,3 +56,22 @@ class BaseImageNoDigest(ComposeRule):
             fix=f"Pin the digest you tested: `docker buildx imagetools inspect {image.ref}` "
                 f"prints it; write {key} {image.ref}@sha256:… and let an update bot refresh "
                 f"it.")
+
+
+class DockerfileBaseImageNoDigest(BaseImageNoDigest[DockerfileContext], DockerfileRule):
+    """HT402 in a Dockerfile: each stage's base image from a registry."""
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Flag tagged (non-latest) external images without a digest."""
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, "FROM")
+
+
+class ComposeBaseImageNoDigest(BaseImageNoDigest[ComposeContext], ComposeRule):
+    """HT402 in a compose file: each image a service pulls (not one it builds)."""
+
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull a tagged (non-latest) image without a digest."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, "image:")
+

@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._images import PulledImage, compose_images, from_images
-from tutor.analysis.rules.base import ComposeContext, ComposeRule, DockerfileContext
+from tutor.analysis.rules.base import (
+    ComposeContext,
+    ComposeRule,
+    Ctx,
+    DockerfileContext,
+    DockerfileRule,
+    Rule,
+)
 
 
-class BaseImageUnpinned(ComposeRule):
+class BaseImageUnpinned(Rule[Ctx]):
     """A FROM (or a compose service's `image:`) uses an image with no tag or with `:latest`.
 
     Why:
@@ -40,18 +47,6 @@ class BaseImageUnpinned(ComposeRule):
     severity = Severity.WARNING
     lesson = "scanning"
     aliases = ("DL3006", "DL3007", "DS-0001", "CKV_DOCKER_7")
-    applies_to = "dockerfile"
-    also_applies_to = ("compose",)
-
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag external base images without a tag, or tagged latest, unless digest-pinned."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, "each build may pull a different image")
-
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull an image with no tag, or tagged latest."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, "each pull may fetch a different image")
 
     def _judge(self, pulled: PulledImage, drift: str) -> Iterator[Finding]:
         image = pulled.image
@@ -61,3 +56,22 @@ class BaseImageUnpinned(ComposeRule):
         yield self.finding(pulled.line, pulled.subject(
             f"{image.ref}{pulled.via} {what}: {drift}, and an upstream change ships without "
             f"review."), pulled.end_line)
+
+
+class DockerfileBaseImageUnpinned(BaseImageUnpinned[DockerfileContext], DockerfileRule):
+    """HT401 in a Dockerfile: each stage's base image from a registry."""
+
+    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
+        """Flag external base images without a tag, or tagged latest, unless digest-pinned."""
+        for pulled in from_images(ctx):
+            yield from self._judge(pulled, "each build may pull a different image")
+
+
+class ComposeBaseImageUnpinned(BaseImageUnpinned[ComposeContext], ComposeRule):
+    """HT401 in a compose file: each image a service pulls (not one it builds)."""
+
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
+        """Flag services that pull an image with no tag, or tagged latest."""
+        for pulled in compose_images(ctx):
+            yield from self._judge(pulled, "each pull may fetch a different image")
+

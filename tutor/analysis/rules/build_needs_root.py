@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 _NO_SHELL_FIX = ("Do the work in an earlier build stage that has a shell (FROM debian or the "
                  "language image), and bring only its result into this stage with COPY "
                  "--from=that-stage.")
 
 
-class BuildStepNeedsRoot(Rule):
+class BuildStepNeedsRoot(DockerfileRule):
     """A RUN does something only root may do, after USER switched to another user.
 
     Why:

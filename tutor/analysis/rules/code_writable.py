@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_files import describe
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class CodeWritableByUser(Rule):
+class CodeWritableByUser(DockerfileRule):
     """Files copied into the image are writable by the user the container runs as.
 
     Why:

@@ -94,7 +94,7 @@ class ComposeCapAdd(ComposeRule):
     severity = Severity.ERROR
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per added capability, graded by what it grants."""
         for service in ctx.services:
             user = non_root_user(service)

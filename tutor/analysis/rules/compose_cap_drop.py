@@ -49,7 +49,7 @@ class ComposeCapDropMissing(ComposeRule):
     severity = Severity.WARNING
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag services whose cap_drop is missing or does not include ALL."""
         for service in ctx.services:
             dropped = {capability_name(text(v)) for v, _ in items(service, "cap_drop")}

@@ -60,7 +60,7 @@ class ComposeDevices(ComposeRule):
     severity = Severity.WARNING
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per mapped device; raw memory and disks are errors."""
         for service in ctx.services:
             for device, line in items(service, "devices"):

@@ -73,7 +73,7 @@ class ComposeDockerSocket(ComposeRule):
     security_severity = CRITICAL
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag volumes whose host side is an engine socket or its directory."""
         for service in ctx.services:
             for volume, line in items(service, "volumes"):

@@ -73,7 +73,7 @@ class ComposeEnvironmentSecret(ComposeRule):
     severity = Severity.WARNING
     lesson = "secrets"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per literal secret; known credential formats are errors."""
         yield from self._environment(ctx)
         for line_secret in compose_command_secrets(ctx):

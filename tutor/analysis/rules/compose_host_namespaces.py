@@ -63,7 +63,7 @@ class ComposeHostNamespace(ComposeRule):
     severity = Severity.WARNING
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per namespace key set to ``host`` (``net:`` is version 1's network_mode)."""
         for service in ctx.services:
             for key, (exposed, severity) in _NAMESPACES.items():

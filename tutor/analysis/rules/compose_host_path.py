@@ -292,7 +292,7 @@ class ComposeHostPath(ComposeRule):
     severity = Severity.ERROR
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """One finding per volume whose host side is a sensitive path; sockets are HT307's."""
         for service in ctx.services:
             for volume, line in items(service, "volumes"):

@@ -60,7 +60,7 @@ class ComposeJavaDebug(ComposeRule):
     severity = Severity.ERROR
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """The agent where the service sets it; else a published port 5005."""
         for service in ctx.services:
             published = _published(service)

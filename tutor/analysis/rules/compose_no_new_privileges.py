@@ -53,7 +53,7 @@ class ComposeNoNewPrivileges(ComposeRule):
     severity = Severity.WARNING
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag services without no-new-privileges, or with it explicitly off."""
         for service in ctx.services:
             setting: tuple[bool, int] | None = None

@@ -54,7 +54,7 @@ class ComposePrivileged(ComposeRule):
     security_severity = CRITICAL
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag each service with privileged set to true."""
         for service in ctx.services:
             if is_true(service.spec.get("privileged")):

@@ -48,7 +48,7 @@ class ComposeReadOnly(ComposeRule):
     severity = Severity.INFO
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Note each service whose root filesystem stays writable."""
         for service in ctx.services:
             if not is_true(service.spec.get("read_only")):

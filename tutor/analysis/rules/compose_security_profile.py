@@ -61,7 +61,7 @@ class ComposeSecurityProfileDisabled(ComposeRule):
     severity = Severity.ERROR
     lesson = "capabilities"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag each security_opt entry that switches confinement off."""
         for service in ctx.services:
             for value, line in items(service, "security_opt"):

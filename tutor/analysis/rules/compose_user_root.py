@@ -51,7 +51,7 @@ class ComposeUserRoot(ComposeRule):
     severity = Severity.ERROR
     lesson = "non-root-user"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag services whose user (or its ``${VAR:-default}``) is root."""
         for service in ctx.services:
             if "user" not in service.spec:

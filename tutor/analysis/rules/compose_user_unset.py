@@ -51,7 +51,7 @@ class ComposeUserUnset(ComposeRule):
     severity = Severity.INFO
     lesson = "non-root-user"
 
-    def check_compose(self, ctx: ComposeContext) -> Iterator[Finding]:
+    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Note services that run a pulled image with no user and no non-root default."""
         for service in ctx.services:
             spec = service.spec

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 from tutor.analysis.shell import SHELLS, Pipeline, program
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
@@ -20,7 +20,7 @@ _RUNNERS = _INTERPRETERS | {".", "source"}
 _SUBSTITUTED = re.compile(r"^(?:\$\(|<\(|`)\s*(?:curl|wget)\b")
 
 
-class CurlPipeShell(Rule):
+class CurlPipeShell(DockerfileRule):
     """A RUN pipes a download from curl or wget straight into a shell or interpreter.
 
     Why:

@@ -27,7 +27,7 @@ from tutor.analysis.rules._downloads import (
     verified,
 )
 from tutor.analysis.rules._run import env_before, resolved
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 from tutor.analysis.shell import Command, program
 
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
@@ -51,7 +51,7 @@ class _Run:
             within(word) for words in self.commands for word in words)
 
 
-class DownloadUnverified(Rule):
+class DownloadUnverified(DockerfileRule):
     """A downloaded program, package or source tree is used with nothing checking what it is.
 
     Why:

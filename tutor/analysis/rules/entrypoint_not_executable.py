@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Instruction, Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class EntrypointNotExecutable(Rule):
+class EntrypointNotExecutable(DockerfileRule):
     """The ENTRYPOINT or CMD is a file the runtime user may not execute (or read).
 
     Why:

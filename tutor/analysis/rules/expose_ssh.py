@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install",
                "dnf": "install", "microdnf": "install", "zypper": "install"}
@@ -22,7 +22,7 @@ _DAEMONS = frozenset({"sshd", "dropbear", "tinysshd"})
 _VERSION = re.compile(r"[=~<>].*$")
 
 
-class ExposeSsh(Rule):
+class ExposeSsh(DockerfileRule):
     """The image runs an SSH server: EXPOSE 22, sshd as its command, or an SSH server installed.
 
     Why:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 ATTACKER_GAINS = (
     "Whoever exploits the application gets uid 0 inside the container: they can rewrite any "
@@ -21,7 +21,7 @@ EXPORT_FIX = (
     "use a number.")
 
 
-class FinalUserRoot(Rule):
+class FinalUserRoot(DockerfileRule):
     """The image this Dockerfile builds runs its processes as root.
 
     Why:

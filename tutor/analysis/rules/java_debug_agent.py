@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._jdwp import listener
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class JavaDebugAgent(Rule):
+class JavaDebugAgent(DockerfileRule):
     """The final image turns on the JDWP debug agent (`-agentlib:jdwp=…,server=y`).
 
     Why:

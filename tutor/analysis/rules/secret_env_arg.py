@@ -13,11 +13,11 @@ from tutor.analysis.rules._secrets import (
     named_secrets,
     shown,
 )
-from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, DockerfileRule
 from tutor.analysis.secrets import is_documentation_example, is_placeholder, redact
 
 
-class SecretInEnvOrArg(Rule):
+class SecretInEnvOrArg(DockerfileRule):
     """An `ENV` or `ARG` is named like a secret (`DB_PASSWORD`, `API_TOKEN`, `AWS_SECRET_ACCESS_KEY`).
 
     Why:

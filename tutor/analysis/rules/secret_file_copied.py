@@ -8,10 +8,10 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secret_copies import copied_secrets
 from tutor.analysis.rules._secrets import article
-from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, DockerfileRule
 
 
-class SecretFileCopied(Rule):
+class SecretFileCopied(DockerfileRule):
     """A COPY or ADD puts a secret file into the image (`id_rsa`, `*.pem`, `.env`, `.npmrc`…).
 
     Why:

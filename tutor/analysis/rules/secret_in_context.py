@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secret_copies import swept_secrets
-from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, DockerfileRule
 
 _SHOWN = 5
 
 
-class SecretInBuildContext(Rule):
+class SecretInBuildContext(DockerfileRule):
     """`COPY . .` (or any directory copy) carries secret files that .dockerignore lets through.
 
     Why:

@@ -10,12 +10,12 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
 from tutor.analysis.rules._secret_copies import copied_secrets
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 _REMOVERS = frozenset({"rm", "shred", "unlink"})
 
 
-class SecretRemovedLater(Rule):
+class SecretRemovedLater(DockerfileRule):
     """A RUN deletes a secret file that an earlier COPY or ADD stored in its own layer.
 
     Why:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._secrets import article, shown, value_secrets
-from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, DockerfileRule
 
 
-class SecretValue(Rule):
+class SecretValue(DockerfileRule):
     """A credential is written into the Dockerfile itself: a token, a key, a password.
 
     Why:

@@ -12,7 +12,7 @@ from tutor.analysis.rules._secret_writes import (
     instruction_writes,
     removed_later,
 )
-from tutor.analysis.rules.base import CRITICAL, DockerfileContext, Rule
+from tutor.analysis.rules.base import CRITICAL, DockerfileContext, DockerfileRule
 from tutor.analysis.secret_flow import Write
 from tutor.analysis.secret_names import is_secret_name, name_words
 
@@ -36,7 +36,7 @@ _CREDENTIAL_FILES = frozenset({".netrc", "_netrc", ".git-credentials", ".pgpass"
 _SHOWN = 3
 
 
-class SecretWrittenToFile(Rule):
+class SecretWrittenToFile(DockerfileRule):
     """A build argument's or a BuildKit secret's value is written into a file that stays in a layer.
 
     Why:

@@ -9,14 +9,14 @@ from tutor.analysis.findings import Finding
 from tutor.analysis.lazyre import LazyPattern
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 _CAP = LazyPattern(r"cap_[a-z_]+", re.IGNORECASE)
 # Binding ports below 1024 is the one capability commonly granted this way on purpose.
 _LOW_RISK = frozenset({"cap_net_bind_service"})
 
 
-class FileCapabilities(Rule):
+class FileCapabilities(DockerfileRule):
     """A RUN grants Linux capabilities to a program file with setcap.
 
     Why:

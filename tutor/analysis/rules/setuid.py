@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import file_modes, mode_grants
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class SetuidBit(Rule):
+class SetuidBit(DockerfileRule):
     """A chmod or `--chmod` sets the setuid bit (u+s, 4755).
 
     Why:

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "install",
                "dnf": "install", "microdnf": "install", "zypper": "install"}
 
 
-class SudoInImage(Rule):
+class SudoInImage(DockerfileRule):
     """A RUN uses sudo or su, or installs sudo into the image.
 
     Why:

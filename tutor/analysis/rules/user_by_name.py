@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.profile import is_root_user
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class UserByName(Rule):
+class UserByName(DockerfileRule):
     """The final image's USER is a user name, where a numeric UID would be portable.
 
     Why:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import RunCommand, run_commands
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 from tutor.analysis.shell import Command
 
 # What membership hands the user, by group. sudo's packaged policies give %sudo (Debian,
@@ -39,7 +39,7 @@ _INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add", "yum": "ins
                "dnf": "install", "microdnf": "install", "zypper": "install"}
 
 
-class UserInPrivilegedGroup(Rule):
+class UserInPrivilegedGroup(DockerfileRule):
     """A RUN adds a user to the root, docker, sudo, wheel or admin group.
 
     Why:

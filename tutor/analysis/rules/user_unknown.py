@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class UserUnknown(Rule):
+class UserUnknown(DockerfileRule):
     """The final image's user depends on a value the Dockerfile does not give.
 
     Why:

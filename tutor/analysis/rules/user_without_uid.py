@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import run_commands
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 # Programs and the flags that fix the numeric ID they assign.
 _ID_FLAGS = {
@@ -18,7 +18,7 @@ _ID_FLAGS = {
 }
 
 
-class UserWithoutUid(Rule):
+class UserWithoutUid(DockerfileRule):
     """A user or group is created without a fixed UID or GID.
 
     Why:

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 
 
-class VolumeNotWritable(Rule):
+class VolumeNotWritable(DockerfileRule):
     """A VOLUME's directory belongs to root while the container runs as another user.
 
     Why:

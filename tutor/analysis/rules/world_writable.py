@@ -15,7 +15,7 @@ from tutor.analysis.rules._run import (
     resolved,
     run_commands,
 )
-from tutor.analysis.rules.base import DockerfileContext, Rule
+from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
 from tutor.analysis.variables import split_words
 
 # Where new files are served or run: web roots, application and program folders, system
@@ -28,7 +28,7 @@ _SCRATCH = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run")
 _SYSTEM_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 
-class WorldWritable(Rule):
+class WorldWritable(DockerfileRule):
     """A chmod or `--chmod` makes paths writable by every user (777, 666, o+w, or 1777 on code).
 
     Why:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +12,7 @@ from textual.highlight import highlight
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tutor.analysis.rules import RULES
 from tutor.analysis.rules.base import Rule
 from tutor.app.widgets.code import CodeBlock
 from tutor.app.widgets.lesson_parts import SEVERITY_BADGES
@@ -34,7 +35,7 @@ class RuleScreen(ModalScreen[None]):
         Binding("l", "open_lesson", "Open lesson"),
     ]
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule[Any]) -> None:
         super().__init__()
         self.rule = rule
 
@@ -47,11 +48,11 @@ class RuleScreen(ModalScreen[None]):
         rule, doc = self.rule, self.rule.doc()
         badge, style = SEVERITY_BADGES.get(rule.severity, (str(rule.severity.value), ""))
         lesson = self.tutor.course.lesson(rule.lesson)
-        language = "yaml" if rule.applies_to == "compose" else "dockerfile"
+        language = "yaml" if rule.kind == "compose" else "dockerfile"
         with Vertical(id="rule-dialog"):
             yield Static(Content.assemble((rule.id, "bold"), "  ", rule.name), id="rule-title")
             yield Static(Content.assemble((badge, f"bold {style}"), " · topic ",
-                                          rule.topic.value, " · ", ", ".join(rule.kinds())),
+                                          rule.topic.value, " · ", ", ".join(RULES.kinds(rule.id))),
                          id="rule-meta")
             with VerticalScroll(id="rule-body"):
                 yield Static(Content(reflow(doc.summary)), id="rule-summary")
