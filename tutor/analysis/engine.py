@@ -93,7 +93,6 @@ def analyze_compose(
     """
     from tutor.analysis.compose import parse_compose
     from tutor.analysis.rules._compose_secrets import compose_secret_values
-    from tutor.analysis.rules.syntax import ComposeSyntaxProblem
 
     config = config or Config()
     model = parse_compose(text)
@@ -102,11 +101,9 @@ def analyze_compose(
     ctx = ComposeContext(model, BaseImages(config.trusted_nonroot, built),
                          today or dt.date.today(),
                          template=name is not None and is_template_name(name))
-    # YAML problems are HT001's and go through the same ignore, pragma and severity handling
-    # as any rule's findings. The registry lists HT001 under Dockerfiles only, as `rules`
-    # and `explain` have always shown it.
-    rules = [ComposeSyntaxProblem(), *RULES.compose_rules()]
-    findings, suppressed = _run(rules, ctx, collect_yaml(text), config)
+    # YAML problems are HT001's (its compose class), so they go through the same ignore,
+    # pragma and severity handling as any rule's findings.
+    findings, suppressed = _run(RULES.compose_rules(), ctx, collect_yaml(text), config)
     return ComposeAnalysis(model, _scrubbed(findings, compose_secret_values(ctx)), suppressed)
 
 

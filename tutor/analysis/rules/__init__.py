@@ -28,7 +28,7 @@ KINDS = ("dockerfile", "compose")
 # "No HT101 (final-user-root)" without importing the rule. A test checks each row against
 # its classes, and that every rule module has a row.
 _TABLE: dict[str, tuple[str, str, str | None, str | None]] = {
-    "HT001": ("syntax", "dockerfile-syntax", "DockerfileSyntaxProblem", None),
+    "HT001": ("syntax", "dockerfile-syntax", "DockerfileSyntaxProblem", "ComposeSyntaxProblem"),
     "HT101": ("final_user_root", "final-user-root", "FinalUserRoot", None),
     "HT102": ("user_in_other_stage", "user-in-other-stage", "UserInOtherStage", None),
     "HT103": ("user_unknown", "user-unknown", "UserUnknown", None),
