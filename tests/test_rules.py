@@ -85,6 +85,16 @@ def test_a_rule_of_two_kinds_is_one_rule() -> None:
     assert "each pull may fetch" in compose[0].message
 
 
+def test_a_rule_implements_check_or_cannot_be_made() -> None:
+    """check is abstract: a rule class that forgets it fails when made, not when it runs."""
+    from tutor.analysis.rules.base import ComposeRule, DockerfileRule
+
+    for kind in (DockerfileRule, ComposeRule):
+        forgetful = type("Forgetful", (kind,), {"id": "HT999"})
+        with pytest.raises(TypeError, match="abstract"):
+            forgetful()
+
+
 def test_every_rule_module_is_in_the_table() -> None:
     """A rule class in any module of tutor/analysis/rules has a row: none is left unregistered."""
     folder = Path(importlib.import_module("tutor.analysis.rules").__file__ or "").parent

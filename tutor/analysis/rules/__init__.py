@@ -2,10 +2,12 @@
 
 A rule's module is imported when the rule is first asked for, so a command pays only for
 the rules it runs: checking a Dockerfile never imports the compose rules, and the course,
-which only needs to know which ids exist, imports none. ``RULES.dockerfile_rules()`` and
-``RULES.compose_rules()`` are what the engine runs on each kind of file; ``RULES[id]`` is the
-rule as documented (its name, metadata and docstring), for reports and ``explain``. Importing all 43 rule modules (and
+which only needs to know which ids exist, imports none. Importing all 43 rule modules (and
 the analysis they pull in) was most of a one-file ``check``'s start-up.
+
+``RULES.dockerfile_rules()`` and ``RULES.compose_rules()`` are what the engine runs on each
+kind of file; ``RULES[id]`` is the rule as documented (its name, metadata and docstring),
+for reports, ``rules`` and ``explain``.
 """
 
 from __future__ import annotations
@@ -121,8 +123,8 @@ class Registry(Mapping[str, "Rule[Any]"]):
         rule = self._loaded.get((rule_id, kind))
         if rule is None:
             module, _, *classes = _TABLE[rule_id]
-            rule_class: type[Rule[Any]] = getattr(import_module(f"tutor.analysis.rules.{module}"),
-                                 str(classes[KINDS.index(kind)]))
+            defining = import_module(f"tutor.analysis.rules.{module}")
+            rule_class: type[Rule[Any]] = getattr(defining, str(classes[KINDS.index(kind)]))
             rule = self._loaded[rule_id, kind] = rule_class()
         return rule
 
