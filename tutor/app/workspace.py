@@ -2,7 +2,7 @@
 
 No Textual here. The screen keeps the buffers (what the learner typed); this module keeps
 what is on disk and hands buffers to ``analyze_folder``, as ``check`` hands it files. Only
-``scan``, ``read`` and ``save`` touch the disk; ``analyze`` is pure, so it can run on
+``scan`` (``walk``), ``read`` and ``save`` touch the disk; ``analyze`` is pure, so it can run on
 every edit.
 """
 
@@ -197,7 +197,15 @@ class Workspace:
     # Disk ---------------------------------------------------------------------------------
 
     def scan(self) -> None:
-        """List the folder for the build-context rules, and read an ignore file not open."""
+        """Walk the folder now and keep what it found (see ``walk``)."""
+        self.disk = self.walk()
+
+    def walk(self) -> DiskFolder:
+        """List the folder for the build-context rules, and read an ignore file not open.
+
+        Changes nothing, so a worker thread can run it while analyses read ``disk``; the
+        caller assigns the result on its own thread.
+        """
         try:
             listing = list_folder(self.root)
         except InputError:  # the folder went away or was locked: judge what is known
@@ -219,7 +227,7 @@ class Workspace:
             known = {**texts, **{n: w.disk_text for n, w in self.files.items()}}
             read_goal_files(self.exercise.goal, self.root, listing.paths, known)
             texts.update({n: t for n, t in known.items() if n not in self.files})
-        self.disk = DiskFolder(listing, texts)
+        return DiskFolder(listing, texts)
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""

@@ -3,12 +3,17 @@
 Edits are analysed after a short pause in a thread worker; the newest edit wins and the
 screen only applies results of the latest generation. A watcher on the folder picks up saves
 from the learner's own editor. In exercise mode the goal is a live checklist.
+
+Workers (the analysis, the folder walk, loading the course) never change a widget or
+shared state: each returns what it found in a message nested in this screen, and the
+message's handler, on the UI thread, assigns it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -32,13 +37,13 @@ from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
+from tutor.app.workspace import DiskFolder, Located, SaveConflict, WorkResult, Workspace
 from tutor.errors import TutorError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
-    from tutor.content.model import Exercise
+    from tutor.content.model import Course, Exercise
 
 # How long typing must pause before the buffers are analysed again.
 DEBOUNCE_SECONDS = 0.1
@@ -70,6 +75,18 @@ class DiskChanged(Message):
 
 class WorkbenchScreen(Screen[None]):
     """Editor, image profile, findings and explanation side by side."""
+
+    @dataclass
+    class Rescanned(Message):
+        """A walk of the folder finished; the handler keeps it and analyses again."""
+
+        disk: DiskFolder
+
+    @dataclass
+    class CourseLoaded(Message):
+        """The course was read in a worker; the handler keeps it and explains again."""
+
+        course: Course
 
     # Most important first: at 80 columns the key bar keeps the first ones that fit.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -328,8 +345,12 @@ class WorkbenchScreen(Screen[None]):
 
     @work(thread=True, group="course")
     def _load_course(self) -> None:
-        self.tutor.course  # noqa: B018 - loads and keeps it
-        self.app.call_from_thread(self._explain)
+        self.post_message(self.CourseLoaded(self.tutor.read_course()))
+
+    @on(CourseLoaded)
+    def _course_loaded(self, message: CourseLoaded) -> None:
+        self.tutor.keep_course(message.course)
+        self._explain()  # the lesson's title, now that it is known
 
     def _update(self, selector: str, text: Text) -> None:
         """Show new text in a Static, unless it is what the Static already shows."""
@@ -418,8 +439,12 @@ class WorkbenchScreen(Screen[None]):
 
     @work(exclusive=True, thread=True, group="scan")
     def _rescan(self) -> None:
-        self.workspace.scan()
-        self.app.call_from_thread(self.start_analysis)
+        self.post_message(self.Rescanned(self.workspace.walk()))
+
+    @on(Rescanned)
+    def _rescanned(self, message: Rescanned) -> None:
+        self.workspace.disk = message.disk
+        self.start_analysis()
 
     def _outside_change(self, name: str) -> None:
         work_file = self.workspace.files[name]
