@@ -34,7 +34,7 @@ from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
-from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
+from tutor.app.widgets.exercise_panel import ExercisePanel
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.workspace import DiskFolder, Located, SaveConflict, WorkResult, Workspace
@@ -118,7 +118,6 @@ class WorkbenchScreen(Screen[None]):
         self._debounce: Timer | None = None
         # Files changed on disk while their buffer had unsaved edits.
         self.conflicts: set[str] = set()
-        self.hints_used = 0
         self.solved = False
         # Milliseconds from the start of each analysis to the findings on screen.
         self.timings: list[float] = []
@@ -175,12 +174,7 @@ class WorkbenchScreen(Screen[None]):
             with Vertical(id="side-pane"):
                 yield Static(Text("Analysing…"), id="profile")
                 if self.workspace.exercise is not None:
-                    with VerticalScroll(id="goal-pane"):
-                        # The checklist first: it is what changes as the learner works.
-                        yield Static(Text(""), id="goal")
-                        yield Static(Text(reflowed(self.workspace.exercise.summary)),
-                                     id="task")
-                        yield Static(Text(""), id="hints")
+                    yield ExercisePanel(self.workspace.exercise, id="goal-pane")
                 yield FindingsList(id="findings")
                 with VerticalScroll(id="explanation-pane"):
                     yield Static(Text(""), id="explanation")
@@ -190,7 +184,6 @@ class WorkbenchScreen(Screen[None]):
         self.query_one("#disk-banner").display = False
         if self.names:
             self.editor(self.names[0]).focus()
-        self._show_hints()
         self._restore_drafts()
         self._first_analysis()
         exercise = self.workspace.exercise
@@ -319,7 +312,7 @@ class WorkbenchScreen(Screen[None]):
             # saved, so a dialog never pops up under the learner's keystrokes.
             saved = all(texts.get(name) == self.workspace.files[name].disk_text
                         for name in self.names)
-            self._update("#goal", goal_text(result.goal, unsaved=not saved))
+            self.query_one(ExercisePanel).show_goal(result.goal, unsaved=not saved)
             if result.goal.passed and saved:
                 self._solved(texts)
         self.timings.append((time.perf_counter() - started) * 1000)
@@ -647,21 +640,8 @@ class WorkbenchScreen(Screen[None]):
             self.editor(self.current_name).focus()
 
     def action_hint(self) -> None:
-        exercise = self.workspace.exercise
-        if exercise is None:
-            return
-        if self.hints_used >= len(exercise.hints):
-            self.notify("That was the last hint.", markup=False)
-            return
-        self.hints_used += 1
-        self._show_hints()
-        # The newest hint is last: show the end of the pane, not the top of the first hint.
-        self.call_after_refresh(self.query_one("#goal-pane").scroll_end, animate=False)
-
-    def _show_hints(self) -> None:
-        exercise = self.workspace.exercise
-        if exercise is not None:
-            self.query_one("#hints", Static).update(hints_text(exercise, self.hints_used))
+        if self.workspace.exercise is not None:
+            self.query_one(ExercisePanel).reveal_hint()
 
     def _solved(self, texts: dict[str, str]) -> None:
         """Record the files that met the goal (they are on disk) and celebrate."""
@@ -670,7 +650,8 @@ class WorkbenchScreen(Screen[None]):
             return
         self.solved = True
         try:
-            self.tutor.store.record_solution(exercise.id, texts, self.hints_used)
+            self.tutor.store.record_solution(exercise.id, texts,
+                                             self.query_one(ExercisePanel).hints_used)
         except TutorError as exc:
             self.tutor.show_error(str(exc))
         from tutor.app.screens.solved import SolvedDialog
