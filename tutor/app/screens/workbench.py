@@ -564,13 +564,9 @@ class WorkbenchScreen(Screen[None]):
                 "tab-", "editor-")
 
     def action_next_finding(self) -> None:
-        findings = self.query_one("#findings", FindingsList)
-        located = getattr(findings, "located", ())
-        if not located:
-            return
-        findings.highlighted = ((findings.highlighted or 0) + 1) % len(located) if (
-            findings.highlighted is not None) else 0
-        self.go_to(findings.highlighted_located)
+        item = self.query_one("#findings", FindingsList).highlight_next()
+        if item is not None:
+            self.go_to(item)
 
     @work(group="dialog")
     async def action_preview_fix(self) -> None:
