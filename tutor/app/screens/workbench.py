@@ -22,11 +22,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header, OptionList, Static, Tab, Tabs
+from textual.widgets import Header, OptionList, Static
 
 from tutor import confine
 from tutor.analysis.files import display_path
@@ -34,6 +33,7 @@ from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.editor import CodeEditor
+from tutor.app.widgets.editor_tabs import EditorTabs
 from tutor.app.widgets.exercise_panel import ExercisePanel
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.widgets.keybar import KeyBar
@@ -112,7 +112,7 @@ class WorkbenchScreen(Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.names = list(workspace.files)
+        self.editors = EditorTabs(workspace.files, id="editor-pane")
         self.result: WorkResult | None = None
         self.generation = 0
         self._debounce: Timer | None = None
@@ -149,6 +149,11 @@ class WorkbenchScreen(Screen[None]):
         return cls(Workspace.for_exercise(exercise, folder))
 
     @property
+    def names(self) -> list[str]:
+        """The files open, in tab order."""
+        return self.editors.names
+
+    @property
     def tutor(self) -> TutorApp:
         """The app, typed."""
         return cast("TutorApp", self.app)
@@ -158,19 +163,7 @@ class WorkbenchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="workbench"):
-            with Vertical(id="editor-pane"):
-                if len(self.names) > 1:  # one file needs no tabs
-                    yield Tabs(*(Tab(Content(name), id=f"tab-{i}")
-                                 for i, name in enumerate(self.names)), id="file-tabs")
-                yield Static("", id="disk-banner", classes="banner")
-                with ContentSwitcher(initial="editor-0" if self.names else None,
-                                     id="editors"):
-                    for i, name in enumerate(self.names):
-                        work_file = self.workspace.files[name]
-                        syntax = {"dockerfile": "dockerfile", "compose": "yaml",
-                                  "yaml": "yaml"}.get(work_file.kind)
-                        yield CodeEditor(work_file.disk_text, syntax=syntax,
-                                         highlight_on_mount=False, id=f"editor-{i}")
+            yield self.editors
             with Vertical(id="side-pane"):
                 yield Static(Text("Analysing…"), id="profile")
                 if self.workspace.exercise is not None:
@@ -181,7 +174,6 @@ class WorkbenchScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#disk-banner").display = False
         if self.names:
             self.editor(self.names[0]).focus()
         self._restore_drafts()
@@ -201,29 +193,16 @@ class WorkbenchScreen(Screen[None]):
 
     def editor(self, name: str) -> CodeEditor:
         """The editor holding one file's buffer."""
-        return self.query_one(f"#editor-{self.names.index(name)}", CodeEditor)
-
-    @property
-    def current_name(self) -> str:
-        """The file whose editor is showing."""
-        switcher = self.query_one("#editors", ContentSwitcher)
-        return self.names[int((switcher.current or "editor-0").split("-")[1])]
-
-    def texts(self) -> dict[str, str]:
-        """Every buffer's text by file name."""
-        return {name: self.editor(name).text for name in self.names}
+        return self.editors.editor(name)
 
     def unsaved_names(self) -> list[str]:
         """The files whose buffer differs from what is on disk."""
-        return [name for name in self.names
-                if self.editor(name).text != self.workspace.files[name].disk_text
-                or (not self.workspace.files[name].exists and self.editor(name).text)]
+        return self.editors.unsaved_names()
 
     # Live analysis ------------------------------------------------------------------------
 
-    @on(CodeEditor.Changed)
-    def _edited(self, event: CodeEditor.Changed) -> None:
-        self._mark_tabs()
+    @on(EditorTabs.Edited)
+    def _edited(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
@@ -265,7 +244,7 @@ class WorkbenchScreen(Screen[None]):
                 self.editor(name).load_text(draft)
                 self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
                             f"saves them, ctrl+r goes back to the file.", markup=False)
-        self._mark_tabs()
+        self.editors.mark_unsaved()
 
     def _first_analysis(self) -> None:
         """Analyse before the first frame, so it is drawn once, with its findings.
@@ -273,7 +252,7 @@ class WorkbenchScreen(Screen[None]):
         The screen takes no input yet, and drawing it twice (first "Analysing…", then the
         findings) costs more than a typical file's analysis. Big files go to the worker.
         """
-        texts = self.texts()
+        texts = self.editors.texts()
         if sum(len(text) for text in texts.values()) > SYNC_ANALYSIS_CHARS:
             self.start_analysis()
             return
@@ -284,7 +263,7 @@ class WorkbenchScreen(Screen[None]):
     def start_analysis(self) -> None:
         """Analyse the buffers as they are now; older runs still going are discarded."""
         self.generation += 1
-        self._analyse(self.generation, self.texts())
+        self._analyse(self.generation, self.editors.texts())
 
     @work(exclusive=True, thread=True, group="analysis")
     def _analyse(self, generation: int, texts: dict[str, str]) -> None:
@@ -364,12 +343,9 @@ class WorkbenchScreen(Screen[None]):
         """Move the editor to a finding's line and focus it."""
         if item is None or item.file not in self.names:
             return
-        self._switch_to(item.file)
+        self.editors.switch_to(item.file)
         self.show_panel(False)
-        editor = self.editor(item.file)
-        row = max(0, min(item.finding.line - 1, editor.document.line_count - 1))
-        editor.move_cursor((row, 0), center=True)
-        editor.focus()
+        self.editors.go_to(item.file, item.finding.line)
 
     def _explain(self) -> None:
         item = self.query_one("#findings", FindingsList).highlighted_located
@@ -457,32 +433,19 @@ class WorkbenchScreen(Screen[None]):
         except TutorError as exc:
             self.tutor.show_error(str(exc))
             return
-        editor = self.editor(name)
-        cursor = editor.cursor_location
-        editor.load_text(text)
-        row = min(cursor[0], editor.document.line_count - 1)
-        editor.move_cursor((row, cursor[1]))
+        self.editors.load(name, text)
         self.conflicts.discard(name)
         self._show_banner()
-        self._mark_tabs()
 
     def _show_banner(self) -> None:
-        banner = self.query_one("#disk-banner", Static)
-        banner.display = bool(self.conflicts)
-        if self.conflicts:
-            names = ", ".join(sorted(self.conflicts))
-            banner.update(Text(f"⚠ {names} changed on disk while you have unsaved edits. "
-                               f"ctrl+r loads the disk version; ctrl+s asks before saving "
-                               f"yours over it."))
+        names = ", ".join(sorted(self.conflicts))
+        self.editors.show_notice(Text(
+            f"⚠ {names} changed on disk while you have unsaved edits. ctrl+r loads the disk "
+            f"version; ctrl+s asks before saving yours over it.") if self.conflicts else None)
 
-    def _mark_tabs(self) -> None:
-        unsaved = set(self.unsaved_names())
-        for i, name in enumerate(self.names if len(self.names) > 1 else ()):
-            tab = self.query_one(f"#tab-{i}", Tab)
-            label = visible(f"● {name}" if name in unsaved else name)
-            if tab.label_text != label:
-                tab.label = Content(label)
-        marker = " (unsaved)" if unsaved else ""
+    @on(EditorTabs.UnsavedChanged)
+    def _unsaved_changed(self, message: EditorTabs.UnsavedChanged) -> None:
+        marker = " (unsaved)" if message.unsaved else ""
         base = (self.sub_title or "").removesuffix(" (unsaved)")
         self.sub_title = base + marker
 
@@ -502,7 +465,7 @@ class WorkbenchScreen(Screen[None]):
 
     @work(group="dialog")
     async def action_save(self) -> None:
-        await self.save(self.current_name)
+        await self.save(self.editors.current_name)
 
     async def save(self, name: str) -> bool:
         """Save one buffer; ask first if the file changed on disk since it was read."""
@@ -527,7 +490,7 @@ class WorkbenchScreen(Screen[None]):
             return False
         self.conflicts.discard(name)
         self._show_banner()
-        self._mark_tabs()
+        self.editors.mark_unsaved()
         if self.drafts is not None:
             self.drafts.drop(self.workspace.files[name].path)
         self.notify(f"Saved {name}.", markup=False)
@@ -537,7 +500,7 @@ class WorkbenchScreen(Screen[None]):
 
     @work(group="dialog")
     async def action_reload(self) -> None:
-        name = self.current_name
+        name = self.editors.current_name
         if self.editor(name).text != self.workspace.files[name].disk_text:
             answer = await self.app.push_screen_wait(ChoiceDialog(
                 f"Reload {name}?", "Your unsaved edits to it will be discarded.",
@@ -548,20 +511,7 @@ class WorkbenchScreen(Screen[None]):
         self.start_analysis()
 
     def action_next_file(self) -> None:
-        current = self.names.index(self.current_name)
-        self._switch_to(self.names[(current + 1) % len(self.names)])
-
-    def _switch_to(self, name: str) -> None:
-        index = self.names.index(name)
-        self.query_one("#editors", ContentSwitcher).current = f"editor-{index}"
-        if len(self.names) > 1:
-            self.query_one("#file-tabs", Tabs).active = f"tab-{index}"
-
-    @on(Tabs.TabActivated, "#file-tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
-            self.query_one("#editors", ContentSwitcher).current = event.tab.id.replace(
-                "tab-", "editor-")
+        self.editors.next_file()
 
     def action_next_finding(self) -> None:
         item = self.query_one("#findings", FindingsList).highlight_next()
@@ -585,16 +535,9 @@ class WorkbenchScreen(Screen[None]):
 
     def apply_fix(self, name: str, fix: Fix) -> None:
         """Apply a fix as one edit, so one ctrl+z undoes it."""
-        editor = self.editor(name)
-        if editor.text != fix.before:
+        if not self.editors.apply_fix(name, fix):
             self.tutor.show_error("The file changed since the fix was computed; try again.")
             return
-        start, end, new = fix.span()
-        line_count = editor.document.line_count
-        end_location = (end, 0) if end < line_count else editor.document.end
-        editor.replace(new, (start, 0), end_location)
-        editor.move_cursor((start, 0), center=True)
-        editor.focus()
         self.notify(f"Applied: {fix.title}. ctrl+z undoes it, ctrl+s saves.", markup=False)
 
     def action_open_lesson(self) -> None:
@@ -632,8 +575,8 @@ class WorkbenchScreen(Screen[None]):
         self.set_class(whole, "-panel")
         if whole:
             self.query_one("#findings").focus()
-        elif self.names:
-            self.editor(self.current_name).focus()
+        else:
+            self.editors.focus_current()
 
     def action_hint(self) -> None:
         if self.workspace.exercise is not None:
