@@ -53,28 +53,23 @@ SYNC_ANALYSIS_CHARS = 64_000
 NARROW = 100
 
 
-class AnalysisReady(Message):
-    """A worker finished analysing one generation of the buffers."""
-
-    def __init__(self, generation: int, result: WorkResult, started: float,
-                 texts: dict[str, str]) -> None:
-        super().__init__()
-        self.generation = generation
-        self.result = result
-        self.started = started
-        self.texts = texts  # what was analysed
-
-
-class DiskChanged(Message):
-    """Files below the workbench's folder changed on disk."""
-
-    def __init__(self, paths: set[Path]) -> None:
-        super().__init__()
-        self.paths = paths
-
-
 class WorkbenchScreen(Screen[None]):
     """Editor, image profile, findings and explanation side by side."""
+
+    @dataclass
+    class AnalysisReady(Message):
+        """A worker analysed one generation of the buffers (``texts``, as analysed)."""
+
+        generation: int
+        result: WorkResult
+        started: float
+        texts: dict[str, str]
+
+    @dataclass
+    class DiskChanged(Message):
+        """Files below the workbench's folder changed on disk."""
+
+        paths: set[Path]
 
     @dataclass
     class Rescanned(Message):
@@ -219,32 +214,15 @@ class WorkbenchScreen(Screen[None]):
 
     def write_drafts(self) -> None:
         """Keep every unsaved buffer on disk; forget drafts of buffers that match the file."""
-        drafts = self.drafts
-        if drafts is None:
-            return
-        unsaved = set(self.unsaved_names())
-        for name in self.names:
-            path = self.workspace.files[name].path
-            try:
-                if name in unsaved:
-                    drafts.save(path, self.editor(name).text)
-                else:
-                    drafts.drop(path)
-            except OSError as exc:
-                self.tutor.show_error(f"Could not keep unsaved edits to {name}: "
-                                      f"{exc.strerror or exc}")
+        if (drafts := self.drafts) is not None:
+            for problem in self.editors.keep_drafts(drafts):
+                self.tutor.show_error(problem)
 
     def _restore_drafts(self) -> None:
-        drafts = self.drafts
-        if drafts is None:
-            return
-        for name in self.names:
-            draft = drafts.load(self.workspace.files[name].path)
-            if draft is not None and draft != self.editor(name).text:
-                self.editor(name).load_text(draft)
+        if (drafts := self.drafts) is not None:
+            for name in self.editors.restore_drafts(drafts):
                 self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
                             f"saves them, ctrl+r goes back to the file.", markup=False)
-        self.editors.mark_unsaved()
 
     def _first_analysis(self) -> None:
         """Analyse before the first frame, so it is drawn once, with its findings.
@@ -269,7 +247,7 @@ class WorkbenchScreen(Screen[None]):
     def _analyse(self, generation: int, texts: dict[str, str]) -> None:
         started = time.perf_counter()
         result = self.workspace.analyze(texts, self.tutor.today)
-        self.post_message(AnalysisReady(generation, result, started, texts))
+        self.post_message(self.AnalysisReady(generation, result, started, texts))
 
     @on(AnalysisReady)
     def _show_result(self, message: AnalysisReady) -> None:
@@ -313,7 +291,7 @@ class WorkbenchScreen(Screen[None]):
     def _check_stamps(self) -> None:
         changed = [name for name in self.names if self.workspace.changed_on_disk(name)]
         if changed:
-            self.post_message(DiskChanged({self.workspace.files[n].path for n in changed}))
+            self.post_message(self.DiskChanged({self.workspace.files[n].path for n in changed}))
 
     @work(thread=True, group="course")
     def _load_course(self) -> None:
@@ -389,7 +367,7 @@ class WorkbenchScreen(Screen[None]):
         try:
             async for changes in awatch(self.workspace.root, step=50, debounce=400,
                                         stop_event=self._stop_watching):
-                self.post_message(DiskChanged({Path(path) for _, path in changes}))
+                self.post_message(self.DiskChanged({Path(path) for _, path in changes}))
         except Exception as exc:
             self.tutor.show_error(f"Cannot watch {self.workspace.root} for changes ({exc}); "
                                   f"press ctrl+r to reload files saved elsewhere.")

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import ContentSwitcher, Static, Tab, Tabs, TextArea
 
 from tutor.analysis.fixes import Fix
+from tutor.app.drafts import Drafts
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.workspace import WorkFile
 from tutor.safetext import visible
@@ -119,6 +120,33 @@ class EditorTabs(Vertical):
         if unsaved != self._unsaved:
             self._unsaved = unsaved
             self.post_message(self.UnsavedChanged(unsaved))
+
+    def keep_drafts(self, drafts: Drafts) -> list[str]:
+        """Keep every unsaved buffer as a draft, forget the others; the problems met."""
+        problems = []
+        unsaved = set(self.unsaved_names())
+        for name in self.names:
+            path = self.files[name].path
+            try:
+                if name in unsaved:
+                    drafts.save(path, self.editor(name).text)
+                else:
+                    drafts.drop(path)
+            except OSError as exc:
+                problems.append(f"Could not keep unsaved edits to {name}: "
+                                f"{exc.strerror or exc}")
+        return problems
+
+    def restore_drafts(self, drafts: Drafts) -> list[str]:
+        """Put back the drafts kept last time that differ from the files; their names."""
+        restored = []
+        for name in self.names:
+            draft = drafts.load(self.files[name].path)
+            if draft is not None and draft != self.editor(name).text:
+                self.editor(name).load_text(draft)
+                restored.append(name)
+        self.mark_unsaved()
+        return restored
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
