@@ -22,6 +22,7 @@ from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
 from tutor.analysis.engine import Analysis, ComposeAnalysis
 from tutor.analysis.files import is_dockerfile_name, kind_of
 from tutor.analysis.findings import Finding
+from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder, ignore_candidates
 from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
@@ -274,6 +275,15 @@ class Workspace:
                        *texts}
             goal = judge(self.exercise.goal, result, present, texts=files, today=today)
         return WorkResult(result.analysis, result.compose, _located(result), goal)
+
+    def fix_for(self, result: WorkResult, item: Located, text: str,
+                today: dt.date | None = None) -> Fix | None:
+        """The mechanical fix for a finding, computed from the buffer (``text``) it is in."""
+        if item.file == self.dockerfile and result.analysis is not None:
+            return dockerfile_fix(item.finding, text, result.analysis, today)
+        if item.file == self.compose and result.compose is not None:
+            return compose_fix(item.finding, text, result.compose)
+        return None
 
 
 def _located(result: FolderAnalysis) -> tuple[Located, ...]:

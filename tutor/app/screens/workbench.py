@@ -21,21 +21,21 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import Header, OptionList
 
 from tutor import confine
 from tutor.analysis.files import display_path
-from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
+from tutor.analysis.fixes import Fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
+from tutor.app.widgets.analysis_pane import AnalysisPane
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.widgets.editor_tabs import EditorTabs
 from tutor.app.widgets.exercise_panel import ExercisePanel
-from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.workspace import DiskFolder, Located, SaveConflict, WorkResult, Workspace
 from tutor.errors import TutorError
@@ -108,6 +108,7 @@ class WorkbenchScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.editors = EditorTabs(workspace.files, id="editor-pane")
+        self.side = AnalysisPane(workspace.exercise, workspace.dockerfile, id="side-pane")
         self.result: WorkResult | None = None
         self.generation = 0
         self._debounce: Timer | None = None
@@ -116,8 +117,6 @@ class WorkbenchScreen(Screen[None]):
         self.solved = False
         # Milliseconds from the start of each analysis to the findings on screen.
         self.timings: list[float] = []
-        # What each Static last showed, to skip updates that change nothing.
-        self._shown: dict[str, Text] = {}
         # Set on unmount: the watcher's thread stops instead of holding up the exit.
         self._stop_watching = asyncio.Event()
         self._autosave: Timer | None = None
@@ -159,13 +158,7 @@ class WorkbenchScreen(Screen[None]):
         yield Header()
         with Horizontal(id="workbench"):
             yield self.editors
-            with Vertical(id="side-pane"):
-                yield Static(Text("Analysing…"), id="profile")
-                if self.workspace.exercise is not None:
-                    yield ExercisePanel(self.workspace.exercise, id="goal-pane")
-                yield FindingsList(id="findings")
-                with VerticalScroll(id="explanation-pane"):
-                    yield Static(Text(""), id="explanation")
+            yield self.side
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -257,12 +250,7 @@ class WorkbenchScreen(Screen[None]):
 
     def _show(self, result: WorkResult, started: float, texts: dict[str, str]) -> None:
         self.result = result
-        # Most keystrokes change no finding: leave unchanged widgets alone, since each
-        # update costs a layout pass.
-        self._update("#profile", profile_text(result.analysis, self.workspace.dockerfile))
-        findings = self.query_one("#findings", FindingsList)
-        if findings.needs(result):
-            findings.show(result)
+        self.side.show(result)
         self._explain()
         if result.goal is not None:
             # Solved means solved on disk: a goal met by typing is celebrated once it is
@@ -302,20 +290,13 @@ class WorkbenchScreen(Screen[None]):
         self.tutor.keep_course(message.course)
         self._explain()  # the lesson's title, now that it is known
 
-    def _update(self, selector: str, text: Text) -> None:
-        """Show new text in a Static, unless it is what the Static already shows."""
-        widget = self.query_one(selector, Static)
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            widget.update(text)
-
     @on(OptionList.OptionHighlighted, "#findings")
     def _highlighted(self) -> None:
         self._explain()
 
     @on(OptionList.OptionSelected, "#findings")
     def _selected(self) -> None:
-        self.go_to(self.query_one("#findings", FindingsList).highlighted_located)
+        self.go_to(self.side.findings.highlighted_located)
 
     def go_to(self, item: Located | None) -> None:
         """Move the editor to a finding's line and focus it."""
@@ -326,36 +307,15 @@ class WorkbenchScreen(Screen[None]):
         self.editors.go_to(item.file, item.finding.line)
 
     def _explain(self) -> None:
-        item = self.query_one("#findings", FindingsList).highlighted_located
-        fix = self.fix_for(item)
-        lesson_title = None
-        if item is not None:
-            lesson_title = self._lesson_title(item)
-        self._update("#explanation", explanation_text(
-            item, fix, self.workspace.exercise is not None, lesson_title))
-
-    def _lesson_title(self, item: Located) -> str | None:
-        from tutor.analysis.rules import RULES
-
-        rule = RULES.get(item.finding.rule)
-        if rule is None:
-            return None
-        course = self.tutor.loaded_course
-        if course is None:
-            return rule.lesson  # the title comes once the course has loaded
-        lesson = course.lesson(rule.lesson)
-        return lesson.title if lesson else None
+        item = self.side.findings.highlighted_located
+        self.side.explain(item, self.fix_for(item), self.tutor.loaded_course)
 
     def fix_for(self, item: Located | None) -> Fix | None:
         """The mechanical fix for a finding, computed from the buffer it was found in."""
         if item is None or self.result is None or item.file not in self.names:
             return None
-        text = self.editor(item.file).text
-        if item.file == self.workspace.dockerfile and self.result.analysis is not None:
-            return dockerfile_fix(item.finding, text, self.result.analysis, self.tutor.today)
-        if item.file == self.workspace.compose and self.result.compose is not None:
-            return compose_fix(item.finding, text, self.result.compose)
-        return None
+        return self.workspace.fix_for(self.result, item, self.editor(item.file).text,
+                                      self.tutor.today)
 
     # Files on disk ------------------------------------------------------------------------
 
@@ -492,13 +452,13 @@ class WorkbenchScreen(Screen[None]):
         self.editors.next_file()
 
     def action_next_finding(self) -> None:
-        item = self.query_one("#findings", FindingsList).highlight_next()
+        item = self.side.findings.highlight_next()
         if item is not None:
             self.go_to(item)
 
     @work(group="dialog")
     async def action_preview_fix(self) -> None:
-        item = self.query_one("#findings", FindingsList).highlighted_located
+        item = self.side.findings.highlighted_located
         fix = self.fix_for(item)
         if item is None or fix is None:
             self.notify("This finding has no mechanical fix; the explanation says what to "
@@ -521,7 +481,7 @@ class WorkbenchScreen(Screen[None]):
     def action_open_lesson(self) -> None:
         from tutor.analysis.rules import RULES
 
-        item = self.query_one("#findings", FindingsList).highlighted_located
+        item = self.side.findings.highlighted_located
         exercise = self.workspace.exercise
         if item is not None and item.finding.rule in RULES:
             self.tutor.open_lesson(RULES[item.finding.rule].lesson)
