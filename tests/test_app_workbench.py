@@ -389,3 +389,23 @@ def test_profile_lists_the_final_base_first_with_short_digests() -> None:
     bases = shown.split("Base images: ", 1)[1]
     assert bases.startswith("gcr.io/distroless/static ← final, golang:1.26-alpine@sha256:")
     assert "@sha256:0178a6410178… (stage builder)" in bases and digest not in bases
+
+
+async def test_f4_steps_through_the_findings_and_wraps(tmp_path: Path, make_app: Any) -> None:
+    """F4 highlights the next finding and puts the cursor on its line; after the last, the first."""
+    path = root_dockerfile(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        findings = screen.query_one("#findings", FindingsList)
+        located = findings.located
+        assert len(located) >= 2
+        start = findings.highlighted or 0
+        for step in range(1, len(located) + 1):
+            await pilot.press("f4")
+            await pilot.pause()
+            index = (start + step) % len(located)
+            assert findings.highlighted == index
+            row = screen.editor("Dockerfile").cursor_location[0]
+            assert row == located[index].finding.line - 1
+        assert findings.highlighted == start  # round the list and back

@@ -89,17 +89,28 @@ class TutorApp(App[int]):
     @property
     def course(self) -> Course:
         """The course, loaded on first use so the workbench starts without it."""
-        if self._course is None:
-            from tutor.content.loader import load_course
-            from tutor.content.model import ContentError, Course
+        course = self._course
+        if course is None:
+            course = self.read_course()
+            self.keep_course(course)
+        return course
 
-            try:
-                self._course = load_course(self.options.content)
-            except TutorError as exc:  # not a course pack at all: the map lists why
-                self._course = Course(str(self.options.content), errors=[
-                    ContentError(str(self.options.content), 1, str(exc))])
+    def read_course(self) -> Course:
+        """Load the course pack without keeping it, so a worker thread can call it."""
+        from tutor.content.loader import load_course
+        from tutor.content.model import ContentError, Course
+
+        try:
+            return load_course(self.options.content)
+        except TutorError as exc:  # not a course pack at all: the map lists why
+            return Course(str(self.options.content), errors=[
+                ContentError(str(self.options.content), 1, str(exc))])
+
+    def keep_course(self, course: Course) -> None:
+        """Keep a course read by ``read_course``, unless one is kept already (UI thread)."""
+        if self._course is None:
+            self._course = course
             self._adopt_earlier_progress()
-        return self._course
 
     @property
     def course_identity(self) -> CourseIdentity:

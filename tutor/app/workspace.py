@@ -2,7 +2,7 @@
 
 No Textual here. The screen keeps the buffers (what the learner typed); this module keeps
 what is on disk and hands buffers to ``analyze_folder``, as ``check`` hands it files. Only
-``scan``, ``read`` and ``save`` touch the disk; ``analyze`` is pure, so it can run on
+``scan`` (``walk``), ``read`` and ``save`` touch the disk; ``analyze`` is pure, so it can run on
 every edit.
 """
 
@@ -22,6 +22,7 @@ from tutor.analysis.disk import list_folder, os_reason, read_ignore_file
 from tutor.analysis.engine import Analysis, ComposeAnalysis
 from tutor.analysis.files import is_dockerfile_name, kind_of
 from tutor.analysis.findings import Finding
+from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
 from tutor.analysis.folder import BuildFolder, FolderAnalysis, analyze_folder, ignore_candidates
 from tutor.analysis.source import read_source
 from tutor.atomic import write_atomic
@@ -197,7 +198,15 @@ class Workspace:
     # Disk ---------------------------------------------------------------------------------
 
     def scan(self) -> None:
-        """List the folder for the build-context rules, and read an ignore file not open."""
+        """Walk the folder now and keep what it found (see ``walk``)."""
+        self.disk = self.walk()
+
+    def walk(self) -> DiskFolder:
+        """List the folder for the build-context rules, and read an ignore file not open.
+
+        Changes nothing, so a worker thread can run it while analyses read ``disk``; the
+        caller assigns the result on its own thread.
+        """
         try:
             listing = list_folder(self.root)
         except InputError:  # the folder went away or was locked: judge what is known
@@ -219,7 +228,7 @@ class Workspace:
             known = {**texts, **{n: w.disk_text for n, w in self.files.items()}}
             read_goal_files(self.exercise.goal, self.root, listing.paths, known)
             texts.update({n: t for n, t in known.items() if n not in self.files})
-        self.disk = DiskFolder(listing, texts)
+        return DiskFolder(listing, texts)
 
     def changed_on_disk(self, name: str) -> bool:
         """True when the file's stamp differs from when it was last read or saved."""
@@ -266,6 +275,15 @@ class Workspace:
                        *texts}
             goal = judge(self.exercise.goal, result, present, texts=files, today=today)
         return WorkResult(result.analysis, result.compose, _located(result), goal)
+
+    def fix_for(self, result: WorkResult, item: Located, text: str,
+                today: dt.date | None = None) -> Fix | None:
+        """The mechanical fix for a finding, computed from the buffer (``text``) it is in."""
+        if item.file == self.dockerfile and result.analysis is not None:
+            return dockerfile_fix(item.finding, text, result.analysis, today)
+        if item.file == self.compose and result.compose is not None:
+            return compose_fix(item.finding, text, result.compose)
+        return None
 
 
 def _located(result: FolderAnalysis) -> tuple[Located, ...]:

@@ -3,12 +3,17 @@
 Edits are analysed after a short pause in a thread worker; the newest edit wins and the
 screen only applies results of the latest generation. A watcher on the folder picks up saves
 from the learner's own editor. In exercise mode the goal is a live checklist.
+
+Workers (the analysis, the folder walk, loading the course) never change a widget or
+shared state: each returns what it found in a message nested in this screen, and the
+message's handler, on the UI thread, assigns it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -16,29 +21,29 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Header, OptionList, Static, Tab, Tabs
+from textual.widgets import Header, OptionList
 
 from tutor import confine
 from tutor.analysis.files import display_path
-from tutor.analysis.fixes import Fix, compose_fix, dockerfile_fix
+from tutor.analysis.fixes import Fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
+from tutor.app.widgets.analysis_pane import AnalysisPane
 from tutor.app.widgets.editor import CodeEditor
-from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
-from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
+from tutor.app.widgets.editor_tabs import EditorTabs
+from tutor.app.widgets.exercise_panel import ExercisePanel
 from tutor.app.widgets.keybar import KeyBar
-from tutor.app.workspace import Located, SaveConflict, WorkResult, Workspace
+from tutor.app.workspace import DiskFolder, Located, SaveConflict, WorkResult, Workspace
 from tutor.errors import TutorError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
-    from tutor.content.model import Exercise
+    from tutor.content.model import Course, Exercise
 
 # How long typing must pause before the buffers are analysed again.
 DEBOUNCE_SECONDS = 0.1
@@ -48,28 +53,35 @@ SYNC_ANALYSIS_CHARS = 64_000
 NARROW = 100
 
 
-class AnalysisReady(Message):
-    """A worker finished analysing one generation of the buffers."""
-
-    def __init__(self, generation: int, result: WorkResult, started: float,
-                 texts: dict[str, str]) -> None:
-        super().__init__()
-        self.generation = generation
-        self.result = result
-        self.started = started
-        self.texts = texts  # what was analysed
-
-
-class DiskChanged(Message):
-    """Files below the workbench's folder changed on disk."""
-
-    def __init__(self, paths: set[Path]) -> None:
-        super().__init__()
-        self.paths = paths
-
-
 class WorkbenchScreen(Screen[None]):
     """Editor, image profile, findings and explanation side by side."""
+
+    @dataclass
+    class AnalysisReady(Message):
+        """A worker analysed one generation of the buffers (``texts``, as analysed)."""
+
+        generation: int
+        result: WorkResult
+        started: float
+        texts: dict[str, str]
+
+    @dataclass
+    class DiskChanged(Message):
+        """Files below the workbench's folder changed on disk."""
+
+        paths: set[Path]
+
+    @dataclass
+    class Rescanned(Message):
+        """A walk of the folder finished; the handler keeps it and analyses again."""
+
+        disk: DiskFolder
+
+    @dataclass
+    class CourseLoaded(Message):
+        """The course was read in a worker; the handler keeps it and explains again."""
+
+        course: Course
 
     # Most important first: at 80 columns the key bar keeps the first ones that fit.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,18 +107,16 @@ class WorkbenchScreen(Screen[None]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.names = list(workspace.files)
+        self.editors = EditorTabs(workspace.files, id="editor-pane")
+        self.side = AnalysisPane(workspace.exercise, workspace.dockerfile, id="side-pane")
         self.result: WorkResult | None = None
         self.generation = 0
         self._debounce: Timer | None = None
         # Files changed on disk while their buffer had unsaved edits.
         self.conflicts: set[str] = set()
-        self.hints_used = 0
         self.solved = False
         # Milliseconds from the start of each analysis to the findings on screen.
         self.timings: list[float] = []
-        # What each Static last showed, to skip updates that change nothing.
-        self._shown: dict[str, Text] = {}
         # Set on unmount: the watcher's thread stops instead of holding up the exit.
         self._stop_watching = asyncio.Event()
         self._autosave: Timer | None = None
@@ -133,6 +143,11 @@ class WorkbenchScreen(Screen[None]):
         return cls(Workspace.for_exercise(exercise, folder))
 
     @property
+    def names(self) -> list[str]:
+        """The files open, in tab order."""
+        return self.editors.names
+
+    @property
     def tutor(self) -> TutorApp:
         """The app, typed."""
         return cast("TutorApp", self.app)
@@ -142,38 +157,13 @@ class WorkbenchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="workbench"):
-            with Vertical(id="editor-pane"):
-                if len(self.names) > 1:  # one file needs no tabs
-                    yield Tabs(*(Tab(Content(name), id=f"tab-{i}")
-                                 for i, name in enumerate(self.names)), id="file-tabs")
-                yield Static("", id="disk-banner", classes="banner")
-                with ContentSwitcher(initial="editor-0" if self.names else None,
-                                     id="editors"):
-                    for i, name in enumerate(self.names):
-                        work_file = self.workspace.files[name]
-                        syntax = {"dockerfile": "dockerfile", "compose": "yaml",
-                                  "yaml": "yaml"}.get(work_file.kind)
-                        yield CodeEditor(work_file.disk_text, syntax=syntax,
-                                         highlight_on_mount=False, id=f"editor-{i}")
-            with Vertical(id="side-pane"):
-                yield Static(Text("Analysing…"), id="profile")
-                if self.workspace.exercise is not None:
-                    with VerticalScroll(id="goal-pane"):
-                        # The checklist first: it is what changes as the learner works.
-                        yield Static(Text(""), id="goal")
-                        yield Static(Text(reflowed(self.workspace.exercise.summary)),
-                                     id="task")
-                        yield Static(Text(""), id="hints")
-                yield FindingsList(id="findings")
-                with VerticalScroll(id="explanation-pane"):
-                    yield Static(Text(""), id="explanation")
+            yield self.editors
+            yield self.side
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#disk-banner").display = False
         if self.names:
             self.editor(self.names[0]).focus()
-        self._show_hints()
         self._restore_drafts()
         self._first_analysis()
         exercise = self.workspace.exercise
@@ -191,29 +181,16 @@ class WorkbenchScreen(Screen[None]):
 
     def editor(self, name: str) -> CodeEditor:
         """The editor holding one file's buffer."""
-        return self.query_one(f"#editor-{self.names.index(name)}", CodeEditor)
-
-    @property
-    def current_name(self) -> str:
-        """The file whose editor is showing."""
-        switcher = self.query_one("#editors", ContentSwitcher)
-        return self.names[int((switcher.current or "editor-0").split("-")[1])]
-
-    def texts(self) -> dict[str, str]:
-        """Every buffer's text by file name."""
-        return {name: self.editor(name).text for name in self.names}
+        return self.editors.editor(name)
 
     def unsaved_names(self) -> list[str]:
         """The files whose buffer differs from what is on disk."""
-        return [name for name in self.names
-                if self.editor(name).text != self.workspace.files[name].disk_text
-                or (not self.workspace.files[name].exists and self.editor(name).text)]
+        return self.editors.unsaved_names()
 
     # Live analysis ------------------------------------------------------------------------
 
-    @on(CodeEditor.Changed)
-    def _edited(self, event: CodeEditor.Changed) -> None:
-        self._mark_tabs()
+    @on(EditorTabs.Edited)
+    def _edited(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
@@ -230,32 +207,15 @@ class WorkbenchScreen(Screen[None]):
 
     def write_drafts(self) -> None:
         """Keep every unsaved buffer on disk; forget drafts of buffers that match the file."""
-        drafts = self.drafts
-        if drafts is None:
-            return
-        unsaved = set(self.unsaved_names())
-        for name in self.names:
-            path = self.workspace.files[name].path
-            try:
-                if name in unsaved:
-                    drafts.save(path, self.editor(name).text)
-                else:
-                    drafts.drop(path)
-            except OSError as exc:
-                self.tutor.show_error(f"Could not keep unsaved edits to {name}: "
-                                      f"{exc.strerror or exc}")
+        if (drafts := self.drafts) is not None:
+            for problem in self.editors.keep_drafts(drafts):
+                self.tutor.show_error(problem)
 
     def _restore_drafts(self) -> None:
-        drafts = self.drafts
-        if drafts is None:
-            return
-        for name in self.names:
-            draft = drafts.load(self.workspace.files[name].path)
-            if draft is not None and draft != self.editor(name).text:
-                self.editor(name).load_text(draft)
+        if (drafts := self.drafts) is not None:
+            for name in self.editors.restore_drafts(drafts):
                 self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
                             f"saves them, ctrl+r goes back to the file.", markup=False)
-        self._mark_tabs()
 
     def _first_analysis(self) -> None:
         """Analyse before the first frame, so it is drawn once, with its findings.
@@ -263,7 +223,7 @@ class WorkbenchScreen(Screen[None]):
         The screen takes no input yet, and drawing it twice (first "Analysing…", then the
         findings) costs more than a typical file's analysis. Big files go to the worker.
         """
-        texts = self.texts()
+        texts = self.editors.texts()
         if sum(len(text) for text in texts.values()) > SYNC_ANALYSIS_CHARS:
             self.start_analysis()
             return
@@ -274,13 +234,13 @@ class WorkbenchScreen(Screen[None]):
     def start_analysis(self) -> None:
         """Analyse the buffers as they are now; older runs still going are discarded."""
         self.generation += 1
-        self._analyse(self.generation, self.texts())
+        self._analyse(self.generation, self.editors.texts())
 
     @work(exclusive=True, thread=True, group="analysis")
     def _analyse(self, generation: int, texts: dict[str, str]) -> None:
         started = time.perf_counter()
         result = self.workspace.analyze(texts, self.tutor.today)
-        self.post_message(AnalysisReady(generation, result, started, texts))
+        self.post_message(self.AnalysisReady(generation, result, started, texts))
 
     @on(AnalysisReady)
     def _show_result(self, message: AnalysisReady) -> None:
@@ -290,19 +250,14 @@ class WorkbenchScreen(Screen[None]):
 
     def _show(self, result: WorkResult, started: float, texts: dict[str, str]) -> None:
         self.result = result
-        # Most keystrokes change no finding: leave unchanged widgets alone, since each
-        # update costs a layout pass.
-        self._update("#profile", profile_text(result.analysis, self.workspace.dockerfile))
-        findings = self.query_one("#findings", FindingsList)
-        if findings.needs(result):
-            findings.show(result)
+        self.side.show(result)
         self._explain()
         if result.goal is not None:
             # Solved means solved on disk: a goal met by typing is celebrated once it is
             # saved, so a dialog never pops up under the learner's keystrokes.
             saved = all(texts.get(name) == self.workspace.files[name].disk_text
                         for name in self.names)
-            self._update("#goal", goal_text(result.goal, unsaved=not saved))
+            self.query_one(ExercisePanel).show_goal(result.goal, unsaved=not saved)
             if result.goal.passed and saved:
                 self._solved(texts)
         self.timings.append((time.perf_counter() - started) * 1000)
@@ -324,19 +279,16 @@ class WorkbenchScreen(Screen[None]):
     def _check_stamps(self) -> None:
         changed = [name for name in self.names if self.workspace.changed_on_disk(name)]
         if changed:
-            self.post_message(DiskChanged({self.workspace.files[n].path for n in changed}))
+            self.post_message(self.DiskChanged({self.workspace.files[n].path for n in changed}))
 
     @work(thread=True, group="course")
     def _load_course(self) -> None:
-        self.tutor.course  # noqa: B018 - loads and keeps it
-        self.app.call_from_thread(self._explain)
+        self.post_message(self.CourseLoaded(self.tutor.read_course()))
 
-    def _update(self, selector: str, text: Text) -> None:
-        """Show new text in a Static, unless it is what the Static already shows."""
-        widget = self.query_one(selector, Static)
-        if self._shown.get(selector) != text:
-            self._shown[selector] = text
-            widget.update(text)
+    @on(CourseLoaded)
+    def _course_loaded(self, message: CourseLoaded) -> None:
+        self.tutor.keep_course(message.course)
+        self._explain()  # the lesson's title, now that it is known
 
     @on(OptionList.OptionHighlighted, "#findings")
     def _highlighted(self) -> None:
@@ -344,50 +296,26 @@ class WorkbenchScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#findings")
     def _selected(self) -> None:
-        self.go_to(self.query_one("#findings", FindingsList).highlighted_located)
+        self.go_to(self.side.findings.highlighted_located)
 
     def go_to(self, item: Located | None) -> None:
         """Move the editor to a finding's line and focus it."""
         if item is None or item.file not in self.names:
             return
-        self._switch_to(item.file)
+        self.editors.switch_to(item.file)
         self.show_panel(False)
-        editor = self.editor(item.file)
-        row = max(0, min(item.finding.line - 1, editor.document.line_count - 1))
-        editor.move_cursor((row, 0), center=True)
-        editor.focus()
+        self.editors.go_to(item.file, item.finding.line)
 
     def _explain(self) -> None:
-        item = self.query_one("#findings", FindingsList).highlighted_located
-        fix = self.fix_for(item)
-        lesson_title = None
-        if item is not None:
-            lesson_title = self._lesson_title(item)
-        self._update("#explanation", explanation_text(
-            item, fix, self.workspace.exercise is not None, lesson_title))
-
-    def _lesson_title(self, item: Located) -> str | None:
-        from tutor.analysis.rules import RULES
-
-        rule = RULES.get(item.finding.rule)
-        if rule is None:
-            return None
-        course = self.tutor.loaded_course
-        if course is None:
-            return rule.lesson  # the title comes once the course has loaded
-        lesson = course.lesson(rule.lesson)
-        return lesson.title if lesson else None
+        item = self.side.findings.highlighted_located
+        self.side.explain(item, self.fix_for(item), self.tutor.loaded_course)
 
     def fix_for(self, item: Located | None) -> Fix | None:
         """The mechanical fix for a finding, computed from the buffer it was found in."""
         if item is None or self.result is None or item.file not in self.names:
             return None
-        text = self.editor(item.file).text
-        if item.file == self.workspace.dockerfile and self.result.analysis is not None:
-            return dockerfile_fix(item.finding, text, self.result.analysis, self.tutor.today)
-        if item.file == self.workspace.compose and self.result.compose is not None:
-            return compose_fix(item.finding, text, self.result.compose)
-        return None
+        return self.workspace.fix_for(self.result, item, self.editor(item.file).text,
+                                      self.tutor.today)
 
     # Files on disk ------------------------------------------------------------------------
 
@@ -399,7 +327,7 @@ class WorkbenchScreen(Screen[None]):
         try:
             async for changes in awatch(self.workspace.root, step=50, debounce=400,
                                         stop_event=self._stop_watching):
-                self.post_message(DiskChanged({Path(path) for _, path in changes}))
+                self.post_message(self.DiskChanged({Path(path) for _, path in changes}))
         except Exception as exc:
             self.tutor.show_error(f"Cannot watch {self.workspace.root} for changes ({exc}); "
                                   f"press ctrl+r to reload files saved elsewhere.")
@@ -418,8 +346,12 @@ class WorkbenchScreen(Screen[None]):
 
     @work(exclusive=True, thread=True, group="scan")
     def _rescan(self) -> None:
-        self.workspace.scan()
-        self.app.call_from_thread(self.start_analysis)
+        self.post_message(self.Rescanned(self.workspace.walk()))
+
+    @on(Rescanned)
+    def _rescanned(self, message: Rescanned) -> None:
+        self.workspace.disk = message.disk
+        self.start_analysis()
 
     def _outside_change(self, name: str) -> None:
         work_file = self.workspace.files[name]
@@ -439,32 +371,19 @@ class WorkbenchScreen(Screen[None]):
         except TutorError as exc:
             self.tutor.show_error(str(exc))
             return
-        editor = self.editor(name)
-        cursor = editor.cursor_location
-        editor.load_text(text)
-        row = min(cursor[0], editor.document.line_count - 1)
-        editor.move_cursor((row, cursor[1]))
+        self.editors.load(name, text)
         self.conflicts.discard(name)
         self._show_banner()
-        self._mark_tabs()
 
     def _show_banner(self) -> None:
-        banner = self.query_one("#disk-banner", Static)
-        banner.display = bool(self.conflicts)
-        if self.conflicts:
-            names = ", ".join(sorted(self.conflicts))
-            banner.update(Text(f"⚠ {names} changed on disk while you have unsaved edits. "
-                               f"ctrl+r loads the disk version; ctrl+s asks before saving "
-                               f"yours over it."))
+        names = ", ".join(sorted(self.conflicts))
+        self.editors.show_notice(Text(
+            f"⚠ {names} changed on disk while you have unsaved edits. ctrl+r loads the disk "
+            f"version; ctrl+s asks before saving yours over it.") if self.conflicts else None)
 
-    def _mark_tabs(self) -> None:
-        unsaved = set(self.unsaved_names())
-        for i, name in enumerate(self.names if len(self.names) > 1 else ()):
-            tab = self.query_one(f"#tab-{i}", Tab)
-            label = visible(f"● {name}" if name in unsaved else name)
-            if tab.label_text != label:
-                tab.label = Content(label)
-        marker = " (unsaved)" if unsaved else ""
+    @on(EditorTabs.UnsavedChanged)
+    def _unsaved_changed(self, message: EditorTabs.UnsavedChanged) -> None:
+        marker = " (unsaved)" if message.unsaved else ""
         base = (self.sub_title or "").removesuffix(" (unsaved)")
         self.sub_title = base + marker
 
@@ -484,7 +403,7 @@ class WorkbenchScreen(Screen[None]):
 
     @work(group="dialog")
     async def action_save(self) -> None:
-        await self.save(self.current_name)
+        await self.save(self.editors.current_name)
 
     async def save(self, name: str) -> bool:
         """Save one buffer; ask first if the file changed on disk since it was read."""
@@ -509,7 +428,7 @@ class WorkbenchScreen(Screen[None]):
             return False
         self.conflicts.discard(name)
         self._show_banner()
-        self._mark_tabs()
+        self.editors.mark_unsaved()
         if self.drafts is not None:
             self.drafts.drop(self.workspace.files[name].path)
         self.notify(f"Saved {name}.", markup=False)
@@ -519,7 +438,7 @@ class WorkbenchScreen(Screen[None]):
 
     @work(group="dialog")
     async def action_reload(self) -> None:
-        name = self.current_name
+        name = self.editors.current_name
         if self.editor(name).text != self.workspace.files[name].disk_text:
             answer = await self.app.push_screen_wait(ChoiceDialog(
                 f"Reload {name}?", "Your unsaved edits to it will be discarded.",
@@ -530,33 +449,16 @@ class WorkbenchScreen(Screen[None]):
         self.start_analysis()
 
     def action_next_file(self) -> None:
-        current = self.names.index(self.current_name)
-        self._switch_to(self.names[(current + 1) % len(self.names)])
-
-    def _switch_to(self, name: str) -> None:
-        index = self.names.index(name)
-        self.query_one("#editors", ContentSwitcher).current = f"editor-{index}"
-        if len(self.names) > 1:
-            self.query_one("#file-tabs", Tabs).active = f"tab-{index}"
-
-    @on(Tabs.TabActivated, "#file-tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
-            self.query_one("#editors", ContentSwitcher).current = event.tab.id.replace(
-                "tab-", "editor-")
+        self.editors.next_file()
 
     def action_next_finding(self) -> None:
-        findings = self.query_one("#findings", FindingsList)
-        located = getattr(findings, "located", ())
-        if not located:
-            return
-        findings.highlighted = ((findings.highlighted or 0) + 1) % len(located) if (
-            findings.highlighted is not None) else 0
-        self.go_to(findings.highlighted_located)
+        item = self.side.findings.highlight_next()
+        if item is not None:
+            self.go_to(item)
 
     @work(group="dialog")
     async def action_preview_fix(self) -> None:
-        item = self.query_one("#findings", FindingsList).highlighted_located
+        item = self.side.findings.highlighted_located
         fix = self.fix_for(item)
         if item is None or fix is None:
             self.notify("This finding has no mechanical fix; the explanation says what to "
@@ -571,22 +473,15 @@ class WorkbenchScreen(Screen[None]):
 
     def apply_fix(self, name: str, fix: Fix) -> None:
         """Apply a fix as one edit, so one ctrl+z undoes it."""
-        editor = self.editor(name)
-        if editor.text != fix.before:
+        if not self.editors.apply_fix(name, fix):
             self.tutor.show_error("The file changed since the fix was computed; try again.")
             return
-        start, end, new = fix.span()
-        line_count = editor.document.line_count
-        end_location = (end, 0) if end < line_count else editor.document.end
-        editor.replace(new, (start, 0), end_location)
-        editor.move_cursor((start, 0), center=True)
-        editor.focus()
         self.notify(f"Applied: {fix.title}. ctrl+z undoes it, ctrl+s saves.", markup=False)
 
     def action_open_lesson(self) -> None:
         from tutor.analysis.rules import RULES
 
-        item = self.query_one("#findings", FindingsList).highlighted_located
+        item = self.side.findings.highlighted_located
         exercise = self.workspace.exercise
         if item is not None and item.finding.rule in RULES:
             self.tutor.open_lesson(RULES[item.finding.rule].lesson)
@@ -618,25 +513,12 @@ class WorkbenchScreen(Screen[None]):
         self.set_class(whole, "-panel")
         if whole:
             self.query_one("#findings").focus()
-        elif self.names:
-            self.editor(self.current_name).focus()
+        else:
+            self.editors.focus_current()
 
     def action_hint(self) -> None:
-        exercise = self.workspace.exercise
-        if exercise is None:
-            return
-        if self.hints_used >= len(exercise.hints):
-            self.notify("That was the last hint.", markup=False)
-            return
-        self.hints_used += 1
-        self._show_hints()
-        # The newest hint is last: show the end of the pane, not the top of the first hint.
-        self.call_after_refresh(self.query_one("#goal-pane").scroll_end, animate=False)
-
-    def _show_hints(self) -> None:
-        exercise = self.workspace.exercise
-        if exercise is not None:
-            self.query_one("#hints", Static).update(hints_text(exercise, self.hints_used))
+        if self.workspace.exercise is not None:
+            self.query_one(ExercisePanel).reveal_hint()
 
     def _solved(self, texts: dict[str, str]) -> None:
         """Record the files that met the goal (they are on disk) and celebrate."""
@@ -645,7 +527,8 @@ class WorkbenchScreen(Screen[None]):
             return
         self.solved = True
         try:
-            self.tutor.store.record_solution(exercise.id, texts, self.hints_used)
+            self.tutor.store.record_solution(exercise.id, texts,
+                                             self.query_one(ExercisePanel).hints_used)
         except TutorError as exc:
             self.tutor.show_error(str(exc))
         from tutor.app.screens.solved import SolvedDialog

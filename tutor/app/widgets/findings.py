@@ -112,16 +112,26 @@ class FindingsList(OptionList):
         Binding("enter", "select", "Go to line"),
     ]
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # The findings listed, in order; None until the first result is shown.
+        self._listed: tuple[Located, ...] | None = None
+
+    @property
+    def located(self) -> tuple[Located, ...]:
+        """The findings listed, in order (the options' indexes)."""
+        return self._listed or ()
+
     def needs(self, result: WorkResult) -> bool:
         """True when the result's findings differ from the ones listed."""
-        return result.findings != getattr(self, "located", None)
+        return result.findings != self._listed
 
     def show(self, result: WorkResult) -> None:
         """Replace the list, keeping the highlighted finding where it still exists."""
         previous = self.highlighted_located
         items = result.findings
         show_file = len({i.file for i in items}) > 1
-        self.located: tuple[Located, ...] = items
+        self._listed = items
         self.clear_options()
         if not items:
             self.add_option(Option(Text("✓ No findings: nothing to harden here.",
@@ -141,10 +151,18 @@ class FindingsList(OptionList):
     @property
     def highlighted_located(self) -> Located | None:
         """The finding under the cursor, if any."""
-        items: tuple[Located, ...] = getattr(self, "located", ())
-        if self.highlighted is None or not items or self.highlighted >= len(items):
+        items = self.located
+        if self.highlighted is None or self.highlighted >= len(items):
             return None
         return items[self.highlighted]
+
+    def highlight_next(self) -> Located | None:
+        """Move the highlight to the next finding (from the last, to the first) and return it."""
+        if not self.located:
+            return None
+        self.highlighted = (0 if self.highlighted is None
+                            else (self.highlighted + 1) % len(self.located))
+        return self.highlighted_located
 
 
 def prose_text(prose: str) -> Text:
