@@ -36,6 +36,25 @@ class Severity(str, Enum):
         """A number that grows with severity, for thresholds and sorting."""
         return {"info": 1, "warning": 2, "error": 3}[self.value]
 
+    @property
+    def icon(self) -> str:
+        """The mark shown before the word, so severity never rests on colour alone."""
+        return {"error": "✖", "warning": "▲", "info": "●"}[self.value]
+
+    @property
+    def ascii_icon(self) -> str:
+        """The mark for a terminal whose encoding cannot show ``icon``."""
+        return {"error": "x", "warning": "!", "info": "i"}[self.value]
+
+    @property
+    def style(self) -> str:
+        """The Rich style that repeats the severity in colour, after the icon and the word."""
+        return {"error": "bold red", "warning": "yellow", "info": "cyan"}[self.value]
+
+    def badge(self, *, unicode: bool = True) -> str:
+        """The icon and the word, as every view shows a severity: ``✖ error``."""
+        return f"{self.icon if unicode else self.ascii_icon} {self.value}"
+
 
 class Topic(str, Enum):
     """Which lesson family a rule belongs to."""

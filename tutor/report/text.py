@@ -17,8 +17,6 @@ from tutor.report.console import make_console
 from tutor.report.summary import MoreLikeThis, capped, summary_parts
 from tutor.safetext import visible
 
-_ICONS = {Severity.ERROR: ("✖", "x"), Severity.WARNING: ("▲", "!"), Severity.INFO: ("●", "i")}
-_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _BADGE_WIDTH = 9  # icon, space, and the longest severity word, "warning"
 _BATCH = 100
 _NEWLINE = Segment.line()
@@ -131,8 +129,7 @@ class _Rows:
 
 
 def _badge(severity: Severity, unicode: bool) -> Text:
-    icon = _ICONS[severity][0 if unicode else 1]
-    return Text(f"{icon} {severity.value:<7}", style=_STYLES[severity])
+    return Text(severity.badge(unicode=unicode).ljust(_BADGE_WIDTH), style=severity.style)
 
 
 def _profile_line(report: FileReport) -> Text:

@@ -14,6 +14,8 @@ from textual.keys import format_key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tutor.analysis.model import Severity
+
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
@@ -176,7 +178,8 @@ class HelpScreen(ModalScreen[None]):
         yield Static(Content(
             "Ctrl+T switches between the light and dark themes. Set NO_COLOR=1 to turn "
             "colour off: every state and severity is also an icon and a word "
-            "(✖ error, ▲ warning, ● info; ○ not started, ◐ read, ✔ complete)."),
+            f"({', '.join(severity.badge() for severity in Severity)}; "
+            "○ not started, ◐ read, ✔ complete)."),
             classes="help-text")
         yield Label("Your progress", classes="help-heading")
         where = str(self.tutor.store.path)  # never raises: see TutorApp.store

@@ -15,7 +15,7 @@ from textual.widgets import Button, Label, Static
 from tutor.analysis.rules import RULES
 from tutor.analysis.rules.base import Rule
 from tutor.app.widgets.code import CodeBlock
-from tutor.app.widgets.lesson_parts import SEVERITY_BADGES
+from tutor.app.widgets.lesson_parts import SEVERITY_THEME_STYLES
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -46,7 +46,7 @@ class RuleScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rule, doc = self.rule, self.rule.doc()
-        badge, style = SEVERITY_BADGES.get(rule.severity, (str(rule.severity.value), ""))
+        badge, style = rule.severity.badge(), SEVERITY_THEME_STYLES[rule.severity]
         lesson = self.tutor.course.lesson(rule.lesson)
         language = "yaml" if rule.kind == "compose" else "dockerfile"
         with Vertical(id="rule-dialog"):

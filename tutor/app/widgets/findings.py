@@ -17,17 +17,10 @@ from textual.widgets.option_list import Option
 from tutor.analysis.engine import Analysis
 from tutor.analysis.fixes import Fix
 from tutor.analysis.image_model import Verdict
-from tutor.analysis.model import Severity
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.rules import RULES
 from tutor.app.workspace import Located, WorkResult
 from tutor.safetext import visible
-
-# Severity is an icon and a word; colour only repeats it.
-# The same icons as the text report.
-SEVERITY_MARK = {Severity.ERROR: ("✖", "error", "bold red"),
-                 Severity.WARNING: ("▲", "warning", "yellow"),
-                 Severity.INFO: ("●", "info", "cyan")}
 
 
 def first_sentence(message: str) -> str:
@@ -95,9 +88,9 @@ def _short_digest(image: str) -> str:
 def finding_prompt(item: Located, show_file: bool) -> Text:
     """One line of the findings list: icon, severity word, rule, line, message."""
     finding = item.finding
-    icon, word, style = SEVERITY_MARK[finding.severity]
+    severity = finding.severity
     text = Text()
-    text.append(f"{icon} {word:<7} ", style=style)
+    text.append(f"{severity.badge():<9} ", style=severity.style)
     text.append(f"{finding.rule} ", style="bold")
     where = f"{item.file}:{finding.line}" if show_file else f"L{finding.line}"
     text.append(f"{visible(where)} ", style="dim")
@@ -193,9 +186,9 @@ def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
         return Text("Select a finding to see why it matters and how to fix it.", style="dim")
     finding = item.finding
     rule = RULES.get(finding.rule)
-    icon, word, style = SEVERITY_MARK[finding.severity]
+    severity = finding.severity
     text = Text()
-    text.append(f"{icon} {word} ", style=style)
+    text.append(f"{severity.badge()} ", style=severity.style)
     text.append(f"{finding.rule}", style="bold")
     if rule is not None:
         text.append(f" {rule.name}", style="bold")

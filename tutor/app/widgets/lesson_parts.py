@@ -14,10 +14,9 @@ from tutor.analysis.model import Severity
 from tutor.analysis.rules import rule_for
 from tutor.content.model import Course, Exercise
 
-# Severity as an icon and a word (the same icons as the text report), never colour alone.
-SEVERITY_BADGES = {Severity.ERROR: ("✖ error", "$text-error"),
-                   Severity.WARNING: ("▲ warning", "$text-warning"),
-                   Severity.INFO: ("● info", "$text-primary")}
+# The theme's colour for each severity; it only repeats the icon and word of Severity.badge().
+SEVERITY_THEME_STYLES = {Severity.ERROR: "$text-error", Severity.WARNING: "$text-warning",
+                         Severity.INFO: "$text-primary"}
 
 # Difficulty as an icon and a word, so it reads the same without colour.
 _DIFFICULTY = {"easy": "◔ easy", "medium": "◑ medium", "hard": "● hard"}
@@ -55,7 +54,7 @@ class RuleList(OptionList):
             rule = rule_for(rule_id)
             if rule is None:
                 continue
-            badge, style = SEVERITY_BADGES.get(rule.severity, (rule.severity.value, ""))
+            badge, style = rule.severity.badge(), SEVERITY_THEME_STYLES[rule.severity]
             # Padded so the names line up under one another.
             label = Content.assemble((rule.id, "bold"), "  ", (badge.ljust(9), style), "  ",
                                      rule.name)
