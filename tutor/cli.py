@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tutor import __version__
-from tutor.errors import InputError, TutorError
+from tutor.errors import ExitCode, InputError, TutorError
 from tutor.report import FORMATS
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.exam.learners import Learner
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 _DESCRIPTION = """\
 Learn to harden containers, and lint Dockerfiles and compose files for it.
@@ -281,7 +280,7 @@ def _start_app(argv: Sequence[str]) -> int:
     if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         print("hardening-tutor: error: the app needs a terminal; for scripts and CI use "
               "'hardening-tutor check PATH'", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     from tutor.app import Launch, launch
 
     return launch(Launch(path=args.path, data_dir=args.data_dir, content=args.content,
@@ -362,16 +361,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_serve(args, warn=lambda message: diagnose("warning", message))
         parser.print_help()
-        return EXIT_OK
+        return ExitCode.OK
     except TutorError as exc:
         diagnose("error", str(exc))
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (``| head``); don't print a traceback about it.
         sys.stderr.close()
-        return EXIT_OK
+        return ExitCode.OK
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -397,10 +396,10 @@ def _check(args: argparse.Namespace) -> int:
         for r in reports:
             if r.error:
                 diagnose("error", r.error)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     failing = threshold is not None and any(
         f.severity.rank >= threshold.rank for r in reports for f in r.findings)
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return ExitCode.FAILED if failing else ExitCode.OK
 
 
 def _rules(fmt: str, out: TextIO) -> int:
@@ -415,7 +414,7 @@ def _rules(fmt: str, out: TextIO) -> int:
                     "summary": r.doc().summary}
                    for r in RULES.values()], out, indent=2)
         out.write("\n")
-        return EXIT_OK
+        return ExitCode.OK
     from rich.table import Table
     from rich.text import Text
 
@@ -434,7 +433,7 @@ def _rules(fmt: str, out: TextIO) -> int:
         # Piped into a file or a pager: no screen edge to wrap at, keep one rule per line.
         console.width = max(console.width, 130)
     console.print(table)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _explain(rule_id: str, out: TextIO) -> int:
@@ -464,4 +463,4 @@ def _explain(rule_id: str, out: TextIO) -> int:
         console.print(Text(title, style="bold"))
         for line in body.splitlines():
             console.print(Text(f"    {line}"))
-    return EXIT_OK
+    return ExitCode.OK

@@ -8,11 +8,10 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from tutor.content.model import ContentError, Course
+from tutor.errors import ExitCode
 
 if TYPE_CHECKING:
     from tutor.content.cues import Cues
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def run_content(args: argparse.Namespace, parser: argparse.ArgumentParser, out: TextIO) -> int:
@@ -22,7 +21,7 @@ def run_content(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
 
         json.dump(published(args.kind), out, indent=2)
         out.write("\n")
-        return EXIT_OK
+        return ExitCode.OK
     if args.content_command == "check":
         from tutor.content.check import check_course
         from tutor.content.cues import measure_cues
@@ -36,11 +35,11 @@ def run_content(args: argparse.Namespace, parser: argparse.ArgumentParser, out: 
         else:
             _write_text(course, errors, cues.warnings, out)
         # Warnings are for the author to weigh; only errors fail the check.
-        return EXIT_ERRORS if errors else EXIT_OK
+        return ExitCode.FAILED if errors else ExitCode.OK
     parser.print_usage(sys.stderr)
     print("hardening-tutor: error: say 'content check [DIR]' or 'content schema KIND'",
           file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _write_json(course: Course, errors: list[ContentError], cues: Cues, out: TextIO) -> None:

@@ -20,11 +20,10 @@ from tutor.analysis.folder import BuildFolder, analyze_folder
 from tutor.analysis.source import read_source
 from tutor.content.judge import WITHOUT_DOCKERFILE, GoalResult, goal_files, judge
 from tutor.content.model import Course, Exercise, Goal
-from tutor.errors import InputError, TutorError
+from tutor.errors import ExitCode, InputError, TutorError
 from tutor.safeio import read_limited
 from tutor.safetext import json_dumps, visible
 
-EXIT_MET, EXIT_NOT_MET, EXIT_USAGE = 0, 1, 2
 # A workflow or an ignore file is a few kilobytes; this bounds a hostile one.
 GOAL_FILE_LIMIT = 1_000_000
 
@@ -64,7 +63,7 @@ def run_exercise(args: argparse.Namespace, parser: argparse.ArgumentParser,
     if args.exercise_command != "check":
         parser.print_usage(sys.stderr)
         print("hardening-tutor: error: say 'exercise check ID [DIR]'", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     from tutor.content.loader import load_course
 
     course = load_course(args.content)
@@ -74,7 +73,7 @@ def run_exercise(args: argparse.Namespace, parser: argparse.ArgumentParser,
         out.write(json_dumps(_as_json(exercise, args.directory, result)) + "\n")
     else:
         _write_text(exercise, args.directory, result, out)
-    return EXIT_MET if result.passed else EXIT_NOT_MET
+    return ExitCode.OK if result.passed else ExitCode.FAILED
 
 
 def _exercise(course: Course, wanted: str) -> Exercise:

@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tutor.errors import InputError
+from tutor.errors import ExitCode, InputError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
     from tutor.exam.seal import Selection
     from tutor.exam.verification import Policy
 
-EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
 # A record is about 10 KB (15 questions with their Dockerfiles and answers), so 64 MB holds
 # thousands: more than any one export, while the parsed form (several times the text, in
 # Python objects) stays within a few hundred MB. The read stops there whatever the file is.
@@ -178,7 +177,7 @@ def run_exam(args: argparse.Namespace) -> int:
                              f"{exc.strerror or exc}") from None
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("hardening-tutor: error: the exam needs a terminal", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     from tutor.app import Launch, launch
 
     return launch(Launch(data_dir=args.data_dir, content=args.content, exam=spec,
@@ -201,7 +200,7 @@ def run_results(args: argparse.Namespace, out: TextIO) -> int:
         return _new_key(args.output, out)
     print("hardening-tutor: error: say 'results list', 'results export', 'results verify "
           "FILE' or 'results new-key'", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE
 
 
 def _read_attempts(data_dir: Path | None) -> list[Any]:
@@ -231,7 +230,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
         out.write(listing.to_text(rows))
     else:
         out.write("No exam attempts yet.\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
@@ -269,7 +268,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
                 print(f"The export is{how[1:]}.", file=sys.stderr)
     if args.output is None:
         out.write(text)
-        return EXIT_OK
+        return ExitCode.OK
     from tutor.atomic import write_atomic
 
     try:
@@ -278,7 +277,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     print(visible(f"Wrote {len(records)} record(s) to {args.output}{how}."),
           file=sys.stderr)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _verify(paths: list[Path], out: TextIO, policy: Policy | None = None) -> int:
@@ -293,7 +292,7 @@ def _verify(paths: list[Path], out: TextIO, policy: Policy | None = None) -> int
     # Every file is read before anything is reported: one unreadable file is unusable
     # input (exit 2), not a half-finished report.
     files = [read_export(path, RECORDS_LIMIT) for path in paths]
-    return EXIT_OK if verify_files(files, key, out, policy) else EXIT_BAD_RECORDS
+    return ExitCode.OK if verify_files(files, key, out, policy) else ExitCode.FAILED
 
 
 def _sign_off_policy(exam_id: str | None, content: Path | None) -> Policy | None:
@@ -334,4 +333,4 @@ def _new_key(output: Path | None, out: TextIO) -> int:
     out.write(f"Wrote a new signing key to {path} (readable only by you). Keep it where "
               f"learners cannot read it, and back it up: records signed with it verify "
               f"only with it.\n")
-    return EXIT_OK
+    return ExitCode.OK

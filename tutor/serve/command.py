@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tutor.errors import InputError
+from tutor.errors import ExitCode, InputError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
     from tutor.serve.access import PublicAddress
 
-EXIT_OK = 0
 INSTALL_HINT = "pip install 'hardening-tutor[serve]'"
 _LOOPBACK_NAMES = ("localhost",)
 
@@ -200,7 +199,7 @@ def run_serve(args: argparse.Namespace, warn: Callable[[str], None]) -> int:
 
     _log_to_stderr()
     asyncio.run(server.run(ready))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _log_to_stderr() -> None:
