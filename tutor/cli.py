@@ -454,10 +454,11 @@ def _explain(rule_id: str, out: TextIO) -> int:
                        f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
                        f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
                        style="dim"))
-    for title, body in (("Why", doc.why), ("Fix", doc.fix)):
+    for title, body in (("Why", doc.prose("why", paragraphs=False)),
+                        ("Fix", doc.prose("fix", paragraphs=False))):
         console.print()
         console.print(Text(title, style="bold"))
-        console.print(Text(" ".join(body.split())))
+        console.print(Text(body))
     for title, body in (("Failing example", doc.failing), ("Passing example", doc.passing)):
         console.print()
         console.print(Text(title, style="bold"))

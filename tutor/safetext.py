@@ -24,6 +24,15 @@ def _picture(match: re.Match[str]) -> str:
     return _PICTURES.get(ord(match.group()), _C1_PICTURE)
 
 
+def reflow(text: str, *, paragraphs: bool = True) -> str:
+    """Wrapped source text (a docstring, a YAML block) joined back into lines a screen or a
+    format can wrap itself: one line per paragraph, or one line in all."""
+    if not paragraphs:
+        return " ".join(text.split())  # str.split() knows every Unicode space, NBSP too
+    joined = (" ".join(part.split()) for part in text.split("\n\n"))
+    return "\n\n".join(paragraph for paragraph in joined if paragraph)
+
+
 def visible(text: str) -> str:
     """``text`` with each control character except tab and newline shown as one glyph.
 

@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tutor.safetext import visible
+from tutor.safetext import reflow, visible
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -39,7 +39,7 @@ class Entry:
 
 def _one_line(text: str, limit: int = 100) -> str:
     """Text on one line, cut at a word past ``limit`` characters."""
-    line = " ".join(text.split())
+    line = reflow(text, paragraphs=False)
     if len(line) <= limit:
         return line
     return line[:line.rfind(" ", 0, limit)].rstrip(" ,;:.") + " …"

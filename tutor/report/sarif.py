@@ -71,9 +71,10 @@ def to_dict(reports: Sequence[FileReport]) -> dict[str, Any]:
 def _descriptor(rule: Rule[Any]) -> dict[str, Any]:
     """A reportingDescriptor whose help is the rule's documentation."""
     doc = rule.doc()
-    help_text = (f"{doc.summary}\n\nWhy: {_flat(doc.why)}\n\nFix: {_flat(doc.fix)}\n\n"
+    why, fix = doc.prose("why", paragraphs=False), doc.prose("fix", paragraphs=False)
+    help_text = (f"{doc.summary}\n\nWhy: {why}\n\nFix: {fix}\n\n"
                  f"Failing:\n{doc.failing}\n\nPassing:\n{doc.passing}\n")
-    help_markdown = (f"{doc.summary}\n\n**Why.** {_flat(doc.why)}\n\n**Fix.** {_flat(doc.fix)}"
+    help_markdown = (f"{doc.summary}\n\n**Why.** {why}\n\n**Fix.** {fix}"
                      f"\n\nFailing:\n```dockerfile\n{doc.failing}\n```\n\nPassing:\n"
                      f"```dockerfile\n{doc.passing}\n```\n")
     properties: dict[str, Any] = {"tags": ["security", rule.topic.value],
@@ -87,7 +88,7 @@ def _descriptor(rule: Rule[Any]) -> dict[str, Any]:
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": doc.summary},
-        "fullDescription": {"text": _flat(doc.why)},
+        "fullDescription": {"text": why},
         "help": {"text": help_text, "markdown": help_markdown},
         "helpUri": help_uri(rule.id),
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
@@ -106,11 +107,6 @@ def security_severity(rule: type[Rule[Any]] | Rule[Any]) -> float | None:
 def help_uri(rule_id: str) -> str:
     """The rule's documentation: its anchor in the README on the project's home page."""
     return f"{SOURCE_URL}#{rule_id.lower()}"
-
-
-def _flat(text: str) -> str:
-    """Documentation paragraphs re-flowed onto one line."""
-    return " ".join(text.split())
 
 
 def _uri(path: str) -> str:

@@ -14,7 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from tutor.analysis.base_images import BaseImages
 from tutor.analysis.context import BuildContext
@@ -23,6 +23,7 @@ from tutor.analysis.image_model import ImageModel, build_model
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
+from tutor.safetext import reflow
 
 if TYPE_CHECKING:  # a Dockerfile's analysis never imports the compose model
     from tutor.analysis.compose import ComposeModel, Service
@@ -47,6 +48,11 @@ class RuleDoc:
     failing: str
     passing: str
     fix: str
+
+    def prose(self, section: Literal["summary", "why", "fix"], *,
+              paragraphs: bool = True) -> str:
+        """A prose section reflowed for display: one line per paragraph, or one in all."""
+        return reflow(getattr(self, section), paragraphs=paragraphs)
 
 
 @dataclass(slots=True)
@@ -176,7 +182,7 @@ class Rule(ABC, Generic[Ctx]):
                 fix: str | None = None, severity: Severity | None = None) -> Finding:
         """A finding of this rule; the fix defaults to the documented one."""
         return Finding(rule=self.id, line=line, end_line=end_line or line, message=message,
-                       fix=fix or " ".join(self.doc().fix.split()),
+                       fix=fix or self.doc().prose("fix", paragraphs=False),
                        severity=severity or self.severity)
 
     def at(self, inst: Instruction, message: str, fix: str | None = None) -> Finding:

@@ -16,11 +16,12 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.exam.session import ExamSession
+from tutor.safetext import reflow
 
 
 def first_paragraph(markdown: str, limit: int = 72) -> str:
     """A prompt's first paragraph on one line, cut at a word (with "…") past ``limit``."""
-    paragraph = " ".join(markdown.strip().split("\n\n", 1)[0].split()).replace("`", "")
+    paragraph = reflow(markdown.strip().split("\n\n", 1)[0], paragraphs=False).replace("`", "")
     if len(paragraph) <= limit:
         return paragraph
     cut = paragraph.rfind(" ", 0, limit)

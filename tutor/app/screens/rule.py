@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from tutor.app.app import TutorApp
 
 
-def reflow(text: str) -> str:
-    """Join a docstring's wrapped lines into paragraphs the screen can wrap itself."""
-    paragraphs = [" ".join(part.split()) for part in text.split("\n\n")]
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-
-
 class RuleScreen(ModalScreen[None]):
     """A rule's documentation, with a way to its lesson."""
 
@@ -55,11 +49,12 @@ class RuleScreen(ModalScreen[None]):
                                           rule.topic.value, " · ", ", ".join(RULES.kinds(rule.id))),
                          id="rule-meta")
             with VerticalScroll(id="rule-body"):
-                yield Static(Content(reflow(doc.summary)), id="rule-summary")
-                for title, text in (("Why it matters", doc.why), ("Fix", doc.fix)):
+                yield Static(Content(doc.prose("summary")), id="rule-summary")
+                for title, text in (("Why it matters", doc.prose("why")),
+                                    ("Fix", doc.prose("fix"))):
                     if text:
                         yield Label(title, classes="rule-heading")
-                        yield Static(Content(reflow(text)), classes="rule-text")
+                        yield Static(Content(text), classes="rule-text")
                 for title, code in (("✖ Failing example", doc.failing),
                                     ("✔ Passing example", doc.passing)):
                     if code:

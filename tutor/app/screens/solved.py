@@ -15,9 +15,9 @@ from textual.widgets import Button, Static
 
 from tutor.app.screens.dialogs import BUTTON_KEYS, BodyScroll
 from tutor.app.widgets.code import CodeBlock
-from tutor.app.widgets.exercise import reflowed
 from tutor.app.widgets.findings import prose_text
 from tutor.content.model import Exercise
+from tutor.safetext import reflow
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -57,7 +57,7 @@ class SolvedDialog(BodyScroll, ModalScreen[None]):
             with VerticalScroll(classes="dialog-body"):
                 yield Static(Content(f"✓ Solved: {self.exercise.title}"),
                              classes="dialog-title solved")
-                yield Static(prose_text(reflowed(self.exercise.debrief)))
+                yield Static(prose_text(reflow(self.exercise.debrief)))
                 yield Static(Text("\nThe reference solution", style="bold"))
                 for name, body in self.exercise.solution.items():
                     yield Static(Text(f"\n{name}", style="underline"))

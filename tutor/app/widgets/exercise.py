@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from tutor.safetext import visible
+from tutor.safetext import reflow, visible
 
 if TYPE_CHECKING:
     from tutor.content.judge import GoalResult
     from tutor.content.model import Exercise
 
 
-def reflowed(text: str) -> str:
-    """Course text with its YAML line breaks joined back into paragraphs."""
-    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
+# Course text with its YAML line breaks joined back into paragraphs; workbench.py imports it
+# under this name.
+reflowed = reflow
 
 
 def reflowed_prose(text: str) -> str:
@@ -29,7 +28,7 @@ def reflowed_prose(text: str) -> str:
         lines = paragraph.split("\n")
         prose = not any(_CODE_LINE.match(line) or line.rstrip().endswith("\\")
                         for line in lines)
-        paragraphs.append(" ".join(paragraph.split()) if prose else paragraph)
+        paragraphs.append(reflow(paragraph) if prose else paragraph)
     return "\n\n".join(p for p in paragraphs if p.strip())
 
 

@@ -20,7 +20,7 @@ from tutor.analysis.image_model import Verdict
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.rules import RULES
 from tutor.app.workspace import Located, WorkResult
-from tutor.safetext import visible
+from tutor.safetext import reflow, visible
 
 
 def first_sentence(message: str) -> str:
@@ -195,12 +195,12 @@ def explanation_text(item: Located | None, fix: Fix | None, exercise: bool,
     text.append(f"  {visible(item.file)} line {finding.line}\n", style="dim")
     _append_prose(text, finding.message + "\n")
     if rule is not None:
-        why = " ".join(rule.doc().why.split())
+        why = rule.doc().prose("why", paragraphs=False)
         if why[:60] not in finding.message:  # many messages already say why
             text.append("\nWhy it matters\n", style="bold underline")
             _append_prose(text, why + "\n")
     text.append("\nHow to fix it\n", style="bold underline")
-    _append_prose(text, " ".join((finding.fix or (rule.doc().fix if rule else "")).split())
+    _append_prose(text, reflow(finding.fix or (rule.doc().fix if rule else ""), paragraphs=False)
                   + "\n")
     if fix is not None and not exercise:
         text.append("\nF3 ", style="bold reverse")
