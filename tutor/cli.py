@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -337,7 +336,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "rules":
-            return _rules(args.format, sys.stdout)
+            from tutor.analysis.rules import RULES
+            from tutor.report.rules import write_catalogue
+
+            write_catalogue(RULES.values(), sys.stdout, fmt=args.format)
+            return ExitCode.OK
         if args.command == "explain":
             return _explain(args.rule, sys.stdout)
         if args.command == "content":
@@ -402,66 +405,13 @@ def _check(args: argparse.Namespace) -> int:
     return ExitCode.FAILED if failing else ExitCode.OK
 
 
-def _rules(fmt: str, out: TextIO) -> int:
-    """The ``rules`` command."""
-    from tutor.analysis.rules import RULES
-
-    if fmt == "json":
-        json.dump([{"id": r.id, "name": r.name, "topic": r.topic.value,
-                    "severity": r.severity.value, "lesson": r.lesson,
-                    "applies_to": r.kind, "also_applies_to": list(RULES.kinds(r.id)[1:]),
-                    "aliases": list(r.aliases),
-                    "summary": r.doc().summary}
-                   for r in RULES.values()], out, indent=2)
-        out.write("\n")
-        return ExitCode.OK
-    from rich.table import Table
-    from rich.text import Text
-
-    from tutor.report.console import make_console
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "name", "topic", "severity", "lesson"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("aliases", overflow="fold")
-    for rule in RULES.values():
-        table.add_row(*(Text(cell) for cell in (
-            rule.id, rule.name, rule.topic.value, rule.severity.value, rule.lesson,
-            ", ".join(rule.aliases) or "-")))
-    console = make_console(out)
-    if not console.is_terminal:
-        # Piped into a file or a pager: no screen edge to wrap at, keep one rule per line.
-        console.width = max(console.width, 130)
-    console.print(table)
-    return ExitCode.OK
-
-
 def _explain(rule_id: str, out: TextIO) -> int:
     """The ``explain`` command."""
-    from rich.text import Text
-
-    from tutor.analysis.rules import RULES, rule_for
-    from tutor.report.console import make_console
+    from tutor.analysis.rules import rule_for
+    from tutor.report.rules import write_explanation
 
     rule = rule_for(rule_id)
     if rule is None:
         raise TutorError(f"no rule '{rule_id}': run 'hardening-tutor rules' to list them")
-    doc = rule.doc()
-    console = make_console(out)
-    console.print(Text(f"{rule.id} {rule.name}", style="bold"))
-    console.print(Text(doc.summary))
-    console.print(Text(f"checks: {' and '.join(RULES.kinds(rule.id))} files   "
-                       f"topic: {rule.topic.value}   severity: {rule.severity.value}   "
-                       f"lesson: {rule.lesson}   aliases: {', '.join(rule.aliases) or '-'}",
-                       style="dim"))
-    for title, body in (("Why", doc.prose("why", paragraphs=False)),
-                        ("Fix", doc.prose("fix", paragraphs=False))):
-        console.print()
-        console.print(Text(title, style="bold"))
-        console.print(Text(body))
-    for title, body in (("Failing example", doc.failing), ("Passing example", doc.passing)):
-        console.print()
-        console.print(Text(title, style="bold"))
-        for line in body.splitlines():
-            console.print(Text(f"    {line}"))
+    write_explanation(rule, out)
     return ExitCode.OK

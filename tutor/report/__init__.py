@@ -2,7 +2,8 @@
 
 Every format module has ``write(reports, out, *, color=True)``. A module is imported only
 when its format is chosen: ``check`` for one file should not pay for Rich or XML it does
-not print.
+not print. ``rules`` is no format: it prints the rule catalogue and one rule's documentation
+for the ``rules`` and ``explain`` commands.
 """
 
 from __future__ import annotations
