@@ -182,25 +182,30 @@ def build_app_parser() -> argparse.ArgumentParser:
 APP_OPTION = "app_option_"
 
 
+# The app's options: where progress and the course come from, and workshop mode. Each takes
+# a value, which _first_word skips; each help is one line at 80 columns (the README's app
+# section says more).
+APP_OPTIONS: dict[str, dict[str, Any]] = {
+    "--data-dir": {"type": Path, "metavar": "DIR",
+                   "help": "keep progress in DIR (default: your user data folder)"},
+    "--content": {"type": Path, "metavar": "DIR",
+                  "help": "teach the course pack in DIR, not the shipped course"},
+    "--learner": {"metavar": "NAME",
+                  "help": "keep progress under NAME (default: your login name)"},
+    "--confined": {"type": Path, "metavar": "DIR",
+                   "help": "workshop mode: progress in DIR, files only under it"},
+    "--learner-name": {"metavar": "NAME",
+                       "help": "with --confined and --learner ID: whom exams are for"},
+}
+
+
 def add_app_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup, *,
-                    dest_prefix: str = "") -> None:
-    """The app's options: where progress and the course come from, and workshop mode.
-
-    Each help is one line at 80 columns; the README's app section says more.
-    """
-    def option(name: str, **kwargs: Any) -> None:
-        parser.add_argument(name, dest=dest_prefix + name[2:].replace("-", "_"), **kwargs)
-
-    option("--data-dir", type=Path, metavar="DIR",
-           help="keep progress in DIR (default: your user data folder)")
-    option("--content", type=Path, metavar="DIR",
-           help="teach the course pack in DIR, not the shipped course")
-    option("--learner", metavar="NAME",
-           help="keep progress under NAME (default: your login name)")
-    option("--confined", type=Path, metavar="DIR",
-           help="workshop mode: progress in DIR, files only under it")
-    option("--learner-name", metavar="NAME",
-           help="with --confined and --learner ID: whom exams are for")
+                    dest_prefix: str = "", helps: dict[str, str] | None = None) -> None:
+    """Add the app's options to ``parser``; with ``helps``, only those, with that help."""
+    for name, spec in APP_OPTIONS.items():
+        if helps is None or name in helps:
+            parser.add_argument(name, dest=dest_prefix + name[2:].replace("-", "_"),
+                                **(spec | ({"help": helps[name]} if helps else {})))
 
 
 def _wants_app(argv: Sequence[str]) -> bool:
@@ -218,7 +223,7 @@ def _first_word(argv: Sequence[str]) -> str | None:
         if skip:
             skip = False
             continue
-        if word in ("--data-dir", "--content", "--learner", "--confined", "--learner-name"):
+        if word in APP_OPTIONS:
             skip = True
             continue
         if word.startswith("-"):

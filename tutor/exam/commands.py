@@ -32,6 +32,8 @@ the learners cannot read the key on, and verify exported records there.
 
 def add_parsers(commands: Any) -> None:
     """Add ``exam`` and ``results`` to the command line."""
+    from tutor.cli import add_app_options  # the exam runs in the app, with its options
+
     exam = commands.add_parser(
         "exam", help="take an exam the course defines, in the app",
         description="Take an exam the course defines (lessons/course.yaml, 'exams:'), exactly\n"
@@ -75,10 +77,9 @@ def add_parsers(commands: Any) -> None:
                       help="attempts each learner may make at this exam (default: unlimited)")
     practice.add_argument("--seed", type=int, metavar="S",
                       help="draw the same questions in the same order every time")
-    exam.add_argument("--data-dir", type=Path, metavar="DIR",
-                      help="keep records in DIR instead of your user data folder")
-    exam.add_argument("--content", type=Path, metavar="DIR",
-                      help="draw from the course pack in DIR instead of the shipped course")
+    add_app_options(exam, helps={
+        "--data-dir": "keep records in DIR instead of your user data folder",
+        "--content": "draw from the course pack in DIR instead of the shipped course"})
 
     results = commands.add_parser(
         "results", help="list, export or verify exam records",
