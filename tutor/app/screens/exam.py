@@ -10,17 +10,17 @@ over, this one says so and takes no more answers.
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static, TextArea
 
+from tutor.app.screens.base import TutorScreen
 from tutor.app.screens.dialogs import ChoiceDialog
 from tutor.app.widgets.choices import Choices
 from tutor.app.widgets.exam_question import ExamQuestionView
@@ -31,9 +31,6 @@ from tutor.errors import TutorError
 from tutor.exam.session import ExamSession
 from tutor.exam.spec import PRACTICE
 from tutor.progress.exams import LEASE_HEARTBEAT, AttemptTakenOver
-
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
 
 # A fix-it draft is saved this long after the last keystroke.
 DRAFT_SAVE_SECONDS = 1.0
@@ -49,7 +46,7 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
 
 
-class ExamScreen(ChoiceKeys, Screen[None]):
+class ExamScreen(ChoiceKeys, TutorScreen[None]):
     """One attempt in progress."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,11 +73,6 @@ class ExamScreen(ChoiceKeys, Screen[None]):
         self._warned: set[int] = set()
         self._submitted = False
         self._taken_over = False  # another window has the attempt: nothing more is saved here
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     @property
     def view(self) -> ExamQuestionView:

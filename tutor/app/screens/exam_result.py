@@ -3,25 +3,22 @@ whether the record is signed, then every question reviewed with its explanation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
+from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.exam_question import ReviewItem
 from tutor.app.widgets.keybar import KeyBar
 from tutor.content.model import Course
 from tutor.exam.session import parse_stamp, topic_breakdown
 from tutor.exam.shape import ExamRecord
 from tutor.exam.spec import PRACTICE
-
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
 
 
 def verdict_text(record: ExamRecord) -> Text:
@@ -60,7 +57,7 @@ def breakdown_text(rows: list[tuple[str, int, int]]) -> Text:
     return text
 
 
-class ExamResultScreen(Screen[None]):
+class ExamResultScreen(TutorScreen[None]):
     """The result and the review; nothing here can change the sealed record."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Done")]
@@ -69,11 +66,6 @@ class ExamResultScreen(Screen[None]):
         super().__init__()
         self.record = record
         self.course = course
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         record, course = self.record, self.course

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
+from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.keybar import KeyBar
 from tutor.content.model import QUESTION_TYPES
 from tutor.errors import TutorError
@@ -19,7 +19,6 @@ from tutor.exam.spec import ExamSpec
 from tutor.progress.exams import AttemptOpenElsewhere
 
 if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
     from tutor.exam.learners import Learner, Roster
 
 
@@ -46,7 +45,7 @@ RULES = ("Nothing is marked until you submit: you can move between questions, ch
          "the answers given so far.")
 
 
-class ExamStartScreen(Screen[None]):
+class ExamStartScreen(TutorScreen[None]):
     """The exam's settings and rules, a name field, and Start."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave")]
@@ -63,11 +62,6 @@ class ExamStartScreen(Screen[None]):
         self.roster = roster
         # Take the attempt over even from a live window (exam --take-over, or confirmed).
         self.take_over = take_over
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

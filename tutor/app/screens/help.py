@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.keys import format_key
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tutor.analysis.model import Severity
-
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
+from tutor.app.screens.base import TutorModal
 
 # (heading, module, classes whose BINDINGS apply there), in the order a learner meets them.
 # Imported when help opens, since the screens import this module's neighbours.
@@ -137,18 +134,13 @@ def _rows(rows: Iterable[tuple[str, str]]) -> ComposeResult:
             yield Static(Content(text), classes="help-what")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TutorModal[None]):
     """Every key of every screen, and where things live."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("f1", "close", "Close help"),
     ]
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):

@@ -3,16 +3,16 @@ scores, and Continue: the next thing to do (`tutor.progress.plan`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.course_map import (
     CourseList,
     ExerciseState,
@@ -25,14 +25,11 @@ from tutor.app.widgets.course_map import (
 from tutor.app.widgets.keybar import KeyBar
 from tutor.progress.plan import Progress, Step, lesson_topic, next_step, overall
 
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
-
 CONTINUE = "continue"
 EVERY_TOPIC = "practice:"
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TutorScreen[None]):
     """The course map."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,11 +44,6 @@ class HomeScreen(Screen[None]):
     # What "continue" opens (None: everything is done); read by check_action on every key
     # bar refresh.
     _next: Step | None = None
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

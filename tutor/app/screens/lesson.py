@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Markdown, OptionList, Static
 
+from tutor.app.screens.base import TutorScreen
 from tutor.app.screens.dialogs import PickDialog
 from tutor.app.widgets.code import CourseMarkdown
 from tutor.app.widgets.keybar import KeyBar
@@ -27,14 +27,11 @@ from tutor.content.model import Lesson
 from tutor.errors import TutorError
 from tutor.progress.reading import SAMPLE_SECONDS, Reading
 
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
-
 # Below this many columns the contents start hidden, leaving the lesson room to read.
 WIDE = 100
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(TutorScreen[None]):
     """A lesson; it is marked read once every part of it was on screen and enough time was
     spent on it (`tutor.progress.reading`), never by jumping to its end or moving on."""
 
@@ -55,11 +52,6 @@ class LessonScreen(Screen[None]):
         self._body_ready = False
         self._marked_read = False
         self._last_sample: float | None = None
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def _neighbour(self, step: int) -> Lesson | None:
         """The lesson ``step`` places away in course order, if any."""

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Markdown, Static
 
@@ -26,6 +25,7 @@ from tutor.app.practice_round import (
     rebuilt,
     resumed_message,
 )
+from tutor.app.screens.base import TutorScreen
 from tutor.app.widgets.fixit import judge
 from tutor.app.widgets.keybar import KeyBar
 from tutor.app.widgets.question import (
@@ -40,9 +40,6 @@ from tutor.content.judge import GoalResult
 from tutor.content.model import Question
 from tutor.errors import TutorError
 from tutor.progress.rounds import PracticeRound
-
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
 
 Phase = Literal["answering", "feedback", "summary"]
 
@@ -64,7 +61,7 @@ def first_line(markdown: str, width: int = 64) -> str:
                    width)
 
 
-class PracticeScreen(ChoiceKeys, Screen[None]):
+class PracticeScreen(ChoiceKeys, TutorScreen[None]):
     """A practice quiz on one topic (or all of them); every answer is saved as it is given."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,11 +93,6 @@ class PracticeScreen(ChoiceKeys, Screen[None]):
         # This round's answers, question id -> correct, in the order they were given.
         self.results: dict[str, bool] = {}
         self.phase: Phase = "answering"
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, with the course and the progress store."""
-        return cast("TutorApp", self.app)
 
     @property
     def current(self) -> Question | None:

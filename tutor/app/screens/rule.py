@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tutor.analysis.rules import RULES
 from tutor.analysis.rules.base import Rule
+from tutor.app.screens.base import TutorModal
 from tutor.app.widgets.code import CodeBlock
 from tutor.app.widgets.lesson_parts import SEVERITY_THEME_STYLES
 
-if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
 
-
-class RuleScreen(ModalScreen[None]):
+class RuleScreen(TutorModal[None]):
     """A rule's documentation, with a way to its lesson."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,11 +29,6 @@ class RuleScreen(ModalScreen[None]):
     def __init__(self, rule: Rule[Any]) -> None:
         super().__init__()
         self.rule = rule
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     def compose(self) -> ComposeResult:
         rule, doc = self.rule, self.rule.doc()

@@ -1,0 +1,27 @@
+"""The base classes of the app's screens and modals: each knows its app as ``tutor``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
+
+ResultType = TypeVar("ResultType")
+
+
+class TutorScreen(Screen[ResultType]):
+    """A screen of this app."""
+
+    @property
+    def tutor(self) -> TutorApp:
+        """The app, typed: the course, the progress store and the settings."""
+        return cast("TutorApp", self.app)
+
+
+# ModalScreen first: Textual inherits DEFAULT_CSS along the first DOMNode base only, and the
+# modal's (the dimmed screen under it) must not be skipped.
+class TutorModal(ModalScreen[ResultType], TutorScreen[ResultType]):
+    """A modal screen of this app: it dims the screen under it and takes the keys first."""
