@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import TODAY
+from tests.pilots import until
 from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.app.screens.exam import ExamScreen
@@ -44,14 +45,6 @@ def screen_text(app: TutorApp) -> str:
     """Everything the screen shows, as plain text."""
     return "\n".join(str(widget.render()) for widget in app.screen.query(Static))
 
-
-async def until(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            await pilot.pause()  # let the new screen finish mounting
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 async def start(pilot: Pilot[Any], app: TutorApp) -> ExamScreen:

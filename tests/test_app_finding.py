@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets.markdown import MarkdownBlock
 
+from tests.pilots import until
 from tutor.app.commands import CourseCommands, course_entries
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.rule import RuleScreen
@@ -19,14 +20,6 @@ from tutor.app.widgets.lesson_search import CURRENT_STYLE, MATCH_STYLE, LessonSe
 
 SMALL = (80, 24)
 
-
-async def until(pilot: Pilot[Any], condition: Any) -> None:
-    for _ in range(250):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never got there")
 
 
 def palette_entries(app: Any) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
-from textual.pilot import Pilot
 from textual.widgets import Button, OptionList, Static, TextArea
 
+from tests.pilots import until
 from tests.test_app_workbench import root_dockerfile, settle
 from tutor.app.app import TutorApp
 from tutor.app.screens.help import HelpScreen, key_sections
@@ -19,14 +19,6 @@ from tutor.app.widgets.keybar import KeyBar
 
 SMALL = (80, 24)
 
-
-async def until(pilot: Pilot[Any], condition: Any) -> None:
-    for _ in range(200):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never got there")
 
 
 def drawn(block: CodeBlock) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from tests.pilots import until
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.screens.solved import SolvedDialog
 from tutor.app.screens.workbench import DEBOUNCE_SECONDS, WorkbenchScreen
@@ -36,14 +37,6 @@ async def settle(pilot: Pilot[Any]) -> WorkbenchScreen:
     assert benches, "no workbench is open"
     return benches[-1]
 
-
-async def until(pilot: Pilot[Any], condition: Any, seconds: float = 5.0) -> None:
-    """Wait for something the file watcher causes; there is no worker to await for it."""
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out waiting for the app")
 
 
 def shown_rules(screen: WorkbenchScreen) -> list[str]:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from tests.conftest import TODAY
+from tests.pilots import until
 from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.content.loader import load_course
@@ -81,14 +81,6 @@ def _press(*keys: str) -> Any:
     return run
 
 
-async def _until(pilot: Pilot[Any], condition: Any) -> None:
-    for _ in range(200):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never reached the state to snapshot")
-
 
 # Course map and lessons -----------------------------------------------------------------------
 
@@ -124,7 +116,7 @@ def test_lesson_long_code_at_80x24(snap_compare: Any, data_dir: Path) -> None:
 
     async def long_code(pilot: Any) -> None:
         pilot.app.open_lesson("root-risks")
-        await _until(pilot, lambda: any("nologin app \\" in block.code.plain
+        await until(pilot, lambda: any("nologin app \\" in block.code.plain
                                         for block in pilot.app.screen.query(CodeBlock)))
         block = next(block for block in pilot.app.screen.query(CodeBlock)
                      if "nologin app \\" in block.code.plain)
@@ -138,7 +130,7 @@ def test_lesson_search_at_80x24(snap_compare: Any, data_dir: Path) -> None:
     """"/" searches the lesson: matches marked, the current one in view, "n of m" counted."""
     async def search(pilot: Any) -> None:
         pilot.app.open_lesson("root-risks")
-        await _until(pilot, lambda: pilot.app.screen.query("WrappedFence"))
+        await until(pilot, lambda: pilot.app.screen.query("WrappedFence"))
         await pilot.press("slash", *"nologin", "enter")
         await _steady(pilot)
 

@@ -1,0 +1,20 @@
+"""Waiting on the app in Pilot tests: for a condition, never for a fixed time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], object],
+                seconds: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (then one more frame, so a new screen finishes
+    mounting); fail the test when it has not after ``seconds``."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("timed out waiting for the app")
