@@ -18,3 +18,13 @@ async def until(pilot: Pilot[Any], condition: Callable[[], object],
             return
         await pilot.pause(0.02)
     raise AssertionError("timed out waiting for the app")
+
+
+async def palette_searched(pilot: Pilot[Any]) -> None:
+    """Wait until the command palette is open and has finished searching for what was typed
+    (it searches in a worker and adds hits in batches as they arrive)."""
+    from textual.command import CommandPalette
+
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette) and not any(
+        worker.group == group and not worker.is_finished for worker in pilot.app.workers))

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import TODAY
-from tests.pilots import until
+from tests.pilots import palette_searched, until
 from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.app.screens.exam import ExamScreen
@@ -423,7 +423,7 @@ async def test_the_palette_is_closed_book_during_an_exam(course: Course, data_di
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"lesson")
-        await pilot.pause(0.6)
+        await palette_searched(pilot)
         commands = app.screen.query_one(CommandList)
         found = [str(commands.get_option_at_index(i).prompt)
                  for i in range(commands.option_count)]

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets.markdown import MarkdownBlock
 
-from tests.pilots import until
+from tests.pilots import palette_searched, until
 from tutor.app.commands import CourseCommands, course_entries
 from tutor.app.screens.lesson import LessonScreen
 from tutor.app.screens.rule import RuleScreen
@@ -35,9 +35,7 @@ async def search_palette(pilot: Pilot[Any], app: Any, text: str) -> list[str]:
     await pilot.press("ctrl+p")
     await until(pilot, lambda: isinstance(app.screen, CommandPalette))
     await pilot.press(*text)
-    # The palette searches in a worker and fills its list as hits arrive.
-    await until(pilot, lambda: bool(palette_entries(app)))
-    await pilot.pause(0.5)
+    await palette_searched(pilot)
     return palette_entries(app)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TODAY
-from tests.pilots import until
+from tests.pilots import palette_searched, until
 from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.content.loader import load_course
@@ -156,7 +156,7 @@ def test_palette_finds_exercises_at_80x24(snap_compare: Any, data_dir: Path) -> 
     async def palette(pilot: Any) -> None:
         await pilot.pause()
         await pilot.press("ctrl+p", *"exerc")
-        await pilot.pause(0.5)
+        await palette_searched(pilot)
         await _steady(pilot)
 
     assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(palette))
