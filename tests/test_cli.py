@@ -31,7 +31,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_exit_1_when_findings_reach_the_threshold(workdir: Path, capsys) -> None:
+def test_exit_1_when_findings_reach_the_threshold(workdir: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """A root image fails the default threshold, with the verdict and finding printed."""
     (workdir / "Dockerfile").write_text(ROOT_FILE)
     code, out, err = run(capsys, "check", "Dockerfile")
@@ -40,7 +41,7 @@ def test_exit_1_when_findings_reach_the_threshold(workdir: Path, capsys) -> None
     assert err == ""
 
 
-def test_exit_0_for_a_clean_file(workdir: Path, capsys) -> None:
+def test_exit_0_for_a_clean_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A non-root, digest-pinned image passes."""
     (workdir / "Dockerfile").write_text(CLEAN_FILE)
     code, out, _ = run(capsys, "check", "--format", "text", "Dockerfile")
@@ -50,8 +51,8 @@ def test_exit_0_for_a_clean_file(workdir: Path, capsys) -> None:
     assert code == 0 and out == "1 file: 0 errors, 0 warnings, 0 info\n"
 
 
-def test_a_dockerfiles_own_ignore_file_is_not_checked_as_a_dockerfile(workdir: Path,
-                                                                     capsys) -> None:
+def test_a_dockerfiles_own_ignore_file_is_not_checked_as_a_dockerfile(
+        workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A clean project with Dockerfile.dockerignore passes CI (issue 17: three HT001 errors)."""
     (workdir / "Dockerfile").write_text(CLEAN_FILE)
     (workdir / "Dockerfile.dockerignore").write_text(".git\n*.log\nnode_modules/\n")
@@ -62,7 +63,7 @@ def test_a_dockerfiles_own_ignore_file_is_not_checked_as_a_dockerfile(workdir: P
     assert ".dockerignore  (" not in out and "2 files" in out
 
 
-def test_failure_threshold_flag(workdir: Path, capsys) -> None:
+def test_failure_threshold_flag(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--failure-threshold none never fails; info fails on info findings."""
     (workdir / "Dockerfile").write_text(ROOT_FILE)
     assert run(capsys, "check", "--failure-threshold", "none", "Dockerfile")[0] == 0
@@ -71,7 +72,7 @@ def test_failure_threshold_flag(workdir: Path, capsys) -> None:
     assert run(capsys, "check", "-t", "info", "Dockerfile")[0] == 1
 
 
-def test_target_selects_the_stage(workdir: Path, capsys) -> None:
+def test_target_selects_the_stage(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--target judges the named stage; an unknown stage is a usage error naming the stages."""
     (workdir / "Dockerfile").write_text(
         "FROM debian:13-slim AS runtime\nUSER 10001\nFROM runtime AS test\nUSER root\n")
@@ -81,7 +82,7 @@ def test_target_selects_the_stage(workdir: Path, capsys) -> None:
     assert code == 2 and "nope" in (out + err) and "runtime" in (out + err)
 
 
-def test_json_contract(workdir: Path, capsys) -> None:
+def test_json_contract(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """JSON has the documented shape, on stdout only."""
     (workdir / "Dockerfile").write_text(
         "ARG BASE=node:22-alpine\nFROM ${BASE} AS build\nFROM build AS runtime\nUSER app\n")
@@ -109,7 +110,7 @@ def test_json_contract(workdir: Path, capsys) -> None:
     assert code == 0
 
 
-def test_sarif_is_valid(workdir: Path, capsys) -> None:
+def test_sarif_is_valid(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """SARIF output validates against the official 2.1.0 schema."""
     jsonschema = pytest.importorskip("jsonschema")
     schema_path = Path(__file__).resolve().parents[2] / "shared" / "schemas" / \
@@ -143,7 +144,8 @@ def test_text_has_no_colour_with_no_color(workdir: Path) -> None:
     assert "error" in result.stdout and result.returncode == 1
 
 
-def test_markup_in_dockerfile_is_printed_literally(workdir: Path, capsys) -> None:
+def test_markup_in_dockerfile_is_printed_literally(workdir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Rich markup inside a Dockerfile is text, not styling or a crash."""
     (workdir / "Dockerfile").write_text("FROM debian:13-slim\nUSER [bold]x[/]\n")
     code, out, _ = run(capsys, "check", "Dockerfile")
@@ -153,14 +155,14 @@ def test_markup_in_dockerfile_is_printed_literally(workdir: Path, capsys) -> Non
 # --- bad input: a clear one-line message, exit 2, never a traceback ---------------------
 
 
-def test_missing_path(workdir: Path, capsys) -> None:
+def test_missing_path(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A path that does not exist."""
     code, out, err = run(capsys, "check", "nope/Dockerfile")
     assert code == 2 and "no such file" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
-def test_directory_without_dockerfile(workdir: Path, capsys) -> None:
+def test_directory_without_dockerfile(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A directory with nothing to analyse."""
     (workdir / "src").mkdir()
     (workdir / "src" / "main.py").write_text("print()\n")
@@ -168,7 +170,7 @@ def test_directory_without_dockerfile(workdir: Path, capsys) -> None:
     assert code == 2 and "no Dockerfile or compose file" in err
 
 
-def test_binary_file(workdir: Path, capsys) -> None:
+def test_binary_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A binary file is refused."""
     (workdir / "Dockerfile").write_bytes(bytes(range(256)) * 4)
     code, out, err = run(capsys, "check", "--format", "text", "Dockerfile")
@@ -177,7 +179,8 @@ def test_binary_file(workdir: Path, capsys) -> None:
                    "compose file\n")
 
 
-def test_non_utf8_file_is_analysed_with_a_warning(workdir: Path, capsys) -> None:
+def test_non_utf8_file_is_analysed_with_a_warning(workdir: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Latin-1 text is analysed, with a finding that says where the bad byte is."""
     (workdir / "Dockerfile").write_bytes(b"FROM debian:13-slim\nLABEL author=\xe9\nUSER 0\n")
     code, out, _ = run(capsys, "check", "--format", "json", "Dockerfile")
@@ -187,7 +190,7 @@ def test_non_utf8_file_is_analysed_with_a_warning(workdir: Path, capsys) -> None
     assert "HT101" in {f["rule"] for f in findings}
 
 
-def test_empty_file(workdir: Path, capsys) -> None:
+def test_empty_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An empty Dockerfile is a syntax finding with an unknown profile."""
     (workdir / "Dockerfile").write_text("")
     code, out, _ = run(capsys, "check", "--format", "json", "Dockerfile")
@@ -197,7 +200,8 @@ def test_empty_file(workdir: Path, capsys) -> None:
     assert code == 1
 
 
-def test_unterminated_heredoc_and_continuation(workdir: Path, capsys) -> None:
+def test_unterminated_heredoc_and_continuation(workdir: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     """Both are findings at the line where the problem starts."""
     (workdir / "a.Dockerfile").write_text("FROM debian:13-slim\nUSER 1\nRUN <<EOF\necho hi\n")
     (workdir / "b.Dockerfile").write_text("FROM debian:13-slim\nUSER 1\nRUN echo \\")
@@ -209,7 +213,7 @@ def test_unterminated_heredoc_and_continuation(workdir: Path, capsys) -> None:
     assert continuation["line"] == 3 and "continuation" in continuation["message"]
 
 
-def test_huge_file(workdir: Path, capsys) -> None:
+def test_huge_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A 10 MB file is refused, with the limit in the message."""
     (workdir / "Dockerfile").write_bytes(b"FROM debian:13-slim\n" + b"RUN true\n" * 1_200_000)
     code, out, _ = run(capsys, "check", "--format", "text", "Dockerfile")
@@ -218,7 +222,7 @@ def test_huge_file(workdir: Path, capsys) -> None:
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
                     reason="root can read any file")
-def test_unreadable_file(workdir: Path, capsys) -> None:
+def test_unreadable_file(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file without read permission."""
     path = workdir / "Dockerfile"
     path.write_text(ROOT_FILE)
@@ -227,7 +231,8 @@ def test_unreadable_file(workdir: Path, capsys) -> None:
     assert code == 2 and "permission denied" in out
 
 
-def test_unreadable_file_via_oserror(workdir: Path, capsys, monkeypatch) -> None:
+def test_unreadable_file_via_oserror(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A read that fails (as for an unreadable file when running as root) is reported."""
     path = workdir / "Dockerfile"
     path.write_text(ROOT_FILE)
@@ -244,7 +249,8 @@ def test_unreadable_file_via_oserror(workdir: Path, capsys, monkeypatch) -> None
     assert "hardening-tutor: error: Dockerfile: permission denied" in err
 
 
-def test_directory_finds_dockerfiles_and_compose(workdir: Path, capsys) -> None:
+def test_directory_finds_dockerfiles_and_compose(workdir: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """A directory yields its Dockerfiles, its compose file and what the compose file builds."""
     (workdir / "Dockerfile").write_text(CLEAN_FILE)
     (workdir / "api").mkdir()
@@ -265,7 +271,8 @@ def test_directory_finds_dockerfiles_and_compose(workdir: Path, capsys) -> None:
                      ".devcontainer/Dockerfile": "dockerfile"}
 
 
-def test_compose_syntax_error_is_a_finding(workdir: Path, capsys) -> None:
+def test_compose_syntax_error_is_a_finding(workdir: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Invalid YAML is reported at its line."""
     (workdir / "compose.yaml").write_text("services:\n  web:\n    image: [unclosed\n")
     code, out, _ = run(capsys, "check", "--format", "json", "compose.yaml")
@@ -277,7 +284,7 @@ def test_compose_syntax_error_is_a_finding(workdir: Path, capsys) -> None:
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["explain"]])
-def test_help(command: list[str], capsys) -> None:
+def test_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """Every command answers --help."""
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
@@ -285,7 +292,8 @@ def test_help(command: list[str], capsys) -> None:
     assert "usage: hardening-tutor" in capsys.readouterr().out
 
 
-def test_help_lists_the_apps_options_one_line_each(capsys, monkeypatch) -> None:
+def test_help_lists_the_apps_options_one_line_each(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """--help shows --data-dir, --content and --learner with their help, each on one line."""
     monkeypatch.setenv("COLUMNS", "80")
     with pytest.raises(SystemExit) as exit_info:
@@ -305,7 +313,7 @@ def test_help_lists_the_apps_options_one_line_each(capsys, monkeypatch) -> None:
     assert "keep progress under NAME" in options["--learner"]
 
 
-def test_an_apps_option_before_a_command_is_refused(capsys) -> None:
+def test_an_apps_option_before_a_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """--data-dir before 'check' is a usage error that says whose option it is."""
     with pytest.raises(SystemExit) as exit_info:
         main(["--data-dir", "somewhere", "check", "Dockerfile"])
@@ -313,21 +321,21 @@ def test_an_apps_option_before_a_command_is_refused(capsys) -> None:
     assert "--data-dir is an option of the app, not of 'check'" in capsys.readouterr().err
 
 
-def test_version(capsys) -> None:
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     """--version prints the version."""
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.startswith("hardening-tutor 0.")
 
 
-def test_bad_usage_exits_2(capsys) -> None:
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown format is a usage error."""
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--format", "xml", "Dockerfile"])
     assert exit_info.value.code == 2
 
 
-def test_rules_json_lists_every_rule(capsys) -> None:
+def test_rules_json_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     """`rules --format json` has id, name, topic, severity, lesson and aliases."""
     code, out, _ = run(capsys, "rules", "--format", "json")
     rules = json.loads(out)
@@ -335,7 +343,7 @@ def test_rules_json_lists_every_rule(capsys) -> None:
     assert {"id", "name", "topic", "severity", "lesson", "aliases"} <= set(rules[0])
 
 
-def test_explain_by_alias(capsys) -> None:
+def test_explain_by_alias(capsys: pytest.CaptureFixture[str]) -> None:
     """`explain DL3002` explains HT101 with both examples."""
     code, out, _ = run(capsys, "explain", "DL3002")
     assert code == 0 and "HT101" in out
@@ -435,7 +443,8 @@ def test_check_builds_no_parser_that_imports_its_command() -> None:
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["-h", "check"]])
-def test_help_for_the_tool_lists_every_command(argv: list[str], capsys) -> None:
+def test_help_for_the_tool_lists_every_command(argv: list[str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`hardening-tutor --help` still lists all commands, each with its one-line help."""
     with pytest.raises(SystemExit):
         main(argv)
@@ -448,7 +457,8 @@ def test_help_for_the_tool_lists_every_command(argv: list[str], capsys) -> None:
 @pytest.mark.parametrize("argv", [["results", "list", "--help"], ["exam", "--help"],
                                   ["exercise", "check", "--help"], ["content", "check", "-h"],
                                   ["serve", "--help"]])
-def test_every_other_command_still_parses(argv: list[str], capsys) -> None:
+def test_every_other_command_still_parses(argv: list[str],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Building one parser at a time, each command (results with exam) still has its own."""
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -456,7 +466,8 @@ def test_every_other_command_still_parses(argv: list[str], capsys) -> None:
     assert f"usage: hardening-tutor {argv[0]}" in capsys.readouterr().out
 
 
-def test_bundled_sample_shows_every_topic(capsys, monkeypatch) -> None:
+def test_bundled_sample_shows_every_topic(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """`check examples/` (the README's first command) shows root, secret, capability and
     base-image findings, and which compose service builds the Dockerfile."""
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
@@ -468,7 +479,8 @@ def test_bundled_sample_shows_every_topic(capsys, monkeypatch) -> None:
     assert any(file.get("service") == "app in examples/compose.yaml" for file in files)
 
 
-def test_app_reports_bad_input_before_taking_the_screen(tmp_path: Path, capsys) -> None:
+def test_app_reports_bad_input_before_taking_the_screen(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """A data folder that cannot be made, or a missing file, is exit 2 with one clear line."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

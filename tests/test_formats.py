@@ -79,7 +79,8 @@ def test_every_format_is_a_choice_and_its_module_writes() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["compact", "github", "checkstyle", "junit", "gitlab", "sarif"])
-def test_each_format_holds_every_finding(project: Path, capsys, fmt: str) -> None:
+def test_each_format_holds_every_finding(project: Path, capsys: pytest.CaptureFixture[str],
+                                         fmt: str) -> None:
     """Every finding the JSON report has is in the format, at the same file, rule and line."""
     paths = ("Dockerfile", "clean.Dockerfile", "compose.yaml")
     reference = expected(capsys, *paths)
@@ -113,7 +114,8 @@ def test_only_the_chosen_format_is_imported(project: Path, fmt: str) -> None:
 # compact ------------------------------------------------------------------------------
 
 
-def test_piped_output_is_one_line_per_finding(project: Path, capsys) -> None:
+def test_piped_output_is_one_line_per_finding(project: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     """Not a terminal: `path:line:col: severity RULE message`, a line each, then the summary."""
     long_path = project / LONG_NAME
     long_path.parent.mkdir()
@@ -132,7 +134,8 @@ def test_piped_output_is_one_line_per_finding(project: Path, capsys) -> None:
     assert code == 1 and err == ""
 
 
-def test_piped_text_format_is_not_wrapped_or_padded(project: Path, capsys) -> None:
+def test_piped_text_format_is_not_wrapped_or_padded(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """`--format text` into a pipe keeps the layout but wraps nothing and pads nothing."""
     long_path = project / LONG_NAME
     long_path.parent.mkdir()
@@ -239,7 +242,8 @@ def test_binary_stdin_is_refused_with_exit_2(project: Path) -> None:
                              "compose file\n")
 
 
-def test_a_file_named_dash_is_still_reachable(project: Path, capsys) -> None:
+def test_a_file_named_dash_is_still_reachable(project: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     """`./-` names a file called `-`; only the bare `-` means standard input."""
     (project / "-").write_text(CLEAN)
     code, out, _ = check(capsys, "--format", "json", "./-")
@@ -258,7 +262,7 @@ def test_github_escaping_follows_the_toolkit() -> None:
     assert command("error", {}, "bare") == "::error::bare\n"
 
 
-def test_github_annotations(project: Path, capsys) -> None:
+def test_github_annotations(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A command per finding: level, file, line, col for one line, title, message and fix."""
     code, out, _ = check(capsys, "--format", "github", "Dockerfile", "clean.Dockerfile")
     commands = github_commands(out)
@@ -273,7 +277,9 @@ def test_github_annotations(project: Path, capsys) -> None:
     assert code == 1
 
 
-def test_github_spans_send_an_end_line_and_no_column(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_github_spans_send_an_end_line_and_no_column(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """A finding over several lines has endLine and, as the toolkit requires, no col."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text("FROM debian:13-slim\nUSER 10001\n"
@@ -285,7 +291,8 @@ def test_github_spans_send_an_end_line_and_no_column(tmp_path: Path, monkeypatch
                          for props in spans)
 
 
-def test_github_escapes_a_hostile_file_name(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_github_escapes_a_hostile_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     """A file name with a comma, a colon and a newline stays one property of one command."""
     monkeypatch.chdir(tmp_path)
     name = "a,b:c\nd.Dockerfile"
@@ -296,7 +303,8 @@ def test_github_escapes_a_hostile_file_name(tmp_path: Path, monkeypatch, capsys)
     assert "file=a%2Cb%3Ac%0Ad.Dockerfile," in out
 
 
-def test_github_annotates_an_unreadable_file(project: Path, capsys) -> None:
+def test_github_annotates_an_unreadable_file(project: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A file that cannot be analysed is an error annotation on the file, and exit 2."""
     (project / "bad.Dockerfile").write_bytes(bytes(range(256)) * 4)
     code, out, err = check(capsys, "--format", "github", "bad.Dockerfile")
@@ -314,7 +322,8 @@ def xml_schema(name: str):  # type: ignore[no-untyped-def]
     return xmlschema.XMLSchema(str(SCHEMAS / name))
 
 
-def test_checkstyle_is_valid_and_complete(project: Path, capsys) -> None:
+def test_checkstyle_is_valid_and_complete(project: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Checkstyle XML: a <file> per file, an <error> per finding, valid against the schema."""
     (project / "bad.Dockerfile").write_bytes(bytes(range(256)) * 4)
     code, out, err = check(capsys, "--format", "checkstyle", "Dockerfile", "clean.Dockerfile",
@@ -344,7 +353,8 @@ def test_checkstyle_schema_refuses_what_readers_would(tmp_path: Path) -> None:
     assert not schema.is_valid(good.replace('"info"', '"style"'))
 
 
-def test_junit_is_valid_with_a_test_case_per_finding(project: Path, capsys) -> None:
+def test_junit_is_valid_with_a_test_case_per_finding(project: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """JUnit XML: a suite per file, a failed case per finding, a passing case for a clean file."""
     (project / "bad.Dockerfile").write_bytes(bytes(range(256)) * 4)
     reference = expected(capsys, "Dockerfile", "clean.Dockerfile")
@@ -381,7 +391,8 @@ def test_junit_schema_refuses_what_jenkins_would(tmp_path: Path) -> None:
     assert not schema.is_valid(good.replace('name="n"', 'name="n" id="x"'))
 
 
-def test_junit_names_stay_unique_for_twin_findings(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_junit_names_stay_unique_for_twin_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Two findings of one rule on one line get distinct test case names."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text(
@@ -397,7 +408,7 @@ def test_junit_names_stay_unique_for_twin_findings(tmp_path: Path, monkeypatch, 
 # gitlab -------------------------------------------------------------------------------
 
 
-def test_gitlab_code_quality_report(project: Path, capsys) -> None:
+def test_gitlab_code_quality_report(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An issue per finding with GitLab's documented fields, valid against their schema."""
     jsonschema = pytest.importorskip("jsonschema")
     reference = expected(capsys, "Dockerfile", "compose.yaml")
@@ -415,7 +426,8 @@ def test_gitlab_code_quality_report(project: Path, capsys) -> None:
     assert code == 1
 
 
-def test_gitlab_fingerprints_survive_moved_lines(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_gitlab_fingerprints_survive_moved_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """Lines added above a finding keep its fingerprint, so GitLab sees no new issue."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
@@ -428,8 +440,9 @@ def test_gitlab_fingerprints_survive_moved_lines(tmp_path: Path, monkeypatch, ca
     assert all(new[key] == old[key] + 2 for key in old if old[key] > 1)
 
 
-def test_gitlab_report_for_a_syntax_error_is_a_bug_risk(tmp_path: Path, monkeypatch,
-                                                         capsys) -> None:
+def test_gitlab_report_for_a_syntax_error_is_a_bug_risk(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """HT001 is not a security check: its category is Bug Risk."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Dockerfile").write_text("FROM debian:13-slim\nUSER 10001\nBOGUS x\n")
@@ -452,7 +465,8 @@ def sarif_rules(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, objec
     return {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
 
 
-def test_sarif_ranks_security_rules_for_code_scanning(project: Path, capsys) -> None:
+def test_sarif_ranks_security_rules_for_code_scanning(project: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """security-severity: a number string in GitHub's bands, by severity; critical where set."""
     rules = sarif_rules(capsys)
     bands = {"error": (7.0, 8.9), "warning": (4.0, 6.9), "info": (0.1, 3.9)}
@@ -474,7 +488,8 @@ def test_sarif_ranks_security_rules_for_code_scanning(project: Path, capsys) -> 
     assert {r for r in RULES if (security_severity(RULES[r]) or 0) > 9.0} == critical
 
 
-def test_sarif_links_each_rule_to_its_readme_anchor(project: Path, capsys) -> None:
+def test_sarif_links_each_rule_to_its_readme_anchor(project: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """helpUri is the project's home with the rule's anchor, and the README has each anchor."""
     rules = sarif_rules(capsys)
     readme = (ROOT / "README.md").read_text()
@@ -485,7 +500,8 @@ def test_sarif_links_each_rule_to_its_readme_anchor(project: Path, capsys) -> No
     assert urls["Source"] == SOURCE_URL
 
 
-def test_sarif_regions_start_at_column_one(project: Path, capsys) -> None:
+def test_sarif_regions_start_at_column_one(project: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Each result's region has startColumn 1, which GitHub's table lists as required."""
     _, out, _ = check(capsys, "--format", "sarif", "Dockerfile")
     regions = [r["locations"][0]["physicalLocation"]["region"]

@@ -219,7 +219,8 @@ def terminal_check_output(folder: Path, *args: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())
 
 
-def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path, capsys) -> None:
+def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """Text shows 20 rows of one syntax error and a count of the rest; JSON keeps them all."""
     (tmp_path / "Dockerfile").write_text("`\n" * 500)
     text = check_output(tmp_path, capsys, "--format", "text", "Dockerfile")
@@ -235,7 +236,8 @@ def test_alike_syntax_findings_are_counted_not_printed(tmp_path: Path, capsys) -
     assert len(findings) == 501
 
 
-def test_distinct_findings_are_all_printed(tmp_path: Path, capsys) -> None:
+def test_distinct_findings_are_all_printed(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Syntax errors that differ are each a row; only alike ones are counted."""
     (tmp_path / "Dockerfile").write_text("".join(f"WORD{n} x\n" for n in range(30)))
     text = check_output(tmp_path, capsys, "--format", "text", "Dockerfile")
@@ -243,7 +245,8 @@ def test_distinct_findings_are_all_printed(tmp_path: Path, capsys) -> None:
     assert "more like this" not in text
 
 
-def test_rows_keep_their_columns_and_hanging_indent(tmp_path: Path, capsys) -> None:
+def test_rows_keep_their_columns_and_hanging_indent(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """Line, icon and word, rule id, then the message wrapped under itself, as before."""
     image = "example/app:1.0@sha256:" + "ab" * 32  # pinned: no HT402 row before HT303's
     (tmp_path / "compose.yaml").write_text(f"services:\n  app:\n    image: {image}\n"

@@ -87,7 +87,8 @@ def test_a_fifo_in_a_scanned_directory_is_skipped(workdir: Path) -> None:
 
 
 @needs_fifo
-def test_a_compose_service_that_builds_a_fifo(workdir: Path, capsys) -> None:
+def test_a_compose_service_that_builds_a_fifo(workdir: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     """A service whose Dockerfile is a FIFO is a warning on its build line, not a hang."""
     (workdir / "web").mkdir()
     os.mkfifo(workdir / "web" / "Dockerfile")
@@ -143,8 +144,8 @@ def test_a_config_file_that_is_not_a_file(workdir: Path) -> None:
 @pytest.mark.parametrize(("codec", "label"), [
     ("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian"),
     ("utf-32-le", "UTF-32 (little-endian"), ("utf-32-be", "UTF-32 (big-endian")])
-def test_a_wide_dockerfile_with_a_bom_is_decoded(workdir: Path, capsys, codec: str,
-                                                   label: str) -> None:
+def test_a_wide_dockerfile_with_a_bom_is_decoded(workdir: Path, capsys: pytest.CaptureFixture[str],
+                                                 codec: str, label: str) -> None:
     """UTF-16/32 with a BOM is analysed (finding on the right line) with a UTF-8 warning."""
     text = "# Windows editor\r\nFROM debian:13-slim\r\nRUN echo café\r\nUSER root\r\n"
     (workdir / "Dockerfile").write_bytes("\ufeff".encode(codec) + text.encode(codec))
@@ -159,7 +160,7 @@ def test_a_wide_dockerfile_with_a_bom_is_decoded(workdir: Path, capsys, codec: s
     assert entry["profile"]["user"] == "root"
 
 
-def test_a_utf16_compose_file_is_decoded(workdir: Path, capsys) -> None:
+def test_a_utf16_compose_file_is_decoded(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A UTF-16 compose file is analysed, with a note that it was decoded."""
     text = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n"
     (workdir / "compose.yaml").write_bytes(text.encode("utf-16"))
@@ -172,7 +173,8 @@ def test_a_utf16_compose_file_is_decoded(workdir: Path, capsys) -> None:
     assert "UTF-16" in note["message"] and note["severity"] == "info"
 
 
-def test_a_bom_before_binary_is_still_binary(workdir: Path, capsys) -> None:
+def test_a_bom_before_binary_is_still_binary(workdir: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A UTF-16 mark before control characters, or before broken UTF-16, is refused."""
     (workdir / "a.Dockerfile").write_bytes(
         b"\xff\xfe" + ("\x01\x02\x03\x04" * 64).encode("utf-16-le"))
@@ -189,7 +191,7 @@ def test_a_bom_before_binary_is_still_binary(workdir: Path, capsys) -> None:
 # --- errors on stderr in text mode ----------------------------------------------------------
 
 
-def test_text_mode_errors_go_to_stderr(workdir: Path, capsys) -> None:
+def test_text_mode_errors_go_to_stderr(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file that cannot be analysed is named on stderr in text mode too."""
     (workdir / "Dockerfile").write_bytes(bytes(range(256)) * 4)
     (workdir / "ok.Dockerfile").write_text(ROOT_FILE)
@@ -200,7 +202,8 @@ def test_text_mode_errors_go_to_stderr(workdir: Path, capsys) -> None:
     assert "HT101" in out  # the other file is still reported
 
 
-def test_text_mode_unknown_target_goes_to_stderr(workdir: Path, capsys) -> None:
+def test_text_mode_unknown_target_goes_to_stderr(workdir: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """--target naming a missing stage is an error on stderr, naming the stages there are."""
     (workdir / "Dockerfile").write_text("FROM debian:13-slim AS runtime\nUSER 10001\n")
     code, _, err = run(capsys, "check", "--target", "nope", "Dockerfile")
@@ -223,8 +226,9 @@ def _deny_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setattr(os, "scandir", scandir)
 
 
-def test_an_unlistable_folder_is_a_permission_error(workdir: Path, capsys,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unlistable_folder_is_a_permission_error(workdir: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder that cannot be listed is reported as such, not as holding no Dockerfile."""
     (workdir / "src").mkdir()
     (workdir / "src" / "Dockerfile").write_text(ROOT_FILE)
@@ -236,7 +240,8 @@ def test_an_unlistable_folder_is_a_permission_error(workdir: Path, capsys,
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
                     reason="root can list any folder")
-def test_a_chmod_000_folder_is_a_permission_error(workdir: Path, capsys) -> None:
+def test_a_chmod_000_folder_is_a_permission_error(workdir: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """The real thing: a folder with mode 000."""
     (workdir / "src").mkdir()
     (workdir / "src" / "Dockerfile").write_text(ROOT_FILE)
@@ -248,7 +253,7 @@ def test_a_chmod_000_folder_is_a_permission_error(workdir: Path, capsys) -> None
     assert code == 2 and "permission denied" in err and "no Dockerfile" not in err
 
 
-def test_an_unlistable_subfolder_is_a_warning(workdir: Path, capsys,
+def test_an_unlistable_subfolder_is_a_warning(workdir: Path, capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A subfolder that cannot be listed gets a warning on stderr; the rest is analysed."""
     (workdir / "Dockerfile").write_text(ROOT_FILE)
@@ -262,7 +267,7 @@ def test_an_unlistable_subfolder_is_a_warning(workdir: Path, capsys,
     assert "permission denied" in err and "not analysed" in err
 
 
-def test_a_path_that_cannot_be_looked_at(workdir: Path, capsys,
+def test_a_path_that_cannot_be_looked_at(workdir: Path, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A path whose folder denies access is a permission error, not a traceback."""
     real = Path.stat

@@ -46,7 +46,8 @@ def findings(capsys: pytest.CaptureFixture[str], *paths: str) -> list[dict]:
             for f in file["findings"]]
 
 
-def test_copy_dot_names_every_secret_file_it_sweeps_in(project: Path, capsys) -> None:
+def test_copy_dot_names_every_secret_file_it_sweeps_in(project: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """With no .dockerignore, COPY . . is flagged at its line with the files it carries."""
     (project / "Dockerfile").write_text(CLEAN_BASE + "WORKDIR /app\nCOPY . .\nUSER 10001\n")
     (found,) = [f for f in findings(capsys, "Dockerfile") if f["rule"] == "HT205"]
@@ -57,7 +58,7 @@ def test_copy_dot_names_every_secret_file_it_sweeps_in(project: Path, capsys) ->
     assert "there is no .dockerignore" in found["message"]
 
 
-def test_dockerignore_keeps_files_out(project: Path, capsys) -> None:
+def test_dockerignore_keeps_files_out(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Files .dockerignore excludes are not reported; the rest still are."""
     (project / "Dockerfile").write_text(CLEAN_BASE + "COPY . /app/\nUSER 10001\n")
     (project / ".dockerignore").write_text("# secrets\n.env\n**/*.key\n")
@@ -68,7 +69,8 @@ def test_dockerignore_keeps_files_out(project: Path, capsys) -> None:
     assert not [f for f in findings(capsys, "Dockerfile") if f["rule"] == "HT205"]
 
 
-def test_dockerfile_specific_ignore_file_wins(project: Path, capsys) -> None:
+def test_dockerfile_specific_ignore_file_wins(project: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     """BuildKit reads <Dockerfile>.dockerignore before the context's .dockerignore."""
     (project / "app.Dockerfile").write_text(CLEAN_BASE + "COPY . /app/\nUSER 10001\n")
     (project / ".dockerignore").write_text("")
@@ -76,7 +78,8 @@ def test_dockerfile_specific_ignore_file_wins(project: Path, capsys) -> None:
     assert not [f for f in findings(capsys, "app.Dockerfile") if f["rule"] == "HT205"]
 
 
-def test_copying_a_subdirectory_only_reports_what_is_inside(project: Path, capsys) -> None:
+def test_copying_a_subdirectory_only_reports_what_is_inside(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """COPY src/ carries nothing secret; COPY config/ carries the key."""
     (project / "Dockerfile").write_text(CLEAN_BASE + "COPY src/ /app/\nCOPY ./config /cfg\n"
                                         "USER 10001\n")
@@ -85,8 +88,8 @@ def test_copying_a_subdirectory_only_reports_what_is_inside(project: Path, capsy
     assert "config/master.key" in swept[0]["message"] and "id_rsa" not in swept[0]["message"]
 
 
-def test_builder_stage_sweep_is_a_warning_and_deleting_later_is_flagged(project: Path,
-                                                                       capsys) -> None:
+def test_builder_stage_sweep_is_a_warning_and_deleting_later_is_flagged(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A swept secret in a throwaway stage warns; rm in a later layer is called out."""
     (project / "Dockerfile").write_text(
         "FROM node:22-slim AS build\nWORKDIR /src\nCOPY . .\nRUN rm -f .env id_rsa\n"
@@ -127,8 +130,8 @@ def compose_project(root: Path, user: str | None) -> None:
     ("0", True, {"HT109"}),
 ])
 def test_compose_user_decides_who_the_built_image_runs_as(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, user: str | None,
-        verdict: bool, rules: set[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        user: str | None, verdict: bool, rules: set[str]) -> None:
     """The service's user: overrides the Dockerfile's; root is reported on the compose line."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
@@ -191,7 +194,8 @@ LEAKY_COMPOSE = f"""services:
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch, capsys,
+def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str],
                                                 fmt: str) -> None:
     """Every secret is found, and every output shows only its masked form."""
     monkeypatch.chdir(tmp_path)
@@ -220,7 +224,8 @@ def test_no_output_format_prints_a_secret_whole(tmp_path: Path, monkeypatch, cap
             jsonschema.validate(json.loads(out), json.loads(schema_path.read_text()))
 
 
-def test_broken_dockerignore_pattern_is_reported(project: Path, capsys) -> None:
+def test_broken_dockerignore_pattern_is_reported(project: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """A pattern Docker rejects is a warning naming the ignore file's line."""
     (project / "Dockerfile").write_text(CLEAN_BASE + "COPY src/ /app/\nUSER 10001\n")
     (project / ".dockerignore").write_text(".git\n[unclosed\n")
