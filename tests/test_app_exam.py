@@ -314,7 +314,8 @@ async def test_a_window_whose_attempt_is_taken_over_says_so(course: Course,
         await pilot.press("escape")
         await pilot.pause()
         assert not app.is_running  # the exam command's app closes; the attempt is kept
-        assert store.exams.lease(other.attempt.id).holder == other.holder
+        lease = store.exams.lease(other.attempt.id)
+        assert lease is not None and lease.holder == other.holder
         store.close()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -181,7 +181,7 @@ async def test_search_ignores_case_and_reports_no_match(make_app: Any) -> None:
         search = screen.query_one(LessonSearch)
         assert search.matches and all(
             "sudoers" in (m.widget.code.plain if isinstance(m.widget, CodeBlock)
-                          else m.widget._content.plain).lower() for m in search.matches)
+                          else cast(Any, m.widget)._content.plain).lower() for m in search.matches)
         await pilot.press(*"zzq")
         await pilot.pause()
         assert str(screen.query_one("#search-count", Static).render()) == "no match"
@@ -241,7 +241,7 @@ async def test_search_finds_text_in_a_table(make_app: Any) -> None:
         await pilot.pause()
         search = screen.query_one(LessonSearch)
         assert len(search.matches) == 1
-        cell = search.matches[0].widget
+        cell: Any = search.matches[0].widget
         assert type(cell).__name__ == "MarkdownTableCellContents"
         assert [cell.content.plain[span.start:span.end] for span in cell.content.spans
                 if str(span.style) == CURRENT_STYLE] == ["owner of any file"]

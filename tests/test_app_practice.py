@@ -489,7 +489,7 @@ async def test_a_resumed_question_shows_its_choices_in_the_same_order(make_app: 
     async with first.run_test(size=SIZE) as pilot:
         await first.push_screen(PracticeScreen(facts, "users", rng=random.Random(1)))
         await pilot.pause()
-        shown_first = list(first.screen.view.order)  # type: ignore[attr-defined]
+        shown_first = list(first.screen.view.order)
     # Drawn afresh as a new round with seed 5 draws it, the order would differ.
     fresh = random.Random(5)
     practice_order(facts, set(), fresh)
@@ -498,7 +498,7 @@ async def test_a_resumed_question_shows_its_choices_in_the_same_order(make_app: 
     async with again.run_test(size=SIZE) as pilot:
         await again.push_screen(PracticeScreen(facts, "users", rng=random.Random(5)))
         await pilot.pause()
-        assert list(again.screen.view.order) == shown_first  # type: ignore[attr-defined]
+        assert list(again.screen.view.order) == shown_first
 
 
 def question_of(question_id: str) -> Question:

@@ -182,7 +182,8 @@ def test_built_images_from_the_configuration(tmp_path: Path) -> None:
     """`[built-images]` ties a name pattern to a Dockerfile, relative to the config file."""
     _write(tmp_path, {"docker/base.Dockerfile": BASE.replace("USER app", "USER root"),
                       "app/Dockerfile": APP})
-    config = {"built-images": {"registry.example.com/team/base:*": "docker/base.Dockerfile"}}
+    config: dict[str, object] = {
+        "built-images": {"registry.example.com/team/base:*": "docker/base.Dockerfile"}}
     report = _check(tmp_path, config)["app/Dockerfile"]
     assert report.profile is not None and report.profile.runs_as_root is True
     assert "built-images in" in report.profile.reason
@@ -257,7 +258,7 @@ def test_corpus_wrongsecrets_web_follows_the_dockerfile_that_builds_its_base(
     project = corpus / REAL / "OWASP__wrongsecrets"
     web = _corpus_report(corpus, "OWASP__wrongsecrets/Dockerfile.web")
     assert "HT101" in {f.rule for f in web.findings}  # nothing in the folder names the build
-    config = {"built-images": {"jeroenwillemsen/wrongsecrets:*":
+    config: dict[str, object] = {"built-images": {"jeroenwillemsen/wrongsecrets:*":
                                str(project / "Dockerfile" / "Dockerfile")}}
     web = _corpus_report(corpus, "OWASP__wrongsecrets/Dockerfile.web", config)
     assert web.profile is not None and web.profile.user == "wrongsecrets"

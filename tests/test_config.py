@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_trusted_nonroot_images() -> None:
     ({"failure-threshold": "high"}, "failure-threshold must be"),
     ({"trusted-nonroot-images": "x"}, "trusted-nonroot-images must be"),
 ])
-def test_bad_config_names_the_problem(data: dict, message: str) -> None:
+def test_bad_config_names_the_problem(data: dict[str, Any], message: str) -> None:
     """Every config error names the key and what is allowed."""
     with pytest.raises(ConfigError, match=message):
         parse_config(data, Path("proj/.hardening-tutor.toml"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import TODAY
 from tutor.analysis.engine import analyze_compose, analyze_dockerfile
@@ -30,7 +31,7 @@ INTENDED_DISAGREEMENTS = {
 AGREEMENT: Counter[tuple[str, str, str]] = Counter()
 
 
-def manifest(corpus: Path) -> list[dict]:
+def manifest(corpus: Path) -> list[dict[str, Any]]:
     """Every row of the corpus manifest."""
     return [json.loads(line) for line in (corpus / "MANIFEST.jsonl").read_text().splitlines()]
 

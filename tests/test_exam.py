@@ -27,6 +27,7 @@ from tutor.errors import InputError
 from tutor.exam.learners import LearnerError
 from tutor.exam.record import KEY_ENV, SigningKey, canonical, verify
 from tutor.exam.session import ExamError, ExamSession
+from tutor.exam.shape import ExamRecord
 from tutor.exam.spec import spec_for
 from tutor.progress.store import ProgressStore
 
@@ -296,7 +297,7 @@ def test_a_finished_attempt_takes_no_more_answers(course: Course, store: Any) ->
 # Records and signatures ----------------------------------------------------------------------
 
 def finished_record(course: Course, store: Any, key: SigningKey | None = KEY,
-                    name: str = "Ada Lovelace") -> dict[str, Any]:
+                    name: str = "Ada Lovelace") -> ExamRecord:
     session = ExamSession.begin(store, course, spec_for(course, seed=5), name, key)
     for position, question in enumerate(session.questions):
         answer = right_answer(question) if position % 3 else wrong_answer(question)
@@ -531,8 +532,10 @@ def test_xapi_pattern_comes_from_the_records_expected_answer(
         elif question.type == "true_false":
             assert pattern == [str(question.answer).lower()]
         elif question.type == "spot_the_line":
+            assert isinstance(question.answer, tuple)
             assert pattern == ["[,]".join(f"line-{line}" for line in sorted(question.answer))]
         else:
+            assert isinstance(question.answer, tuple)
             assert pattern == ["[,]".join(f"option-{index}"
                                           for index in sorted(question.answer))]
     patterns = [s["object"]["definition"].get("correctResponsesPattern") for s in answers]

@@ -57,9 +57,9 @@ def exported(keyed: None, course: Course, tmp_path: Path,
     return export_json(capsys, data, tmp_path / "records.json")
 
 
-def edit(path: Path, change: Callable[[Document], None]) -> Document:
+def edit(path: Path, change: Callable[[Document], object]) -> Document:
     """Change the export in ``path`` as someone with a text editor could; the new document."""
-    document = json.loads(path.read_text())
+    document: Document = json.loads(path.read_text())
     change(document)
     path.write_text(json.dumps(document, indent=2))
     return document
@@ -272,9 +272,9 @@ def chained(course: Course, tmp_path: Path, count: int) -> list[dict[str, Any]]:
     store = ProgressStore.open(tmp_path / "chain-data", "tester")
     base = finished_record(course, store, name="Ada Lovelace")
     store.close()
-    records: list[dict[str, Any]] = []
+    records: list[Any] = []
     for number in range(1, count + 1):
-        body = {key: value for key, value in base.items() if key != "signature"}
+        body: Any = {key: value for key, value in base.items() if key != "signature"}
         body.update(attempt_id=f"attempt-{number}", attempt_number=number,
                     learner={"id": "ada", "name": "Ada Lovelace"},
                     previous=records[-1]["signature"]["value"] if records else None)

@@ -69,7 +69,7 @@ def test_every_format_is_a_choice_and_its_module_writes() -> None:
     """`check --format` offers exactly the registry's formats, each module with a write()."""
     import importlib
 
-    check_parser = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
+    check_parser = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr,index]
     choices = next(a.choices for a in check_parser._actions if "--format" in a.option_strings)
     assert list(choices) == list(FORMATS)
     assert set(FORMATS) >= {"text", "compact", "json", "sarif", "github", "checkstyle", "junit",

@@ -62,7 +62,7 @@ def test_stages_and_image_references() -> None:
     ("registry.io:443/a/b:c", ("registry.io:443", "a/b", "c", None)),
     ("library/ubuntu@sha256:" + "c" * 64, (None, "library/ubuntu", None, "sha256:" + "c" * 64)),
 ])
-def test_parse_image_ref(ref: str, parts: tuple) -> None:
+def test_parse_image_ref(ref: str, parts: tuple[str | None, ...]) -> None:
     """References split into registry, repository, tag and digest like Docker's grammar."""
     image = parse_image_ref(ref)
     assert (image.registry, image.repository, image.tag, image.digest) == parts
@@ -107,7 +107,7 @@ def test_env_is_inherited_by_child_stages_but_arg_is_not() -> None:
     ("'$A'", "'$A'", ()),
     ("pre-${A}-post", "pre-1-post", ()),
 ])
-def test_substitute(text: str, expanded: str, unresolved: tuple) -> None:
+def test_substitute(text: str, expanded: str, unresolved: tuple[str, ...]) -> None:
     """Docker's $VAR, ${VAR}, ${VAR:-d}, ${VAR:+a} rules, with unknowns reported."""
     scope = {"A": "1", "EMPTY": "", "DECLARED": None}
     assert substitute(text, scope) == (expanded, unresolved)

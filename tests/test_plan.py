@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tutor.content.model import Course, Exercise, Goal, Lesson, Question, Topic
@@ -71,7 +73,7 @@ def test_continue_goes_on_from_where_the_learner_is_then_comes_round() -> None:
 
 def test_a_quiz_is_done_when_every_question_was_answered_and_no_round_is_open() -> None:
     """Quiz one needs q1 and q2 answered; a round left open keeps it not done."""
-    base = {"read": {"one"}, "solved": {"one-a", "one-b"},
+    base: dict[str, Any] = {"read": {"one"}, "solved": {"one-a", "one-b"},
             "place": {"screen": "exercise", "exercise": "one-b"}}
     assert next_step(COURSE, Progress(**base, answered={"q1"})) == Step("quiz", "one", "one")
     done = Progress(**base, answered={"q1", "q2"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def test_a_lock_taken_while_in_use_refuses_the_write_only(tmp_path: Path) -> Non
 
 def _disk_full_after(pages: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every new connection may grow its file to ``pages`` pages (None: as it is now)."""
-    real_connect = sqlite3.connect
+    real_connect: Callable[..., sqlite3.Connection] = sqlite3.connect
 
     def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         connection = real_connect(*args, **kwargs)

@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import TODAY
 from tutor.analysis.engine import analyze_dockerfile
+from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import compute_profile
@@ -93,7 +94,7 @@ def test_credential_positions_are_told_apart() -> None:
     assert plain.credentials == ()
 
 
-def ht207(text: str) -> list:
+def ht207(text: str) -> list[Finding]:
     """HT207's findings straight from the rule, before the engine's scrubber sees them."""
     dockerfile = parse(text)
     ctx = DockerfileContext(dockerfile, compute_profile(dockerfile, None), TODAY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ PYPI_TAIL = "Qm3Vx8Lp2Wz9Rt5Yb7NcH9xdreYrmVM1JIJ5iqQt6wukvg6KLYrvadWw"
 DOCKERFILE = CLEAN_BASE + "WORKDIR /app\nCOPY .npmrc package.json ./\nCOPY . .\nUSER 1000\n"
 
 
-def secret_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+def secret_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     """HT203 and HT205 findings of ``check`` on the Dockerfile in ``tmp_path``."""
     (tmp_path / ".git").mkdir(exist_ok=True)
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -39,7 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def findings(capsys: pytest.CaptureFixture[str], *paths: str) -> list[dict]:
+def findings(capsys: pytest.CaptureFixture[str], *paths: str) -> list[dict[str, Any]]:
     """The JSON findings of a check run, flattened with their file path."""
     _, out, _ = run(capsys, "check", "--format", "json", *paths)
     return [dict(f, path=file["path"]) for file in json.loads(out)["files"]

@@ -161,5 +161,5 @@ def test_every_exercise_is_solvable_in_its_workspace(tmp_path: Path) -> None:
         assert result.goal is not None and not result.goal.passed, exercise.id
         solved = {name: exercise.solved_files().get(name, "") for name in workspace.files}
         result = workspace.analyze(solved, TODAY)
-        assert result.goal is not None and result.goal.passed, (
-            exercise.id, [r for r in result.goal.results if not r.passed])
+        assert result.goal is not None
+        assert result.goal.passed, (exercise.id, [r for r in result.goal.results if not r.passed])

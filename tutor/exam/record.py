@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -93,7 +94,7 @@ def _refuse_if_others_can_read(path: Path, opened: os.stat_result) -> None:
                          f"again")
 
 
-def canonical(record: dict[str, Any]) -> bytes:
+def canonical(record: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: the record without its signature, canonical JSON."""
     body = {key: value for key, value in record.items() if key != "signature"}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
