@@ -20,6 +20,7 @@ from tutor.app.screens.exam import ExamScreen
 from tutor.app.screens.exam_result import ExamResultScreen
 from tutor.app.screens.exam_start import ExamStartScreen
 from tutor.app.screens.exam_summary import ExamSummaryScreen
+from tutor.app.screens.home import HomeScreen
 from tutor.content.answers import right_rows
 from tutor.content.loader import load_course
 from tutor.content.model import Course
@@ -148,7 +149,7 @@ async def test_time_running_out_submits_the_attempt(course: Course, data_dir: Pa
                                 "Ada", None, clock)
     app = TutorApp(Launch(data_dir=data_dir, course=course, today=TODAY))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
         await app.push_screen(ExamScreen(session))
         await pilot.pause()
         await pilot.press("1")

@@ -168,7 +168,8 @@ async def test_long_titles_drop_the_app_name_rather_than_their_end(make_app: Any
         assert str(app.format_title("hardening-tutor", "Lesson 1: " + lesson.title * 2)) == (
             "Lesson 1: " + lesson.title * 2)
         await pilot.resize_terminal(140, 30)
-        await pilot.pause(0.1)
+        await until(pilot, lambda: lesson.title in str(
+            app.screen.query_one("HeaderTitle", Static).render()))
         shown = str(app.screen.query_one("HeaderTitle", Static).render())
         assert shown.startswith("hardening-tutor") and lesson.title in shown
 
