@@ -18,6 +18,8 @@ from tests.conftest import TODAY
 from tests.pilots import palette_searched, until
 from tutor.app import Launch
 from tutor.app.app import TutorApp
+from tutor.app.screens.dialogs import ChoiceDialog
+from tutor.app.screens.exam_summary import ExamSummaryScreen
 from tutor.content.loader import load_course
 from tutor.content.model import Course
 
@@ -262,7 +264,7 @@ def test_exam_summary_at_80x24(snap_compare: Any, data_dir: Path, course: Course
     async def summary(pilot: Any) -> None:
         await push(pilot)
         await pilot.press("f10")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ExamSummaryScreen))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=_steadied(summary))
 
@@ -330,7 +332,7 @@ def test_unsaved_changes_dialog_at_80x24(snap_compare: Any, project: Path,
         await _settled(pilot)
         await pilot.press("end", *"  # edited")
         pilot.app.screen.confirm_quit()
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(pilot.app.screen, ChoiceDialog))
 
     assert snap_compare(_app(data_dir, Path("Dockerfile")), terminal_size=SIZE,
                         run_before=_steadied(leave))
