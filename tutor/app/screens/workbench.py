@@ -15,7 +15,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, OptionList
 
@@ -31,6 +30,7 @@ from tutor import confine
 from tutor.analysis.files import display_path
 from tutor.analysis.fixes import Fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
+from tutor.app.screens.base import TutorScreen
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.widgets.analysis_pane import AnalysisPane
 from tutor.app.widgets.editor import CodeEditor
@@ -42,7 +42,6 @@ from tutor.errors import TutorError
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
     from tutor.content.model import Course, Exercise
 
 # How long typing must pause before the buffers are analysed again.
@@ -53,7 +52,7 @@ SYNC_ANALYSIS_CHARS = 64_000
 NARROW = 100
 
 
-class WorkbenchScreen(Screen[None]):
+class WorkbenchScreen(TutorScreen[None]):
     """Editor, image profile, findings and explanation side by side."""
 
     @dataclass
@@ -146,11 +145,6 @@ class WorkbenchScreen(Screen[None]):
     def names(self) -> list[str]:
         """The files open, in tab order."""
         return self.editors.names
-
-    @property
-    def tutor(self) -> TutorApp:
-        """The app, typed."""
-        return cast("TutorApp", self.app)
 
     # Layout -------------------------------------------------------------------------------
 

@@ -14,11 +14,6 @@ if TYPE_CHECKING:
     from tutor.content.model import Exercise
 
 
-# Course text with its YAML line breaks joined back into paragraphs; workbench.py imports it
-# under this name.
-reflowed = reflow
-
-
 def reflowed_prose(text: str) -> str:
     """Course text whose prose paragraphs are joined back into lines the screen can wrap,
     and whose code (indented lines, instructions, list items, continued lines) is kept as

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tutor.app.widgets.exercise import goal_text, hints_text, reflowed
+from tutor.app.widgets.exercise import goal_text, hints_text
+from tutor.safetext import reflow
 
 if TYPE_CHECKING:
     from tutor.content.judge import GoalResult
@@ -29,7 +30,7 @@ class ExercisePanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         # The checklist first: it is what changes as the learner works.
         yield Static(Text(""), id="goal")
-        yield Static(Text(reflowed(self.exercise.summary)), id="task")
+        yield Static(Text(reflow(self.exercise.summary)), id="task")
         yield Static(hints_text(self.exercise, self.hints_used), id="hints")
 
     def show_goal(self, result: GoalResult, *, unsaved: bool) -> None:
