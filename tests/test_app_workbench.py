@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -402,3 +403,38 @@ async def test_f4_steps_through_the_findings_and_wraps(tmp_path: Path, make_app:
             row = screen.editor("Dockerfile").cursor_location[0]
             assert row == located[index].finding.line - 1
         assert findings.highlighted == start  # round the list and back
+
+
+async def test_an_older_folder_walk_does_not_land_after_a_newer_one(
+        tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two rescans overlap: the first walk, slow, finishes last; the folder the workbench
+    keeps is the second walk's."""
+    import threading
+
+    from tutor.app.workspace import DiskFolder, Workspace
+
+    path = root_dockerfile(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        release = threading.Event()
+        slow, fast = DiskFolder(texts={"walk": "first"}), DiskFolder(texts={"walk": "second"})
+        walks = iter([slow, fast])
+
+        def walk(_self: Workspace) -> DiskFolder:
+            found = next(walks)
+            if found is slow:
+                release.wait(5)
+            return found
+
+        monkeypatch.setattr(Workspace, "walk", walk)
+        screen._rescan()
+        await pilot.pause(0.05)
+        screen._rescan()  # exclusive: cancels the first, which is still walking
+        await until(pilot, lambda: screen.workspace.disk is fast)
+        release.set()
+        for worker in list(app.workers):
+            if worker.group == "scan":
+                await worker.wait()
+        await pilot.pause(0.1)
+        assert screen.workspace.disk is fast

@@ -25,6 +25,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Header, OptionList
+from textual.worker import get_current_worker
 
 from tutor import confine
 from tutor.analysis.files import display_path
@@ -340,7 +341,11 @@ class WorkbenchScreen(TutorScreen[None]):
 
     @work(exclusive=True, thread=True, group="scan")
     def _rescan(self) -> None:
-        self.post_message(self.Rescanned(self.workspace.walk()))
+        disk = self.workspace.walk()
+        # A newer rescan cancelled this one: a thread cannot be stopped, but its older view
+        # of the folder must not land after the newer one.
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Rescanned(disk))
 
     @on(Rescanned)
     def _rescanned(self, message: Rescanned) -> None:
