@@ -42,7 +42,7 @@ async def settle(pilot: Pilot[Any]) -> WorkbenchScreen:
 
 def shown_rules(screen: WorkbenchScreen) -> list[str]:
     findings = screen.query_one("#findings", FindingsList)
-    return [item.finding.rule for item in getattr(findings, "located", ())]
+    return [item.finding.rule for item in findings.located]
 
 
 def text_of(screen: WorkbenchScreen, selector: str) -> str:
