@@ -316,7 +316,8 @@ async def test_colours_come_after_the_first_findings(tmp_path: Path, make_app: A
         screen = await settle(pilot)
         editor = screen.editor("Dockerfile")
         await until(pilot, lambda: editor.highlighting)
-        styles = {style for line in editor._highlights.values() for _, _, style in line}
+        styles = {style for row in range(editor.document.line_count)
+                  for _, _, style in editor.highlights(row)}
         assert "keyword" in styles  # FROM, RUN and CMD
 
 

@@ -1,7 +1,7 @@
 """The workbench: the learner's Dockerfile (and compose file) with live, explained findings.
 
-Edits are analysed after a short pause in a thread worker; the newest edit wins and the
-screen only applies results of the latest generation. A watcher on the folder picks up saves
+Edits are analysed after a short pause in a thread worker, one analysis at a time: an edit
+made while one runs is analysed when it ends, and only the latest generation is shown. A watcher on the folder picks up saves
 from the learner's own editor. In exercise mode the goal is a live checklist.
 
 Workers (the analysis, the folder walk, loading the course) never change a widget or
@@ -111,6 +111,7 @@ class WorkbenchScreen(TutorScreen[None]):
         self.side = AnalysisPane(workspace.exercise, workspace.dockerfile, id="side-pane")
         self.result: WorkResult | None = None
         self.generation = 0
+        self._analysing = False  # a worker is analysing (one at a time)
         self._debounce: Timer | None = None
         # Files changed on disk while their buffer had unsaved edits.
         self.conflicts: set[str] = set()
@@ -227,9 +228,17 @@ class WorkbenchScreen(TutorScreen[None]):
         self._show(self.workspace.analyze(texts, self.tutor.today), started, texts)
 
     def start_analysis(self) -> None:
-        """Analyse the buffers as they are now; older runs still going are discarded."""
+        """Analyse the buffers as they are now, or as soon as the running analysis ends.
+
+        One analysis runs at a time. A thread cannot be stopped, so starting one at each
+        pause in typing would leave several running together on a big file, each slowing
+        the others and the keystrokes' echo; an edit made meanwhile is analysed when the
+        running one ends, with the buffers as they are then.
+        """
         self.generation += 1
-        self._analyse(self.generation, self.editors.texts())
+        if not self._analysing:
+            self._analysing = True
+            self._analyse(self.generation, self.editors.texts())
 
     @work(exclusive=True, thread=True, group="analysis")
     def _analyse(self, generation: int, texts: dict[str, str]) -> None:
@@ -239,8 +248,10 @@ class WorkbenchScreen(TutorScreen[None]):
 
     @on(AnalysisReady)
     def _show_result(self, message: AnalysisReady) -> None:
+        self._analysing = False
         if message.generation != self.generation:
-            return  # a newer edit is being analysed; its result will come
+            self.start_analysis()  # the buffers changed meanwhile: analyse them as they are
+            return
         self._show(message.result, message.started, message.texts)
 
     def _show(self, result: WorkResult, started: float, texts: dict[str, str]) -> None:
