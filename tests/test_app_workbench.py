@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,49 @@ async def test_latest_edit_wins(tmp_path: Path, make_app: Any) -> None:
         editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
         screen = await settle(pilot)
         assert "HT101" not in shown_rules(screen)
+
+
+async def test_an_edit_stops_the_analysis_under_way(tmp_path: Path, make_app: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An analysis still running when the learner types is stopped rather than left to hold
+    up the keystrokes; one runs at a time, and the findings follow the last edit."""
+    from tutor.analysis.interrupt import Interrupted, checkpoint
+    from tutor.app.workspace import Workspace
+
+    path = root_dockerfile(tmp_path)
+    app = make_app(path)
+    real = Workspace.analyze
+    calls: list[str] = []
+    running = most = 0
+
+    def analyze(self: Workspace, texts: Any, today: Any = None) -> Any:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            if len(calls) == 0:  # the first analysis after the edit is slow: a big file
+                calls.append("started")
+                for _ in range(500):
+                    time.sleep(0.01)
+                    checkpoint()
+                calls[0] = "finished"
+            return real(self, texts, today)
+        except Interrupted:
+            calls[0] = "stopped"
+            raise
+        finally:
+            running -= 1
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        monkeypatch.setattr(Workspace, "analyze", analyze)
+        editor = screen.editor("Dockerfile")
+        editor.insert("# x\n", (0, 0))
+        await until(pilot, lambda: calls == ["started"])
+        editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
+        await until(pilot, lambda: calls == ["stopped"])
+        await until(pilot, lambda: "HT101" not in shown_rules(screen) and not screen._analysing)
+        assert most == 1
 
 
 async def test_new_secret_file_in_the_folder_is_noticed(tmp_path: Path, make_app: Any) -> None:

@@ -13,6 +13,7 @@ from tutor.analysis.config import Config
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_model import ImageModel
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Dockerfile, ParseProblem
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import ImageProfile, UserOverride, apply_override, compute_profile
@@ -114,6 +115,7 @@ def _run(rules: Sequence[Rule[Ctx]], ctx: Ctx, suppressions: Suppressions,
     findings: list[Finding] = []
     suppressed = 0
     for rule in rules:
+        checkpoint()
         if rule.id in config.ignore:
             continue
         for finding in rule.check(ctx):

@@ -33,6 +33,7 @@ from tutor.analysis.facts import effective_command
 from tutor.analysis.image_accounts import ROOT, Accounts, Identity
 from tutor.analysis.image_files import Entry, FileTree, ancestors, describe, may, normalize
 from tutor.analysis.image_run import Failure, RunState, apply_run
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Dockerfile, Instruction, Stage
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import pipelines, run_scripts
@@ -318,6 +319,7 @@ def _follow(stage: Stage, earlier: list[StageModel], dockerfile: Dockerfile) -> 
 
 def _step(inst: Instruction, model: StageModel, earlier: list[StageModel],
           dockerfile: Dockerfile) -> None:
+    checkpoint()
     keyword = inst.keyword
     if keyword == "USER":
         model.user = (model.accounts.resolve(inst.text) if not inst.unresolved

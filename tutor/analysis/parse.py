@@ -16,6 +16,7 @@ from dockerfile_parse import DockerfileParser
 
 from tutor.analysis.base_images import SCRATCH, BaseImages, unnamed_image
 from tutor.analysis.images import parse_image_ref
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import (
     EXPANDED_INSTRUCTIONS,
     KNOWN_INSTRUCTIONS,
@@ -227,6 +228,7 @@ def _build_stages(
     scope: dict[str, str | None] = {}
     out: list[Instruction] = []
     for inst in raw:
+        checkpoint()
         keyword = inst.keyword
         if keyword not in KNOWN_INSTRUCTIONS:
             problems.append(ParseProblem(inst.line, inst.end_line,

@@ -41,10 +41,20 @@ class Launch:
     course: Course | None = None
 
 
+# How long a computing thread may keep the interpreter's lock while another waits for it
+# (Python's default is 5 ms; see sys.setswitchinterval). A keystroke passes through several
+# event-loop turns before it is drawn, and at each turn the UI thread gives the lock up and
+# waits this long to get it back from a worker (the live analysis, a folder walk).
+SWITCH_INTERVAL = 0.001
+
+
 def launch(options: Launch) -> int:
     """Run the app until the learner quits; returns the exit status."""
+    import sys
+
     from tutor.app.app import TutorApp
 
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = TutorApp(options)
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -20,6 +20,7 @@ from tutor.analysis.base_images import BaseImages
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_model import ImageModel, build_model
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import Pipeline, pipelines, run_scripts
@@ -100,6 +101,7 @@ class DockerfileContext:
         """Instructions with one of these keywords, in file order."""
         for inst in self.dockerfile.instructions:
             if inst.keyword in keywords:
+                checkpoint()
                 yield inst
 
     def shell(self, inst: Instruction) -> list[tuple[str, list[Pipeline]]]:

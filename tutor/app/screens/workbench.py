@@ -1,8 +1,10 @@
 """The workbench: the learner's Dockerfile (and compose file) with live, explained findings.
 
-Edits are analysed after a short pause in a thread worker, one analysis at a time: an edit
-made while one runs is analysed when it ends, and only the latest generation is shown. A watcher on the folder picks up saves
-from the learner's own editor. In exercise mode the goal is a live checklist.
+Edits are analysed after a short pause in a thread worker, one analysis at a time. An edit
+stops the analysis running (its buffers are out of date, and a computing thread would delay
+the keystroke's echo); the next pause starts one afresh, and only the latest generation's
+result is shown. A watcher on the folder picks up saves from the learner's own editor. In
+exercise mode the goal is a live checklist.
 
 Workers (the analysis, the folder walk, loading the course) never change a widget or
 shared state: each returns what it found in a message nested in this screen, and the
@@ -12,6 +14,7 @@ message's handler, on the UI thread, assigns it.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ from textual.worker import get_current_worker
 from tutor import confine
 from tutor.analysis.files import display_path
 from tutor.analysis.fixes import Fix
+from tutor.analysis.interrupt import Interrupted, interruptible
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.screens.base import TutorScreen
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
@@ -61,7 +65,7 @@ class WorkbenchScreen(TutorScreen[None]):
         """A worker analysed one generation of the buffers (``texts``, as analysed)."""
 
         generation: int
-        result: WorkResult
+        result: WorkResult | None  # None: an edit stopped it (it was out of date)
         started: float
         texts: dict[str, str]
 
@@ -112,6 +116,7 @@ class WorkbenchScreen(TutorScreen[None]):
         self.result: WorkResult | None = None
         self.generation = 0
         self._analysing = False  # a worker is analysing (one at a time)
+        self._stop_analysis = threading.Event()  # set: the running analysis stops
         self._debounce: Timer | None = None
         # Files changed on disk while their buffer had unsaved edits.
         self.conflicts: set[str] = set()
@@ -187,6 +192,9 @@ class WorkbenchScreen(TutorScreen[None]):
 
     @on(EditorTabs.Edited)
     def _edited(self) -> None:
+        # The analysis running read the buffers before this edit: stop it now, so it does
+        # not hold up the keystroke's echo (tutor.analysis.interrupt).
+        self._stop_analysis.set()
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start_analysis)
@@ -236,14 +244,21 @@ class WorkbenchScreen(TutorScreen[None]):
         running one ends, with the buffers as they are then.
         """
         self.generation += 1
-        if not self._analysing:
+        if self._analysing:
+            self._stop_analysis.set()  # what it analyses is out of date
+        else:
             self._analysing = True
-            self._analyse(self.generation, self.editors.texts())
+            self._stop_analysis = threading.Event()
+            self._analyse(self.generation, self.editors.texts(), self._stop_analysis)
 
-    @work(exclusive=True, thread=True, group="analysis")
-    def _analyse(self, generation: int, texts: dict[str, str]) -> None:
+    @work(thread=True, group="analysis")
+    def _analyse(self, generation: int, texts: dict[str, str], stop: threading.Event) -> None:
         started = time.perf_counter()
-        result = self.workspace.analyze(texts, self.tutor.today)
+        try:
+            with interruptible(stop):
+                result: WorkResult | None = self.workspace.analyze(texts, self.tutor.today)
+        except Interrupted:
+            result = None
         self.post_message(self.AnalysisReady(generation, result, started, texts))
 
     @on(AnalysisReady)
@@ -251,8 +266,9 @@ class WorkbenchScreen(TutorScreen[None]):
         self._analysing = False
         if message.generation != self.generation:
             self.start_analysis()  # the buffers changed meanwhile: analyse them as they are
-            return
-        self._show(message.result, message.started, message.texts)
+        elif message.result is not None:
+            self._show(message.result, message.started, message.texts)
+        # else an edit stopped it, and the edit's pause in typing starts the next one
 
     def _show(self, result: WorkResult, started: float, texts: dict[str, str]) -> None:
         self.result = result
