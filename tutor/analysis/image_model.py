@@ -32,7 +32,8 @@ from tutor.analysis.base_images import MissingCommand, unnamed_image
 from tutor.analysis.facts import effective_command
 from tutor.analysis.image_accounts import ROOT, Accounts, Identity
 from tutor.analysis.image_files import Entry, FileTree, ancestors, describe, may, normalize
-from tutor.analysis.image_run import Failure, RunState, apply_run
+from tutor.analysis.image_run import apply_run
+from tutor.analysis.image_run_state import Failure, RunState
 from tutor.analysis.model import Dockerfile, Instruction, Stage
 from tutor.analysis.profile import ImageProfile
 from tutor.analysis.shell import pipelines, run_scripts
