@@ -8,8 +8,9 @@ import pytest
 
 from tutor.analysis.engine import analyze_dockerfile
 from tutor.analysis.image_accounts import Accounts, parse_user_command
+from tutor.analysis.image_build import build_model
 from tutor.analysis.image_files import apply_mode
-from tutor.analysis.image_model import ImageModel, build_model
+from tutor.analysis.image_model import ImageModel
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import compute_profile
 

@@ -25,7 +25,7 @@ from types import MappingProxyType
 
 from tutor.analysis.base_images import BaseImages, ImageConfig, candidates
 from tutor.analysis.config import Config
-from tutor.analysis.image_model import build_model
+from tutor.analysis.image_build import build_model
 from tutor.analysis.model import Dockerfile, ImageRef, Stage
 from tutor.analysis.parse import parse
 from tutor.analysis.profile import compute_profile

@@ -1,4 +1,5 @@
-"""Split what a RUN executes into pipelines of simple commands, for the RUN rules."""
+"""Split what a RUN executes into pipelines of simple commands, and a command into its flags
+and arguments, for the RUN rules and the image model."""
 
 from __future__ import annotations
 
@@ -107,6 +108,46 @@ def strip_prefix(command: Command) -> Command:
 def program(command: Command) -> str:
     """The command's program name without its directory."""
     return command[0].rsplit("/", 1)[-1] if command else ""
+
+
+def command_flags(words: Command, with_value: frozenset[str] = frozenset()) -> tuple[
+        set[str], dict[str, str], list[str]]:
+    """Short and long flags, flag values and the remaining arguments of a command."""
+    flags: set[str] = set()
+    values: dict[str, str] = {}
+    args: list[str] = []
+    i = 1
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            args.extend(words[i + 1:])
+            break
+        if word.startswith("--"):
+            key, eq, value = word.partition("=")
+            if eq:
+                values[key] = value
+            elif key in with_value and i + 1 < len(words):
+                values[key] = words[i + 1]
+                i += 1
+            else:
+                flags.add(key)
+        elif word.startswith("-") and len(word) > 1 and not re.match(r"^-[0-7]+$", word):
+            letters = word[1:]
+            for index, letter in enumerate(letters):
+                key = f"-{letter}"
+                if key in with_value:
+                    rest = letters[index + 1:]
+                    if rest:
+                        values[key] = rest
+                    elif i + 1 < len(words):
+                        values[key] = words[i + 1]
+                        i += 1
+                    break
+                flags.add(key)
+        else:
+            args.append(word)
+        i += 1
+    return flags, values, args
 
 
 def _shell_c_argument(command: Command) -> str | None:

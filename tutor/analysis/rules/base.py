@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 from tutor.analysis.base_images import BaseImages
 from tutor.analysis.context import BuildContext
 from tutor.analysis.findings import Finding
-from tutor.analysis.image_model import ImageModel, build_model
+from tutor.analysis.image_build import build_model
+from tutor.analysis.image_model import ImageModel
 from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Dockerfile, Instruction, Severity, Topic
 from tutor.analysis.profile import ImageProfile
