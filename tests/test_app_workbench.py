@@ -14,8 +14,9 @@ from textual.widgets import Static
 from tests.pilots import until
 from tutor.app.screens.dialogs import ChoiceDialog, FixDialog
 from tutor.app.screens.solved import SolvedDialog
-from tutor.app.screens.workbench import DEBOUNCE_SECONDS, WorkbenchScreen
+from tutor.app.screens.workbench import WorkbenchScreen
 from tutor.app.widgets.findings import FindingsList
+from tutor.app.widgets.live_analysis import DEBOUNCE_SECONDS
 from tutor.progress.store import ProgressStore
 
 ROOT = "FROM debian:12\nRUN apt-get update\nCMD [\"sh\"]\n"
@@ -126,7 +127,7 @@ async def test_outside_change_with_unsaved_edits_asks_before_saving(
         await pilot.pause(0.3)
         await pilot.press("#")
         path.write_text("FROM alpine:3.22\nUSER 1\n")
-        await until(pilot, lambda: bool(screen.conflicts))
+        await until(pilot, lambda: bool(screen.editors.conflicts))
         assert "changed on disk" in text_of(screen, "#disk-banner")
         assert screen.editor("Dockerfile").text.startswith("#")  # the learner's edit stays
         await pilot.press("ctrl+s")
@@ -313,7 +314,7 @@ async def test_an_edit_stops_the_analysis_under_way(tmp_path: Path, make_app: An
         await until(pilot, lambda: calls == ["started"])
         editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
         await until(pilot, lambda: calls == ["stopped"])
-        await until(pilot, lambda: "HT101" not in shown_rules(screen) and not screen._analysing)
+        await until(pilot, lambda: "HT101" not in shown_rules(screen) and not screen.live.running)
         assert most == 1
 
 
@@ -473,9 +474,9 @@ async def test_an_older_folder_walk_does_not_land_after_a_newer_one(
             return found
 
         monkeypatch.setattr(Workspace, "walk", walk)
-        screen._rescan()
+        screen.disk_watch.rescan()
         await pilot.pause(0.05)
-        screen._rescan()  # exclusive: cancels the first, which is still walking
+        screen.disk_watch.rescan()  # exclusive: cancels the first, which is still walking
         await until(pilot, lambda: screen.workspace.disk is fast)
         release.set()
         for worker in list(app.workers):

@@ -20,6 +20,15 @@ class TutorScreen(Screen[ResultType]):
         """The app, typed: the course, the progress store and the settings."""
         return cast("TutorApp", self.app)
 
+    def remember_place(self, place: dict[str, str]) -> None:
+        """Keep this screen as where Continue goes next time (a problem is shown, not raised)."""
+        from tutor.errors import TutorError
+
+        try:
+            self.tutor.store.set_place(place)
+        except TutorError as exc:
+            self.tutor.show_error(str(exc))
+
 
 # ModalScreen first: Textual inherits DEFAULT_CSS along the first DOMNode base only, and the
 # modal's (the dimmed screen under it) must not be skipped.

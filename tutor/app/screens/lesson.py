@@ -127,10 +127,7 @@ class LessonScreen(TutorScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Remember this lesson as the place to continue from, and refresh solved marks."""
-        try:
-            self.tutor.store.set_place({"screen": "lesson", "lesson": self.lesson.id})
-        except TutorError as exc:
-            self.tutor.show_error(str(exc))
+        self.remember_place({"screen": "lesson", "lesson": self.lesson.id})
         solved = set(self.tutor.store.solutions())
         for button in self.query(TryItButton):
             button.show_solved(button.exercise_id in solved)

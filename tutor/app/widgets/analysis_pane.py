@@ -1,14 +1,23 @@
 """The workbench's side pane: the image profile, an exercise's panel, the findings, and the
-explanation of the finding highlighted."""
+explanation of the finding highlighted.
+
+The explanation names the finding's lesson by its title, which is in the course; the course
+loads in a worker once the first findings are on screen, and the explanation says the
+lesson's id until then.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import OptionList, Static
 
 from tutor.app.widgets.exercise_panel import ExercisePanel
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
@@ -16,17 +25,27 @@ from tutor.app.workspace import Located, WorkResult
 
 if TYPE_CHECKING:
     from tutor.analysis.fixes import Fix
+    from tutor.app.app import TutorApp
     from tutor.content.model import Course, Exercise
 
 
 class AnalysisPane(Vertical):
     """What the last analysis found, beside the editor; the screen says what to show."""
 
-    def __init__(self, exercise: Exercise | None, dockerfile: str | None, *,
+    @dataclass
+    class _CourseLoaded(Message):
+        """The course was read in a worker; the handler keeps it and explains again."""
+
+        course: Course
+
+    def __init__(self, exercise: Exercise | None, dockerfile: str | None,
+                 fix_for: Callable[[Located | None], Fix | None], *,
                  id: str | None = None) -> None:
+        """``fix_for`` gives the mechanical fix for a finding, from the buffer it is in."""
         super().__init__(id=id)
         self.exercise = exercise
         self.dockerfile = dockerfile
+        self._fix_for = fix_for
         # What each Static last showed, to skip updates that change nothing.
         self._shown: dict[str, Text] = {}
 
@@ -43,22 +62,52 @@ class AnalysisPane(Vertical):
         """The findings list."""
         return self.query_one("#findings", FindingsList)
 
-    def show(self, result: WorkResult) -> None:
-        """Show a result's image profile and findings.
+    def show(self, result: WorkResult, *, saved: bool) -> None:
+        """Show a result's image profile, goal and findings, and explain the one highlighted;
+        ``saved``: the buffers analysed are what is on disk (the goal says so if not).
 
         Most keystrokes change no finding: unchanged widgets are left alone, since each
         update costs a layout pass.
         """
         self._update("#profile", profile_text(result.analysis, self.dockerfile))
+        if result.goal is not None:
+            self.query_one(ExercisePanel).show_goal(result.goal, unsaved=not saved)
         findings = self.findings
         if findings.needs(result):
             findings.show(result)
+        self.explain()
 
-    def explain(self, item: Located | None, fix: Fix | None, course: Course | None) -> None:
-        """Explain a finding (or say to pick one), with its fix and its lesson's title."""
+    @on(OptionList.OptionHighlighted, "#findings")
+    def explain(self) -> None:
+        """Explain the finding highlighted (or say to pick one), with its fix and lesson."""
+        item = self.findings.highlighted_located
+        course = cast("TutorApp", self.app).loaded_course
         title = lesson_title(item, course) if item is not None else None
-        self._update("#explanation", explanation_text(item, fix, self.exercise is not None,
-                                                      title))
+        self._update("#explanation", explanation_text(item, self._fix_for(item),
+                                                      self.exercise is not None, title))
+
+    def lesson(self) -> str | None:
+        """The lesson on the finding highlighted, else the exercise's lesson, if any."""
+        from tutor.analysis.rules import RULES
+
+        item = self.findings.highlighted_located
+        if item is not None and item.finding.rule in RULES:
+            return RULES[item.finding.rule].lesson
+        return self.exercise.lesson if self.exercise is not None else None
+
+    def load_course(self) -> None:
+        """Load the course in a worker, for the lessons' titles, unless it is loaded."""
+        if cast("TutorApp", self.app).loaded_course is None:
+            self._read_course()
+
+    @work(thread=True, group="course")
+    def _read_course(self) -> None:
+        self.post_message(self._CourseLoaded(cast("TutorApp", self.app).read_course()))
+
+    @on(_CourseLoaded)
+    def _course_loaded(self, message: _CourseLoaded) -> None:
+        cast("TutorApp", self.app).keep_course(message.course)
+        self.explain()  # the lesson's title, now that it is known
 
     def _update(self, selector: str, text: Text) -> None:
         """Show new text in a Static, unless it is what the Static already shows."""

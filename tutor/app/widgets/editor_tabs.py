@@ -1,15 +1,16 @@
 """The workbench's files: a tab and a code editor for each, and which buffers are unsaved.
 
 The widget owns the buffers: switching between them, going to a line, applying a fix,
-and knowing which differ from the disk. It reports upward with ``Edited`` (a buffer
-changed) and ``UnsavedChanged``; what is on disk stays with the workspace's files, which
-it only reads.
+knowing which differ from the disk, and (in workshop mode) keeping them as drafts. It
+reports upward with ``Edited`` (a buffer changed) and ``UnsavedChanged``; what is on disk
+stays with the workspace's files, which it only reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -17,13 +18,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Static, Tab, Tabs, TextArea
 
 from tutor.analysis.fixes import Fix
-from tutor.app.drafts import Drafts
+from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.workspace import WorkFile
 from tutor.safetext import visible
+
+if TYPE_CHECKING:
+    from tutor.app.app import TutorApp
 
 # The editor's highlighting by the workbench's kind of file.
 SYNTAX = {"dockerfile": "dockerfile", "compose": "yaml", "yaml": "yaml"}
@@ -44,12 +49,19 @@ class EditorTabs(Vertical):
 
         unsaved: tuple[str, ...]
 
-    def __init__(self, files: Mapping[str, WorkFile], *, id: str | None = None) -> None:
+    def __init__(self, files: Mapping[str, WorkFile], *, drafts: Drafts | None = None,
+                 id: str | None = None) -> None:
+        """``drafts``: where unsaved buffers are kept a moment after typing stops (workshop
+        mode only; see tutor.app.drafts), or None."""
         super().__init__(id=id)
         # The workspace's files: what each buffer is compared with to know it is unsaved.
         self.files = files
         self.names = list(files)
+        self.drafts = drafts
         self._unsaved: tuple[str, ...] = ()
+        self._autosave: Timer | None = None
+        # Files changed on disk while their buffer had unsaved edits.
+        self.conflicts: set[str] = set()
 
     def compose(self) -> ComposeResult:
         if len(self.names) > 1:
@@ -121,36 +133,49 @@ class EditorTabs(Vertical):
             self._unsaved = unsaved
             self.post_message(self.UnsavedChanged(unsaved))
 
-    def keep_drafts(self, drafts: Drafts) -> list[str]:
-        """Keep every unsaved buffer as a draft, forget the others; the problems met."""
-        problems = []
+    def saved(self, name: str) -> None:
+        """A buffer was saved: it is no longer unsaved, and its draft goes."""
+        self.mark_unsaved()
+        if self.drafts is not None:
+            self.drafts.drop(self.files[name].path)
+
+    # Drafts (workshop mode) ---------------------------------------------------------------
+
+    def keep_drafts(self) -> None:
+        """Keep every unsaved buffer as a draft and forget the others' drafts."""
+        if self.drafts is None:
+            return
         unsaved = set(self.unsaved_names())
         for name in self.names:
             path = self.files[name].path
             try:
                 if name in unsaved:
-                    drafts.save(path, self.editor(name).text)
+                    self.drafts.save(path, self.editor(name).text)
                 else:
-                    drafts.drop(path)
+                    self.drafts.drop(path)
             except OSError as exc:
-                problems.append(f"Could not keep unsaved edits to {name}: "
-                                f"{exc.strerror or exc}")
-        return problems
+                cast("TutorApp", self.app).show_error(
+                    f"Could not keep unsaved edits to {name}: {exc.strerror or exc}")
 
-    def restore_drafts(self, drafts: Drafts) -> list[str]:
-        """Put back the drafts kept last time that differ from the files; their names."""
-        restored = []
+    def restore_drafts(self) -> None:
+        """Put back the drafts kept last time that differ from the files, and say so."""
+        if self.drafts is None:
+            return
         for name in self.names:
-            draft = drafts.load(self.files[name].path)
+            draft = self.drafts.load(self.files[name].path)
             if draft is not None and draft != self.editor(name).text:
                 self.editor(name).load_text(draft)
-                restored.append(name)
+                self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
+                            f"saves them, ctrl+r goes back to the file.", markup=False)
         self.mark_unsaved()
-        return restored
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
         self.mark_unsaved()
+        if self.drafts is not None:
+            if self._autosave is not None:
+                self._autosave.stop()
+            self._autosave = self.set_timer(AUTOSAVE_SECONDS, self.keep_drafts)
         index = int((event.text_area.id or "editor-0").split("-")[1])
         self.post_message(self.Edited(self.names[index]))
 
@@ -176,17 +201,29 @@ class EditorTabs(Vertical):
         editor.move_cursor((row, 0), center=True)
         editor.focus()
 
+    def start_highlighting(self) -> None:
+        """Colour every buffer (the lexer loads in a thread the first time)."""
+        for name in self.names:
+            self.editor(name).start_highlighting()
+
     def focus_current(self) -> None:
         """Give the keyboard to the editor showing."""
         if self.names:
             self.editor(self.current_name).focus()
 
-    def show_notice(self, text: Text | None) -> None:
-        """Show a line above the editors (a problem with the files on disk), or hide it."""
+    def conflict(self, name: str, changed: bool) -> None:
+        """Say (above the editors) that a file changed on disk under unsaved edits, or not."""
+        if changed:
+            self.conflicts.add(name)
+        else:
+            self.conflicts.discard(name)
         banner = self.query_one("#disk-banner", Static)
-        banner.display = text is not None
-        if text is not None:
-            banner.update(text)
+        banner.display = bool(self.conflicts)
+        if self.conflicts:
+            banner.update(Text(
+                f"⚠ {', '.join(sorted(self.conflicts))} changed on disk while you have "
+                f"unsaved edits. ctrl+r loads the disk version; ctrl+s asks before saving "
+                f"yours over it."))
 
     @on(Tabs.TabActivated, "#file-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -1,0 +1,120 @@
+"""Keeping the workbench's analysis up to date with its buffers, one analysis at a time.
+
+The buffers are analysed after a short pause in typing, in a thread worker; a worker never
+changes a widget, it posts ``LiveAnalysis.Ready`` and the screen shows it. Two rules keep
+typing smooth in a big file (a 5,000-line Dockerfile takes a few hundred milliseconds):
+
+- One analysis runs at a time. A thread cannot be stopped from outside, so starting one at
+  each pause would leave several running together, each slowing the others.
+- An edit stops the analysis under way (``tutor.analysis.interrupt``): the buffers it read
+  are out of date, and a Python thread computing holds the interpreter's lock against the
+  UI thread, so the keystroke's echo would wait. The pause after the edit starts the next.
+
+Only the latest generation's result is posted: one that finishes after the buffers moved on
+starts a fresh analysis instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+
+from tutor.analysis.interrupt import Interrupted, interruptible
+from tutor.app.workspace import WorkResult, Workspace
+
+# How long typing must pause before the buffers are analysed again.
+DEBOUNCE_SECONDS = 0.1
+# Up to this much text (about 2,000 lines) the first analysis runs before the first frame.
+SYNC_ANALYSIS_CHARS = 64_000
+
+
+class LiveAnalysis(Widget):
+    """The workbench's analysis loop: debounce, one worker at a time, stale runs stopped."""
+
+    DEFAULT_CSS = "LiveAnalysis { display: none; }"
+
+    @dataclass
+    class Ready(Message):
+        """The buffers as they are now (``texts``) were analysed; ``started`` by perf_counter."""
+
+        result: WorkResult
+        texts: dict[str, str]
+        started: float
+
+    @dataclass
+    class _Done(Message):
+        """A worker finished one generation (``ready`` None: an edit stopped it)."""
+
+        generation: int
+        ready: LiveAnalysis.Ready | None
+
+    def __init__(self, workspace: Workspace, buffers: Callable[[], dict[str, str]],
+                 today: dt.date) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self._buffers = buffers
+        self._today = today
+        self.generation = 0
+        self.running = False  # a worker is analysing
+        self._stop = threading.Event()  # set: the running analysis stops
+        self._debounce: Timer | None = None
+
+    def first(self) -> LiveAnalysis.Ready | None:
+        """Analyse at once, for the first frame to show the findings; None for a big file.
+
+        The screen takes no input yet, and drawing it twice (first "Analysing…", then the
+        findings) costs more than a typical file's analysis. A big file goes to the worker,
+        and its result comes as a ``Ready`` message.
+        """
+        texts = self._buffers()
+        if sum(len(text) for text in texts.values()) > SYNC_ANALYSIS_CHARS:
+            self.start()
+            return None
+        self.generation += 1
+        started = time.perf_counter()
+        return self.Ready(self.workspace.analyze(texts, self._today), texts, started)
+
+    def edited(self) -> None:
+        """The buffers changed: stop the analysis under way and analyse after a pause."""
+        self._stop.set()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start)
+
+    def start(self) -> None:
+        """Analyse the buffers as they are now, or as soon as the running analysis ends."""
+        self.generation += 1
+        if self.running:
+            self._stop.set()  # what it analyses is out of date
+            return
+        self.running = True
+        self._stop = threading.Event()
+        self._analyse(self.generation, self._buffers(), self._stop)
+
+    @work(thread=True, group="analysis")
+    def _analyse(self, generation: int, texts: dict[str, str], stop: threading.Event) -> None:
+        started = time.perf_counter()
+        try:
+            with interruptible(stop):
+                result = self.workspace.analyze(texts, self._today)
+        except Interrupted:
+            self.post_message(self._Done(generation, None))
+            return
+        self.post_message(self._Done(generation, self.Ready(result, texts, started)))
+
+    @on(_Done)
+    def _done(self, message: _Done) -> None:
+        self.running = False
+        if message.generation != self.generation:
+            self.start()  # the buffers changed meanwhile: analyse them as they are
+        elif message.ready is not None:
+            self.post_message(message.ready)
+        # else an edit stopped it, and the pause after that edit starts the next one
