@@ -85,8 +85,8 @@ async def test_palette_shows_course_text_literally(make_app: Any, monkeypatch: A
         await pilot.pause()
         lesson = dataclasses.replace(app.course.lessons[0], title="Roots [b]bold[/b]",
                                      summary="[@click=app.quit]click[/] [red]x")
-        app._course = dataclasses.replace(app.course,
-                                          lessons=(lesson, *app.course.lessons[1:]))
+        app.state._course = dataclasses.replace(app.course,
+                                                lessons=(lesson, *app.course.lessons[1:]))
         await search_palette(pilot, app, "Roots")
         from textual.command import CommandList
 

@@ -59,9 +59,9 @@ def parse_goal(items: list[Any], file: str, dockerfile: str = "Dockerfile",
             errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): {problem}"))
             continue
         if kind in ("scan_gate", "scan_ignores"):
-            from tutor.content.scan import checks as scan_checks  # only for a scan exercise
+            from tutor.content.scan.spec import bind, spec_of  # only for a scan exercise
 
-            spec, problem = scan_checks.bind(scan_checks.spec_of(value), files)
+            spec, problem = bind(spec_of(value), files)
             if problem:
                 errors.append(ContentError(file, line, f"goal check {index + 1} ({kind}): "
                                                        f"{problem}"))
@@ -100,7 +100,7 @@ def _problem(kind: str, value: Any) -> str | None:
     if kind in ("runs_as_root", "user_numeric") and value not in (True, False):
         return "give true or false"
     if kind in SCAN_KINDS:
-        from tutor.content.scan.checks import path_problem
+        from tutor.content.scan.spec import path_problem
 
         return path_problem(kind, value)
     return None
@@ -151,7 +151,7 @@ def _label(kind: str, value: Any) -> str:
     if kind == "executable":
         return "The app's user can run the entrypoint"
     if kind in SCAN_KINDS:
-        from tutor.content.scan.checks import label
+        from tutor.content.scan.spec import label
 
         return label(kind, value)
     if kind == "clean":

@@ -27,7 +27,10 @@ from tutor.analysis.model import Dockerfile, Severity, Stage
 from tutor.analysis.secret_contents import content_decides
 from tutor.content.goals import words
 from tutor.content.model import Check, Goal
-from tutor.content.scan import checks as scan_checks
+from tutor.content.scan import gate as scan_gate
+from tutor.content.scan import pinning
+from tutor.content.scan.inputs import needed_files
+from tutor.content.scan.spec import ScanSpec
 from tutor.content.schema import SCAN_KINDS
 
 # Checks that judge no Dockerfile: a goal made only of these needs none in the folder.
@@ -83,8 +86,8 @@ def goal_files(goal: Goal, texts: Mapping[str, str]) -> set[str]:
 
     Ask again once those are read: a workflow names the ignore files its scan reads.
     """
-    return scan_checks.needed_files(((c.kind, c.value) for c in goal.checks
-                                     if c.kind in SCAN_KINDS), texts)
+    return needed_files(((c.kind, c.value) for c in goal.checks if c.kind in SCAN_KINDS),
+                        texts)
 
 
 def judge(goal: Goal, folder: FolderAnalysis, paths: Collection[str], *,
@@ -231,14 +234,14 @@ class _Judge:
 
     # The scan checks read a workflow and its ignore files, and judge a recorded report.
 
-    def _scan_gate(self, spec: scan_checks.ScanSpec) -> tuple[bool, str]:
-        return scan_checks.gate(spec, self.texts, self.paths, self.today)
+    def _scan_gate(self, spec: ScanSpec) -> tuple[bool, str]:
+        return scan_gate.judged(scan_gate.gate, spec, self.texts, self.paths, self.today)
 
-    def _scan_ignores(self, spec: scan_checks.ScanSpec) -> tuple[bool, str]:
-        return scan_checks.ignores(spec, self.texts, self.paths, self.today)
+    def _scan_ignores(self, spec: ScanSpec) -> tuple[bool, str]:
+        return scan_gate.judged(scan_gate.ignores, spec, self.texts, self.paths, self.today)
 
     def _pinned_actions(self, workflow: str) -> tuple[bool, str]:
-        return scan_checks.pinned(workflow, self.texts)
+        return pinning.pinned(workflow, self.texts)
 
     # The default checks: a fix must not break the image or make it more dangerous.
 
