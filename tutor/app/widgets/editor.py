@@ -166,6 +166,13 @@ def _light_theme() -> TextAreaTheme:
     return TextAreaTheme(name="css-light", syntax_styles=light.syntax_styles if light else {})
 
 
+def _width(line: str, tab_width: int) -> int:
+    """A line's width in cells. ASCII is one cell a character: measuring it with Rich's
+    cell_len would fill Rich's cache of measured strings with every line of a big file."""
+    line = line.expandtabs(tab_width)
+    return len(line) if line.isascii() else cell_len(line)
+
+
 class FaithfulDocument(Document):
     """A document whose text is the file's text exactly, whatever characters it holds.
 
@@ -199,7 +206,7 @@ class FaithfulDocument(Document):
     def get_size(self, tab_width: int) -> Size:
         """The widest line in cells and the number of lines, measuring only edited lines."""
         if tab_width != self._widths_tab or len(self._widths) != len(self._lines):
-            self._widths = [cell_len(line.expandtabs(tab_width)) for line in self._lines]
+            self._widths = [_width(line, tab_width) for line in self._lines]
             self._widths_tab = tab_width
         return Size(max(self._widths, default=0), len(self._lines))
 
@@ -213,8 +220,7 @@ class FaithfulDocument(Document):
             row = top[0]
             last = result.end_location[0]
             self._widths[row:bottom[0] + 1] = [
-                cell_len(line.expandtabs(self._widths_tab))
-                for line in self._lines[row:last + 1]]
+                _width(line, self._widths_tab) for line in self._lines[row:last + 1]]
         return result
 
 
