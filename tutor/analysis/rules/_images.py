@@ -50,19 +50,14 @@ def from_images(ctx: DockerfileContext) -> Iterator[PulledImage]:
 def compose_images(ctx: ComposeContext) -> Iterator[PulledImage]:
     """Each service's `image:` that it pulls: one with `build:` names the image it builds."""
     # Here, not at the top: the Dockerfile rules that import this never need the compose model.
-    from tutor.analysis.compose import interpolated
-    from tutor.analysis.rules._compose import text
+    from tutor.analysis.rules._compose import resolved
 
     for service in ctx.services:
-        spec = service.spec
-        if "build" in spec or "image" not in spec:
+        image = resolved(service, "image")
+        if "build" in service.spec or image is None:
             continue
-        written = text(spec["image"]).strip()
-        ref, unresolved = interpolated(written)
-        ref = ref.strip()
-        if unresolved or not ref:
-            continue
-        line = spec.line_of("image")
+        written, ref = (part.strip() for part in image)
+        line = service.spec.line_of("image")
         via = "" if written == ref else f" (from {written})"
         yield PulledImage(parse_image_ref(ref), line, line, service.name, via)
 
