@@ -16,16 +16,12 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.exam.session import ExamSession
-from tutor.safetext import reflow
+from tutor.safetext import clipped
 
 
 def first_paragraph(markdown: str, limit: int = 72) -> str:
     """A prompt's first paragraph on one line, cut at a word (with "…") past ``limit``."""
-    paragraph = reflow(markdown.strip().split("\n\n", 1)[0], paragraphs=False).replace("`", "")
-    if len(paragraph) <= limit:
-        return paragraph
-    cut = paragraph.rfind(" ", 0, limit)
-    return paragraph[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+    return clipped(markdown.strip().split("\n\n", 1)[0].replace("`", ""), limit)
 
 
 def summary_row(number: int, answered: bool, flagged: bool, prompt: str) -> Table:
