@@ -282,8 +282,8 @@ async def test_notifications_do_not_cover_dialog_buttons(tmp_path: Path, data_di
         await pilot.pause()
         app.notify("Saved Dockerfile, and a second line of text to make it taller.",
                    title="Progress")
-        await until(pilot, lambda: app.screen.query("Toast"))
-        await pilot.pause(0.2)
+        # Until the toast is laid out: a region of its own, where the buttons can be compared.
+        await until(pilot, lambda: any(toast.region.area for toast in app.screen.query("Toast")))
         toasts = [toast.region for toast in app.screen.query("Toast")]
         buttons = [button.region for button in app.screen.query(Button)]
         assert toasts and buttons

@@ -194,7 +194,10 @@ def test_multiple_choice_feedback_at_80x24(snap_compare: Any, data_dir: Path) ->
     async def answered(pilot: Any) -> None:
         await _practice("caps-isolation-weakeners")(pilot)
         await pilot.press("1", "2", "enter")
-        await pilot.pause(0.2)
+        # The feedback is shown, the keyboard is back on the body, and it scrolled into view.
+        await until(pilot, lambda: pilot.app.screen.phase == "feedback"
+                    and pilot.app.focused is not None and pilot.app.focused.id == "practice-body")
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(answered))
 
@@ -210,8 +213,10 @@ def _exam_app(data_dir: Path, course: Course, screen: Any) -> tuple[TutorApp, An
 
     async def push(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.app.push_screen(screen(store))
-        await pilot.pause(0.2)
+        pushed = screen(store)
+        await pilot.app.push_screen(pushed)
+        await until(pilot, lambda: pilot.app.screen is pushed)
+        await pilot.app.workers.wait_for_complete()
 
     return app, push
 
