@@ -21,7 +21,6 @@ import pytest
 from tests.conftest import REPO
 from tutor.cli import main
 from tutor.content.answers import recorded_answer, right_rows
-from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
 from tutor.errors import InputError
 from tutor.exam.learners import LearnerError
@@ -32,13 +31,6 @@ from tutor.exam.spec import spec_for
 from tutor.progress.store import ProgressStore
 
 KEY = SigningKey(b"a-test-key-of-sufficient-length", "test")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(None)
-    assert not loaded.errors
-    return loaded
 
 
 @pytest.fixture

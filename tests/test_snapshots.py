@@ -20,7 +20,6 @@ from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.app.screens.dialogs import ChoiceDialog
 from tutor.app.screens.exam_summary import ExamSummaryScreen
-from tutor.content.loader import load_course
 from tutor.content.model import Course
 
 ROOT = ("FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y curl\n"
@@ -28,11 +27,6 @@ ROOT = ("FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y
 SIZE = (80, 24)
 # The exams' clock, stopped: the countdown and the record's times read the same every run.
 NOW = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(None)
 
 
 @pytest.fixture
