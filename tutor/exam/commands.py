@@ -131,9 +131,8 @@ def add_parsers(commands: Any) -> None:
                         help="also require every record to be a sign-off attempt at exam ID "
                              "exactly as your course defines it (not a practice exam, not "
                              "another definition)")
-    verify.add_argument("--content", type=Path, metavar="DIR",
-                        help="with --exam: the course pack whose definition counts (default: "
-                             "the shipped course)")
+    add_app_options(verify, helps={"--content": "with --exam: the course pack whose definition "
+                                                "counts (default: the shipped course)"})
     new_key = which.add_parser(
         "new-key", help="make a random signing key file",
         description="Write a new random signing key, readable only by you, to the config "
