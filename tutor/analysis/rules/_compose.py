@@ -19,6 +19,20 @@ def items(service: Service, key: str) -> Iterator[tuple[Any, int]]:
         yield value, service.spec.line_of(key)
 
 
+def variables(block: object) -> Iterator[tuple[str, str, int]]:
+    """(name, value, line) of each variable an ``environment:`` or build ``args:`` block sets,
+    as a map or as ``NAME=value`` items; a name with no value (the host's) is skipped."""
+    if isinstance(block, YamlMap):
+        for name, value in block.items():
+            if value is not None and not isinstance(value, YamlMap | list):
+                yield str(name), text(value), block.line_of(name)
+    elif isinstance(block, YamlList):
+        for index, item in enumerate(block):
+            if isinstance(item, str) and "=" in item:
+                name, _, value = item.partition("=")
+                yield name.strip(), value, block.line_of(index)
+
+
 def text(value: Any) -> str:
     """A scalar as compose reads it: YAML ``true`` is the string "true"."""
     if isinstance(value, bool):
