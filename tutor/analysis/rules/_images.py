@@ -1,4 +1,5 @@
-"""The images a file pulls, for the base-image rules: each FROM, and each compose `image:`."""
+"""The images a file pulls (each FROM, and each compose `image:`), and the base of the rules
+that judge each one the same way in both kinds of file (HT401 to HT403)."""
 
 from __future__ import annotations
 
