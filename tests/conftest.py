@@ -1,11 +1,16 @@
-"""Shared fixtures: a fixed date for end-of-life checks, and the shared corpus location."""
+"""Shared fixtures: a fixed date for end-of-life checks, the shared corpus location, the
+shipped course and an app on a private data folder."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tutor.content.model import Course
 
 # The end-of-life table is compared against "today"; tests pin the day the table was checked.
 TODAY = dt.date(2026, 11, 22)
@@ -35,6 +40,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         differ = AGREEMENT[(tool, check, "differ")]
         note = "" if not differ else "  (intended; see INTENDED_DISAGREEMENTS)"
         terminalreporter.write_line(f"{tool:9} {check:14} {agree}/{agree + differ}{note}")
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    """The course that ships with the tool, loaded once per module."""
+    from tutor.content.loader import load_course
+
+    return load_course()
 
 
 @pytest.fixture

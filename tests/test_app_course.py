@@ -554,16 +554,10 @@ async def test_unreadable_progress_file_is_reported(make_app: Any, data_dir: Pat
 async def test_a_store_that_cannot_be_opened_is_replaced_for_the_session(
         make_app: Any, data_dir: Path) -> None:
     """A progress file from a newer version is left alone; the app runs on a temporary one."""
-    import sqlite3
+    from tests.test_progress import store_from_a_newer_version
+    from tutor.progress.store import FILE_NAME
 
-    from tutor.progress.store import FILE_NAME, ProgressStore
-
-    ProgressStore.open(data_dir, learner="ada").close()
-    db = sqlite3.connect(data_dir / FILE_NAME)
-    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
-    db.commit()
-    db.close()
-    before = (data_dir / FILE_NAME).read_bytes()
+    before = store_from_a_newer_version(data_dir)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -22,18 +22,12 @@ from tutor.app.screens.exam_start import ExamStartScreen
 from tutor.app.screens.exam_summary import ExamSummaryScreen
 from tutor.app.screens.home import HomeScreen
 from tutor.content.answers import right_rows
-from tutor.content.loader import load_course
 from tutor.content.model import Course
 from tutor.exam.session import ExamSession
 from tutor.exam.spec import ExamSpec, spec_for
 from tutor.progress.store import ProgressStore
 
 SIZE = (100, 30)
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(None)
 
 
 def exam_app(data_dir: Path, course: Course, spec: ExamSpec,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual.widgets import Button, OptionList, Static, TextArea
@@ -16,6 +16,9 @@ from tutor.app.screens.help import HelpScreen, key_sections
 from tutor.app.screens.workbench import WorkbenchScreen
 from tutor.app.widgets.code import CONTINUATION, CodeBlock
 from tutor.app.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from tutor.exam.session import ExamSession
 
 SMALL = (80, 24)
 
@@ -176,17 +179,23 @@ async def test_long_titles_drop_the_app_name_rather_than_their_end(make_app: Any
 
 # Exam -------------------------------------------------------------------------------------------
 
+def exam_session(app: TutorApp, **settings: Any) -> ExamSession:
+    """A new attempt for Ada in the app's store, drawn with these exam settings."""
+    from tutor.exam.session import ExamSession
+    from tutor.exam.spec import spec_for
+
+    return ExamSession.begin(app.store, app.course, spec_for(app.course, **settings), "Ada",
+                             None)
+
+
 async def test_exam_summary_rows_wrap_at_words(make_app: Any) -> None:
     """Each summary row's prompt wraps under itself at word boundaries, ending in "…" when cut."""
     from tutor.app.screens.exam_summary import ExamSummaryScreen
-    from tutor.exam.session import ExamSession
-    from tutor.exam.spec import spec_for
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        session = ExamSession.begin(app.store, app.course,
-                                    spec_for(app.course, per_topic=3, seed=3), "Ada", None)
+        session = exam_session(app, per_topic=3, seed=3)
         await app.push_screen(ExamSummaryScreen(session))
         await pilot.pause()
         summary = app.screen.query_one("#summary-list", OptionList)
@@ -206,16 +215,12 @@ async def test_exam_summary_rows_wrap_at_words(make_app: Any) -> None:
 async def test_f5_puts_the_keyboard_back_in_the_exam_editor(make_app: Any) -> None:
     """On a fix-it exam question F5 (shown in the key bar) focuses the editor and shows it."""
     from tutor.app.screens.exam import ExamScreen
-    from tutor.exam.session import ExamSession
-    from tutor.exam.spec import spec_for
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        session = ExamSession.begin(app.store, app.course,
-                                    spec_for(app.course, questions=2, types=["fix_it"],
-                                             seed=1), "Ada", None)
-        await app.push_screen(ExamScreen(session))
+        await app.push_screen(ExamScreen(exam_session(app, questions=2, types=["fix_it"],
+                                                      seed=1)))
         await pilot.pause()
         screen = app.screen
         assert "f5 Edit" in str(screen.query_one(KeyBar).render())
@@ -236,16 +241,12 @@ async def test_f5_puts_the_keyboard_back_in_the_exam_editor(make_app: Any) -> No
 async def test_f5_is_offered_only_on_fix_it_questions(make_app: Any) -> None:
     """A choice question's key bar has no Edit key."""
     from tutor.app.screens.exam import ExamScreen
-    from tutor.exam.session import ExamSession
-    from tutor.exam.spec import spec_for
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        session = ExamSession.begin(app.store, app.course,
-                                    spec_for(app.course, questions=1, types=["single"],
-                                             seed=1), "Ada", None)
-        await app.push_screen(ExamScreen(session))
+        await app.push_screen(ExamScreen(exam_session(app, questions=1, types=["single"],
+                                                      seed=1)))
         await pilot.pause()
         assert "Edit" not in str(app.screen.query_one(KeyBar).render())
 
@@ -282,8 +283,8 @@ async def test_notifications_do_not_cover_dialog_buttons(tmp_path: Path, data_di
         await pilot.pause()
         app.notify("Saved Dockerfile, and a second line of text to make it taller.",
                    title="Progress")
-        await until(pilot, lambda: app.screen.query("Toast"))
-        await pilot.pause(0.2)
+        # Until the toast is laid out: a region of its own, where the buttons can be compared.
+        await until(pilot, lambda: any(toast.region.area for toast in app.screen.query("Toast")))
         toasts = [toast.region for toast in app.screen.query("Toast")]
         buttons = [button.region for button in app.screen.query(Button)]
         assert toasts and buttons

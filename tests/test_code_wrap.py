@@ -1,4 +1,5 @@
-"""Code wrapped to the screen with a marked continuation, never cut off; hints reflowed."""
+"""Code wrapped to the screen with a marked continuation, never cut off; hints reflowed;
+one-row text clipped at a word."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from textual.content import Content
 
 from tutor.app.widgets.code import CONTINUATION, gutter_hang, wrap_code
 from tutor.app.widgets.exercise import reflowed_prose
+from tutor.safetext import clipped
 
 NOLOGIN = "RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app"
 
@@ -76,3 +78,16 @@ def test_hints_reflow_prose_but_keep_code() -> None:
         "default user.\n\n"
         "RUN groupadd --system --gid 10001 probe \\\n && useradd --system probe\n"
         "USER 10001:10001")
+
+
+@pytest.mark.parametrize(("text", "limit", "clipped_text"), [
+    ("Runs as\nroot.", 72, "Runs as root."),  # short: one line, whole
+    ("The image runs as root, so a bug in it is root", 24, "The image runs as root …"),
+    ("It keeps one sentence. And another one after it", 30, "It keeps one sentence. And …"),
+    ("It keeps the stop. Then more", 22, "It keeps the stop. …"),
+    ("a" * 30, 10, "a" * 10 + " …"),  # no space to cut at: cut at the limit, nothing lost
+])
+def test_clipped_text_is_one_line_cut_at_a_word(text: str, limit: int,
+                                               clipped_text: str) -> None:
+    """A prompt or rule summary shown on one row: reflowed, cut at a word, "…" when cut."""
+    assert clipped(text, limit) == clipped_text

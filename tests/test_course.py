@@ -28,12 +28,6 @@ from tutor.yamllines import load
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 
 
-@pytest.fixture(scope="module")
-def course() -> Course:
-    """The course that ships with the tool, loaded once."""
-    return load_course()
-
-
 def test_shipped_course_has_no_errors(course: Course) -> None:
     """Every check passes on the shipped course (on the day the tests pin)."""
     assert [str(e) for e in check_course(course, today=TODAY)] == []

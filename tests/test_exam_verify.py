@@ -11,20 +11,12 @@ from typing import Any
 import pytest
 
 from tests.test_exam import KEY, finished_record, run
-from tutor.content.loader import load_course
 from tutor.content.model import Course
 from tutor.exam import export
 from tutor.exam.record import KEY_ENV, sign
 from tutor.progress.store import ProgressStore
 
 Document = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    loaded = load_course(None)
-    assert not loaded.errors
-    return loaded
 
 
 @pytest.fixture

@@ -70,14 +70,19 @@ def test_someone_elses_database_is_not_reused(tmp_path: Path) -> None:
     assert store.notice is not None and "not a hardening-tutor progress file" in store.notice
 
 
-def test_a_newer_format_is_refused_and_left_alone(tmp_path: Path) -> None:
-    """A store from a newer version is an error that leaves the file as it was."""
-    ProgressStore.open(tmp_path, learner="ada").close()
-    db = sqlite3.connect(tmp_path / FILE_NAME)
+def store_from_a_newer_version(folder: Path) -> bytes:
+    """Make ``folder``'s progress file one a newer version wrote (schema 99); its bytes."""
+    ProgressStore.open(folder, learner="ada").close()
+    db = sqlite3.connect(folder / FILE_NAME)
     db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
     db.commit()
     db.close()
-    before = (tmp_path / FILE_NAME).read_bytes()
+    return (folder / FILE_NAME).read_bytes()
+
+
+def test_a_newer_format_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """A store from a newer version is an error that leaves the file as it was."""
+    before = store_from_a_newer_version(tmp_path)
     with pytest.raises(StoreError, match="newer hardening-tutor"):
         ProgressStore.open(tmp_path, learner="ada")
     assert (tmp_path / FILE_NAME).read_bytes() == before

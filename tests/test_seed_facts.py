@@ -14,7 +14,6 @@ import re
 
 import pytest
 
-from tutor.content.loader import load_course
 from tutor.content.model import Course
 
 FACTS = [
@@ -123,11 +122,6 @@ FACTS = [
      'non-root-user',
      r'(--user|-u) '),
 ]
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course()
 
 
 @pytest.mark.parametrize(("fact", "lessons", "pattern"), FACTS, ids=[f[0][:40] for f in FACTS])

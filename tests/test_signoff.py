@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tutor.content.answers import recorded_answer, right_rows
-from tutor.content.loader import load_course
 from tutor.content.model import Course, Question
 from tutor.exam.learners import Learner
 from tutor.exam.policy import sign_off_problems
@@ -22,11 +21,6 @@ from tutor.serve.workshop import Seat, Workshop
 
 KEY = SigningKey(b"the-servers-key-nobody-else-has", "test")
 ADA = Seat(id="A12", name="Ada Lovelace", folder="a12")
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(None)
 
 
 def right(question: Question) -> Any:

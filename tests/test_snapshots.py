@@ -20,7 +20,6 @@ from tutor.app import Launch
 from tutor.app.app import TutorApp
 from tutor.app.screens.dialogs import ChoiceDialog
 from tutor.app.screens.exam_summary import ExamSummaryScreen
-from tutor.content.loader import load_course
 from tutor.content.model import Course
 
 ROOT = ("FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y curl\n"
@@ -28,11 +27,6 @@ ROOT = ("FROM debian:12\nARG API_TOKEN\nRUN apt-get update && apt-get install -y
 SIZE = (80, 24)
 # The exams' clock, stopped: the countdown and the record's times read the same every run.
 NOW = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(None)
 
 
 @pytest.fixture
@@ -194,7 +188,10 @@ def test_multiple_choice_feedback_at_80x24(snap_compare: Any, data_dir: Path) ->
     async def answered(pilot: Any) -> None:
         await _practice("caps-isolation-weakeners")(pilot)
         await pilot.press("1", "2", "enter")
-        await pilot.pause(0.2)
+        # The feedback is shown, the keyboard is back on the body, and it scrolled into view.
+        await until(pilot, lambda: pilot.app.screen.phase == "feedback"
+                    and pilot.app.focused is not None and pilot.app.focused.id == "practice-body")
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(_app(data_dir), terminal_size=SIZE, run_before=_steadied(answered))
 
@@ -210,8 +207,10 @@ def _exam_app(data_dir: Path, course: Course, screen: Any) -> tuple[TutorApp, An
 
     async def push(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.app.push_screen(screen(store))
-        await pilot.pause(0.2)
+        pushed = screen(store)
+        await pilot.app.push_screen(pushed)
+        await until(pilot, lambda: pilot.app.screen is pushed)
+        await pilot.app.workers.wait_for_complete()
 
     return app, push
 

@@ -33,6 +33,15 @@ def reflow(text: str, *, paragraphs: bool = True) -> str:
     return "\n\n".join(paragraph for paragraph in joined if paragraph)
 
 
+def clipped(text: str, limit: int) -> str:
+    """Text reflowed onto one line and, past ``limit`` characters, cut at a word with "…"."""
+    line = reflow(text, paragraphs=False)
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    return line[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+
+
 def visible(text: str) -> str:
     """``text`` with each control character except tab and newline shown as one glyph.
 

@@ -17,7 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from tutor.safetext import reflow, visible
+from tutor.safetext import clipped, visible
 
 if TYPE_CHECKING:
     from tutor.app.app import TutorApp
@@ -35,14 +35,6 @@ class Entry:
     help: str
     run: Callable[[], object]
     listed: bool = True
-
-
-def _one_line(text: str, limit: int = 100) -> str:
-    """Text on one line, cut at a word past ``limit`` characters."""
-    line = reflow(text, paragraphs=False)
-    if len(line) <= limit:
-        return line
-    return line[:line.rfind(" ", 0, limit)].rstrip(" ,;:.") + " …"
 
 
 def course_entries(app: TutorApp) -> list[Entry]:
@@ -84,7 +76,7 @@ def course_entries(app: TutorApp) -> list[Entry]:
                              partial(app.start_practice, topic.id)))
     for rule in RULES.values():
         # Listed only when searched for: fifty rules would bury the rest.
-        entries.append(Entry(f"Rule {rule.id}: {rule.name}", _one_line(rule.doc().summary),
+        entries.append(Entry(f"Rule {rule.id}: {rule.name}", clipped(rule.doc().summary, 100),
                              partial(app.open_rule, rule.id), listed=False))
     return entries
 

@@ -28,6 +28,8 @@ variable HARDENING_TUTOR_SIGNING_KEY or in the file signing.key in your config f
 nothing, since whoever can read it can sign anything: for sign-off, run exams on a host
 the learners cannot read the key on, and verify exported records there.
 """
+# The help of --data-dir for the commands that only read the records.
+_READ_FROM = "read records from DIR instead of your user data folder"
 
 
 def add_parsers(commands: Any) -> None:
@@ -92,8 +94,7 @@ def add_parsers(commands: Any) -> None:
                     "sign-off or a practice exam, the score and who signed it.")
     listing.add_argument("--format", "-f", choices=("text", "csv", "json"), default="text",
                          help="output format (default: text)")
-    listing.add_argument("--data-dir", type=Path, metavar="DIR",
-                         help="read records from DIR instead of your user data folder")
+    add_app_options(listing, helps={"--data-dir": _READ_FROM})
     export = which.add_parser(
         "export", help="write finished attempts as JSON, CSV or xAPI",
         description="Write every finished attempt. JSON keeps the signed records whole and "
@@ -112,8 +113,7 @@ def add_parsers(commands: Any) -> None:
     export.add_argument("--exam", metavar="ID",
                         help="only sign-off attempts at exam ID (practice exams and other "
                              "exams are left out); the sealed file says so")
-    export.add_argument("--data-dir", type=Path, metavar="DIR",
-                        help="read records from DIR instead of your user data folder")
+    add_app_options(export, helps={"--data-dir": _READ_FROM})
     verify = which.add_parser(
         "verify", help="check that exported records are intact, complete and signed",
         description="Check JSON exports against the configured key: each file's seal (no "
@@ -131,9 +131,8 @@ def add_parsers(commands: Any) -> None:
                         help="also require every record to be a sign-off attempt at exam ID "
                              "exactly as your course defines it (not a practice exam, not "
                              "another definition)")
-    verify.add_argument("--content", type=Path, metavar="DIR",
-                        help="with --exam: the course pack whose definition counts (default: "
-                             "the shipped course)")
+    add_app_options(verify, helps={"--content": "with --exam: the course pack whose definition "
+                                                "counts (default: the shipped course)"})
     new_key = which.add_parser(
         "new-key", help="make a random signing key file",
         description="Write a new random signing key, readable only by you, to the config "

@@ -38,6 +38,8 @@ cross the network readable.
 
 def add_parser(commands: Any) -> None:
     """Add ``serve`` to the command line."""
+    from tutor.cli import add_app_options  # --content is the app's option, as the app reads it
+
     serve = commands.add_parser(
         "serve", help="serve the course to a class, in their browsers",
         description="Serve the course to a class: each learner opens their own link in a "
@@ -48,8 +50,8 @@ def add_parser(commands: Any) -> None:
                      help="the class roster, CSV with columns id and name: one link each")
     who.add_argument("--seats", type=int, metavar="N",
                      help="no roster: N links, for seat-01 … seat-N")
-    serve.add_argument("--content", type=Path, metavar="DIR",
-                       help="serve the course pack in DIR instead of the shipped course")
+    add_app_options(serve, helps={
+        "--content": "serve the course pack in DIR instead of the shipped course"})
     serve.add_argument("--workshop", type=Path, metavar="DIR", default=Path("workshop"),
                        help="the workshop folder (default: ./workshop)")
     serve.add_argument("--host", default="127.0.0.1",

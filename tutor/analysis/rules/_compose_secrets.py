@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tutor.analysis.compose import YamlList, YamlMap, interpolated
+from tutor.analysis.rules._compose import variables
 from tutor.analysis.rules._secrets import memo, read_by_name, worth_scrubbing
 from tutor.analysis.rules.base import ComposeContext
 from tutor.analysis.secret_commands import find_command_secrets
@@ -73,7 +74,7 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
         if isinstance(build, YamlMap):
             sections.append(("build args", build.get("args")))
         for section, block in sections:
-            for name, raw, line in _variables(block):
+            for name, raw, line in variables(block):
                 value, unresolved = interpolated(raw, alternatives=True)
                 via = "" if value == raw else (
                     "default" if interpolated(raw)[0] == value else "alternative")
@@ -88,22 +89,6 @@ def _compose_env_secrets(ctx: ComposeContext) -> Iterator[EnvSecret]:
                                     matches[0] if matches else None, via,
                                     credential_meaning(name),
                                     placeholder=not matches and is_placeholder(value))
-
-
-def _variables(block: object) -> Iterator[tuple[str, str, int]]:
-    """(name, literal value, line) from a map or a ``NAME=value`` list; bare names skipped."""
-    if isinstance(block, YamlMap):
-        for name, value in block.items():
-            if value is None or isinstance(value, YamlMap | list):
-                continue
-            text = str(value).lower() if isinstance(value, bool) else str(value)
-            yield str(name), text, block.line_of(name)
-    elif isinstance(block, list):
-        lines = getattr(block, "item_lines", [])
-        for index, item in enumerate(block):
-            if isinstance(item, str) and "=" in item:
-                name, _, value = item.partition("=")
-                yield name.strip(), value, lines[index] if index < len(lines) else 1
 
 
 def _compose_command_secrets(ctx: ComposeContext) -> Iterator[CommandSecret]:

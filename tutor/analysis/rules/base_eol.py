@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.lifecycle import Support, supports, table_source
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules._images import ImageRule, PulledImage
 from tutor.analysis.rules.base import (
     ComposeContext,
     ComposeRule,
     Ctx,
     DockerfileContext,
     DockerfileRule,
-    Rule,
     RuleDoc,
 )
 
 
-class BaseImageEndOfLife(Rule[Ctx]):
+class BaseImageEndOfLife(ImageRule[Ctx]):
     """A FROM (or a compose service's `image:`) uses a release its vendor no longer supports.
 
     Why:
@@ -57,8 +55,9 @@ class BaseImageEndOfLife(Rule[Ctx]):
         doc = super()._parse_doc()
         return dataclasses.replace(doc, why=f"{doc.why}\n{table_source()}")
 
-    def _judge(self, pulled: PulledImage, today: dt.date) -> Iterator[Finding]:
-        ended = [s for s in supports(pulled.image) if s.ended(today)]
+    def judge(self, pulled: PulledImage, ctx: Ctx) -> Iterator[Finding]:
+        """Flag an image whose release (or whose system's release) has reached end of life."""
+        ended = [s for s in supports(pulled.image) if s.ended(ctx.today)]
         if not ended:
             return
         advice = next((s.advice for s in ended if s.advice), None)
@@ -71,19 +70,9 @@ class BaseImageEndOfLife(Rule[Ctx]):
 class DockerfileBaseImageEndOfLife(BaseImageEndOfLife[DockerfileContext], DockerfileRule):
     """HT403 in a Dockerfile: each stage's base image from a registry."""
 
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag images whose release (or whose system's release) has reached end of life."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, ctx.today)
-
 
 class ComposeBaseImageEndOfLife(BaseImageEndOfLife[ComposeContext], ComposeRule):
     """HT403 in a compose file: each image a service pulls (not one it builds)."""
-
-    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull an image past its end of life."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, ctx.today)
 
 
 def _message(ref: str, ended: list[Support]) -> str:

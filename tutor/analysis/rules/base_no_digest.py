@@ -6,18 +6,17 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules._images import ImageRule, PulledImage
 from tutor.analysis.rules.base import (
     ComposeContext,
     ComposeRule,
     Ctx,
     DockerfileContext,
     DockerfileRule,
-    Rule,
 )
 
 
-class BaseImageNoDigest(Rule[Ctx]):
+class BaseImageNoDigest(ImageRule[Ctx]):
     """A FROM (or a compose service's `image:`) names a tag but no `@sha256:` digest.
 
     Why:
@@ -44,7 +43,8 @@ class BaseImageNoDigest(Rule[Ctx]):
     severity = Severity.INFO
     lesson = "scanning"
 
-    def _judge(self, pulled: PulledImage, key: str) -> Iterator[Finding]:
+    def judge(self, pulled: PulledImage, ctx: Ctx) -> Iterator[Finding]:
+        """Flag a tagged (non-latest) image without a digest."""
         image = pulled.image
         if image.digest or image.tag in (None, "latest"):
             return
@@ -54,24 +54,13 @@ class BaseImageNoDigest(Rule[Ctx]):
                            f"content, a digest cannot."),
             pulled.end_line,
             fix=f"Pin the digest you tested: `docker buildx imagetools inspect {image.ref}` "
-                f"prints it; write {key} {image.ref}@sha256:… and let an update bot refresh "
+                f"prints it; write {pulled.key} {image.ref}@sha256:… and let an update bot refresh "
                 f"it.")
 
 
 class DockerfileBaseImageNoDigest(BaseImageNoDigest[DockerfileContext], DockerfileRule):
     """HT402 in a Dockerfile: each stage's base image from a registry."""
 
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag tagged (non-latest) external images without a digest."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, "FROM")
-
 
 class ComposeBaseImageNoDigest(BaseImageNoDigest[ComposeContext], ComposeRule):
     """HT402 in a compose file: each image a service pulls (not one it builds)."""
-
-    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull a tagged (non-latest) image without a digest."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, "image:")
-

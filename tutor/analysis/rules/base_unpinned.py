@@ -6,18 +6,17 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._images import PulledImage, compose_images, from_images
+from tutor.analysis.rules._images import ImageRule, PulledImage
 from tutor.analysis.rules.base import (
     ComposeContext,
     ComposeRule,
     Ctx,
     DockerfileContext,
     DockerfileRule,
-    Rule,
 )
 
 
-class BaseImageUnpinned(Rule[Ctx]):
+class BaseImageUnpinned(ImageRule[Ctx]):
     """A FROM (or a compose service's `image:`) uses an image with no tag or with `:latest`.
 
     Why:
@@ -48,10 +47,13 @@ class BaseImageUnpinned(Rule[Ctx]):
     lesson = "scanning"
     aliases = ("DL3006", "DL3007", "DS-0001", "CKV_DOCKER_7")
 
-    def _judge(self, pulled: PulledImage, drift: str) -> Iterator[Finding]:
+    def judge(self, pulled: PulledImage, ctx: Ctx) -> Iterator[Finding]:
+        """Flag an image with no tag, or tagged latest, unless it is pinned by digest."""
         image = pulled.image
         if image.digest or image.tag not in (None, "latest"):
             return
+        drift = ("each build may pull a different image" if pulled.service is None
+                 else "each pull may fetch a different image")
         what = "has no tag, so it means :latest" if image.tag is None else "follows :latest"
         yield self.finding(pulled.line, pulled.subject(
             f"{image.ref}{pulled.via} {what}: {drift}, and an upstream change ships without "
@@ -61,17 +63,6 @@ class BaseImageUnpinned(Rule[Ctx]):
 class DockerfileBaseImageUnpinned(BaseImageUnpinned[DockerfileContext], DockerfileRule):
     """HT401 in a Dockerfile: each stage's base image from a registry."""
 
-    def check(self, ctx: DockerfileContext) -> Iterator[Finding]:
-        """Flag external base images without a tag, or tagged latest, unless digest-pinned."""
-        for pulled in from_images(ctx):
-            yield from self._judge(pulled, "each build may pull a different image")
-
 
 class ComposeBaseImageUnpinned(BaseImageUnpinned[ComposeContext], ComposeRule):
     """HT401 in a compose file: each image a service pulls (not one it builds)."""
-
-    def check(self, ctx: ComposeContext) -> Iterator[Finding]:
-        """Flag services that pull an image with no tag, or tagged latest."""
-        for pulled in compose_images(ctx):
-            yield from self._judge(pulled, "each pull may fetch a different image")
-

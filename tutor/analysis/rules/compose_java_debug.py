@@ -8,7 +8,7 @@ from typing import Any
 from tutor.analysis.compose import Service, YamlList, YamlMap
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._compose import text
+from tutor.analysis.rules._compose import text, variables
 from tutor.analysis.rules._jdwp import CONVENTIONAL_PORT, Listener, listener
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 
@@ -88,20 +88,13 @@ class ComposeJavaDebug(ComposeRule):
 def _agent(service: Service) -> tuple[Listener, int, str] | None:
     """The listening agent in the service's environment, command or entrypoint."""
     spec = service.spec
-    environment = spec.get("environment")
-    if isinstance(environment, YamlMap):
-        for name, value in environment.items():
-            found = listener(text(value))
-            if found is not None:
-                return found, environment.line_of(name), str(name)
-    elif isinstance(environment, YamlList):
-        for index, item in enumerate(environment):
-            found = listener(text(item))
-            if found is not None:
-                return found, environment.line_of(index), text(item).split("=", 1)[0]
+    for name, value, line in variables(spec.get("environment")):
+        found = listener(value)
+        if found is not None:
+            return found, line, name
     for key in ("command", "entrypoint"):
-        value = spec.get(key)
-        words = [text(v) for v in value] if isinstance(value, YamlList) else [text(value)]
+        written = spec.get(key)
+        words = [text(v) for v in written] if isinstance(written, YamlList) else [text(written)]
         found = listener(" ".join(words))
         if found is not None:
             return found, spec.line_of(key), key

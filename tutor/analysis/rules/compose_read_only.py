@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._compose import is_true
+from tutor.analysis.rules._compose import is_true, where
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 
 
@@ -52,7 +52,7 @@ class ComposeReadOnly(ComposeRule):
         """Note each service whose root filesystem stays writable."""
         for service in ctx.services:
             if not is_true(service.spec.get("read_only")):
-                line = service.spec.key_lines.get("read_only", service.line)
-                yield self.finding(line, f"service '{service.name}' can write to its own root "
-                                         f"filesystem; read_only: true with tmpfs for scratch "
-                                         f"space stops an intruder changing the image.")
+                yield self.finding(where(service, "read_only"),
+                                   f"service '{service.name}' can write to its own root "
+                                   f"filesystem; read_only: true with tmpfs for scratch space "
+                                   f"stops an intruder changing the image.")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tutor.analysis.compose import interpolated
 from tutor.analysis.findings import Finding
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.profile import is_root_user
-from tutor.analysis.rules._compose import text
+from tutor.analysis.rules._compose import resolved
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 
 
@@ -54,12 +53,10 @@ class ComposeUserRoot(ComposeRule):
     def check(self, ctx: ComposeContext) -> Iterator[Finding]:
         """Flag services whose user (or its ``${VAR:-default}``) is root."""
         for service in ctx.services:
-            if "user" not in service.spec:
+            resolved_user = resolved(service, "user")
+            if resolved_user is None or not is_root_user(resolved_user[1]):
                 continue
-            user, unresolved = interpolated(text(service.spec["user"]))
-            if unresolved or not user.strip() or not is_root_user(user):
-                continue
-            written = text(service.spec["user"])
+            written, user = resolved_user
             how = f" (the default of {written})" if written != user else ""
             built = " built from its Dockerfile" if "build" in service.spec else ""
             yield self.finding(service.spec.line_of("user"),

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tutor.analysis.compose import interpolated
 from tutor.analysis.findings import Finding
 from tutor.analysis.images import parse_image_ref
 from tutor.analysis.model import Severity, Topic
-from tutor.analysis.rules._compose import text
+from tutor.analysis.rules._compose import resolved
 from tutor.analysis.rules.base import ComposeContext, ComposeRule
 
 
@@ -55,15 +54,13 @@ class ComposeUserUnset(ComposeRule):
         """Note services that run a pulled image with no user and no non-root default."""
         for service in ctx.services:
             spec = service.spec
-            if "user" in spec or "build" in spec or "image" not in spec:
+            resolved_image = resolved(service, "image")
+            if "user" in spec or "build" in spec or resolved_image is None:
                 continue
-            ref, unresolved = interpolated(text(spec["image"]))
-            if unresolved or not ref.strip():
-                continue
-            image = parse_image_ref(ref.strip())
-            if ctx.images.lookup(image).runs_as_root is False:
+            ref = resolved_image[1].strip()
+            if ctx.images.lookup(parse_image_ref(ref)).runs_as_root is False:
                 continue
             yield self.finding(spec.line_of("image"),
-                               f"service '{service.name}' sets no user:, and {ref.strip()} is "
+                               f"service '{service.name}' sets no user:, and {ref} is "
                                f"not known to run as non-root, so its processes may run as "
                                f"root.")

@@ -1,4 +1,4 @@
-"""The base classes of the app's screens and modals: each knows its app as ``tutor``."""
+"""The base classes of the app's screens, modals and dialogs: each knows its app as ``tutor``."""
 
 from __future__ import annotations
 
@@ -34,3 +34,10 @@ class TutorScreen(Screen[ResultType]):
 # modal's (the dimmed screen under it) must not be skipped.
 class TutorModal(ModalScreen[ResultType], TutorScreen[ResultType]):
     """A modal screen of this app: it dims the screen under it and takes the keys first."""
+
+
+class TutorDialog(TutorModal[ResultType]):
+    """A small modal question (a choice, a path, a fix), centred as tutor.tcss styles
+    ``.dialog``."""
+
+    DEFAULT_CLASSES = "dialog"

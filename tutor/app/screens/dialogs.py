@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.analysis.fixes import Fix
+from tutor.app.screens.base import TutorDialog
 from tutor.safetext import visible
 
 # Arrow keys move between a dialog's buttons, as in most terminal dialogs; up and down
@@ -37,7 +37,7 @@ class BodyScroll:
             body.scroll_relative(y=lines, animate=False)
 
 
-class ChoiceDialog(BodyScroll, ModalScreen[str | None]):
+class ChoiceDialog(BodyScroll, TutorDialog[str | None]):
     """A question with a few labelled answers; escape answers None (cancel)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
@@ -45,7 +45,7 @@ class ChoiceDialog(BodyScroll, ModalScreen[str | None]):
 
     def __init__(self, title: str, message: str, choices: list[tuple[str, str]],
                  default: str | None = None) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         # Titles and messages carry file names; shown with control characters as glyphs.
         self.title_text = visible(title)
         self.message = visible(message)
@@ -74,14 +74,14 @@ class ChoiceDialog(BodyScroll, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PickDialog(ModalScreen[str | None]):
+class PickDialog(TutorDialog[str | None]):
     """A list to choose one entry from with the arrow keys and Enter; escape picks nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, entries: list[tuple[Content, str]]) -> None:
         """``entries`` are (what is shown, what choosing it returns)."""
-        super().__init__(classes="dialog")
+        super().__init__()
         self.title_text = title
         self.entries = entries
 
@@ -105,13 +105,10 @@ class PickDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class OpenFileDialog(ModalScreen[Path | None]):
+class OpenFileDialog(TutorDialog[Path | None]):
     """Ask for a Dockerfile, compose file or folder to open in the workbench."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self) -> None:
-        super().__init__(classes="dialog")  # centred, like the other dialogs
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -149,14 +146,14 @@ def diff_text(diff: str) -> Text:
     return text
 
 
-class FixDialog(BodyScroll, ModalScreen[bool]):
+class FixDialog(BodyScroll, TutorDialog[bool]):
     """Show a fix as a diff; Enter applies it, escape leaves the file alone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"),
                                              *BUTTON_KEYS]
 
     def __init__(self, fix: Fix, file_name: str) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.fix = fix
         self.file_name = visible(file_name)
 

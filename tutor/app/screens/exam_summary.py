@@ -11,21 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.screens.base import TutorDialog
 from tutor.exam.session import ExamSession
-from tutor.safetext import reflow
+from tutor.safetext import clipped
 
 
 def first_paragraph(markdown: str, limit: int = 72) -> str:
     """A prompt's first paragraph on one line, cut at a word (with "…") past ``limit``."""
-    paragraph = reflow(markdown.strip().split("\n\n", 1)[0], paragraphs=False).replace("`", "")
-    if len(paragraph) <= limit:
-        return paragraph
-    cut = paragraph.rfind(" ", 0, limit)
-    return paragraph[:cut if cut > 0 else limit].rstrip(" ,;:") + " …"
+    return clipped(markdown.strip().split("\n\n", 1)[0].replace("`", ""), limit)
 
 
 def summary_row(number: int, answered: bool, flagged: bool, prompt: str) -> Table:
@@ -40,7 +36,7 @@ def summary_row(number: int, answered: bool, flagged: bool, prompt: str) -> Tabl
     return row
 
 
-class ExamSummaryScreen(ModalScreen[str | None]):
+class ExamSummaryScreen(TutorDialog[str | None]):
     """Answers "submit", a question's position to go back to, or None (carry on)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,7 +45,7 @@ class ExamSummaryScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, session: ExamSession) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:

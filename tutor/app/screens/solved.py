@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tutor.app.screens.base import TutorDialog
 from tutor.app.screens.dialogs import BUTTON_KEYS, BodyScroll
 from tutor.app.widgets.code import CodeBlock
 from tutor.app.widgets.findings import prose_text
@@ -32,19 +32,19 @@ def next_exercise(app: TutorApp, exercise: Exercise) -> Exercise | None:
     return app.course.exercises.get(order[index]) if index < len(order) else None
 
 
-class SolvedDialog(BodyScroll, ModalScreen[None]):
+class SolvedDialog(BodyScroll, TutorDialog[None]):
     """Celebrate, explain what the fix achieved, and offer the next step."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Keep experimenting"),
                                              *BUTTON_KEYS]
 
     def __init__(self, exercise: Exercise, folder: Path) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.exercise = exercise
         self.folder = folder
 
     def compose(self) -> ComposeResult:
-        app = cast("TutorApp", self.app)
+        app = self.tutor
         following = next_exercise(app, self.exercise)
         with Vertical(classes="dialog-box wide"):
             # Short labels, so the three fit side by side in 80 columns.
@@ -72,7 +72,7 @@ class SolvedDialog(BodyScroll, ModalScreen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        app = cast("TutorApp", self.app)
+        app = self.tutor
         self.dismiss(None)
         if event.button.id == "solved-next":
             following = next_exercise(app, self.exercise)

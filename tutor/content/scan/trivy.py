@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tutor.content.scan.ignore_files import IgnoreEntry
 
 # Trivy's severity names, lowest first (trivy-db's SeverityNames).
@@ -147,24 +149,26 @@ def split_list(value: str) -> list[str]:
     return value.split(",") if "," in value else value.split()
 
 
-def severities(value: str) -> frozenset[str]:
-    """``HIGH,CRITICAL`` as a set; ``TrivyError`` for a name Trivy refuses (it is strict)."""
+def _known_names(value: str, known: Sequence[str], what: str, spelling: str = "") -> list[str]:
+    """A list flag's names; ``TrivyError`` for the first Trivy does not know (it is strict)."""
     names = split_list(value)
-    wrong = [name for name in names if name not in SEVERITIES]
+    wrong = [name for name in names if name not in known]
     if wrong:
-        raise TrivyError(f"Trivy refuses severity {wrong[0]!r} and stops with an error: use "
-                         f"{', '.join(SEVERITIES)} (upper case, no spaces)")
+        raise TrivyError(f"Trivy refuses {what} {wrong[0]!r} and stops with an error: use "
+                         f"{', '.join(known)}{spelling}")
+    return names
+
+
+def severities(value: str) -> frozenset[str]:
+    """``HIGH,CRITICAL`` as a set (none is every severity); ``TrivyError`` for a name Trivy
+    refuses."""
+    names = _known_names(value, SEVERITIES, "severity", " (upper case, no spaces)")
     return frozenset(names) if names else frozenset(SEVERITIES)
 
 
 def statuses(value: str) -> frozenset[str]:
     """``--ignore-status`` values; ``TrivyError`` for one Trivy does not know."""
-    names = split_list(value)
-    wrong = [name for name in names if name not in STATUSES]
-    if wrong:
-        raise TrivyError(f"Trivy refuses status {wrong[0]!r} and stops with an error: use "
-                         f"{', '.join(STATUSES)}")
-    return frozenset(names)
+    return frozenset(_known_names(value, STATUSES, "status"))
 
 
 def go_bool(value: str) -> bool:
