@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
@@ -12,13 +13,18 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 
 
+def tutor_of(node: DOMNode) -> TutorApp:
+    """The app a widget or screen belongs to, typed: the course, the store, the settings."""
+    return cast("TutorApp", node.app)
+
+
 class TutorScreen(Screen[ResultType]):
     """A screen of this app."""
 
     @property
     def tutor(self) -> TutorApp:
         """The app, typed: the course, the progress store and the settings."""
-        return cast("TutorApp", self.app)
+        return tutor_of(self)
 
     def remember_place(self, place: dict[str, str]) -> None:
         """Keep this screen as where Continue goes next time (a problem is shown, not raised)."""

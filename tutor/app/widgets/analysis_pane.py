@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,13 +19,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
 
+from tutor.app.screens.base import tutor_of
 from tutor.app.widgets.exercise_panel import ExercisePanel
 from tutor.app.widgets.findings import FindingsList, explanation_text, profile_text
 from tutor.app.workspace import Located, WorkResult
 
 if TYPE_CHECKING:
     from tutor.analysis.fixes import Fix
-    from tutor.app.app import TutorApp
     from tutor.content.model import Course, Exercise
 
 
@@ -81,7 +81,7 @@ class AnalysisPane(Vertical):
     def explain(self) -> None:
         """Explain the finding highlighted (or say to pick one), with its fix and lesson."""
         item = self.findings.highlighted_located
-        course = cast("TutorApp", self.app).loaded_course
+        course = tutor_of(self).loaded_course
         title = lesson_title(item, course) if item is not None else None
         self._update("#explanation", explanation_text(item, self._fix_for(item),
                                                       self.exercise is not None, title))
@@ -97,16 +97,16 @@ class AnalysisPane(Vertical):
 
     def load_course(self) -> None:
         """Load the course in a worker, for the lessons' titles, unless it is loaded."""
-        if cast("TutorApp", self.app).loaded_course is None:
+        if tutor_of(self).loaded_course is None:
             self._read_course()
 
     @work(thread=True, group="course")
     def _read_course(self) -> None:
-        self.post_message(self._CourseLoaded(cast("TutorApp", self.app).read_course()))
+        self.post_message(self._CourseLoaded(tutor_of(self).read_course()))
 
     @on(_CourseLoaded)
     def _course_loaded(self, message: _CourseLoaded) -> None:
-        cast("TutorApp", self.app).keep_course(message.course)
+        tutor_of(self).keep_course(message.course)
         self.explain()  # the lesson's title, now that it is known
 
     def _update(self, selector: str, text: Text) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,12 +23,13 @@ from textual.widgets import ContentSwitcher, Static, Tab, Tabs, TextArea
 
 from tutor.analysis.fixes import Fix
 from tutor.app.drafts import AUTOSAVE_SECONDS, Drafts
+from tutor.app.screens.base import tutor_of
 from tutor.app.widgets.editor import CodeEditor
 from tutor.app.workspace import WorkFile
 from tutor.safetext import visible
 
 if TYPE_CHECKING:
-    from tutor.app.app import TutorApp
+    pass
 
 # The editor's highlighting by the workbench's kind of file.
 SYNTAX = {"dockerfile": "dockerfile", "compose": "yaml", "yaml": "yaml"}
@@ -154,7 +155,7 @@ class EditorTabs(Vertical):
                 else:
                     self.drafts.drop(path)
             except OSError as exc:
-                cast("TutorApp", self.app).show_error(
+                tutor_of(self).show_error(
                     f"Could not keep unsaved edits to {name}: {exc.strerror or exc}")
 
     def restore_drafts(self) -> None:
