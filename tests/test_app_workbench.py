@@ -318,6 +318,44 @@ async def test_an_edit_stops_the_analysis_under_way(tmp_path: Path, make_app: An
         assert most == 1
 
 
+async def test_a_key_stops_the_analysis_and_it_starts_again_after_a_pause(
+        tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any key the app receives stops a running analysis, even one that edits nothing (a
+    cursor move); the analysis runs again once the keys pause, and its findings show."""
+    from tutor.analysis.interrupt import Interrupted, checkpoint
+    from tutor.app.workspace import Workspace
+
+    path = root_dockerfile(tmp_path)
+    app = make_app(path)
+    real = Workspace.analyze
+    calls: list[str] = []
+
+    def analyze(self: Workspace, texts: Any, today: Any = None) -> Any:
+        calls.append("started")
+        try:
+            if len(calls) == 1:  # the first one is slow: a big file
+                for _ in range(500):
+                    time.sleep(0.01)
+                    checkpoint()
+            result = real(self, texts, today)
+        except Interrupted:
+            calls[-1] = "stopped"
+            raise
+        calls[-1] = "finished"
+        return result
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        monkeypatch.setattr(Workspace, "analyze", analyze)
+        screen.editor("Dockerfile").insert("# a comment\n", (0, 0))
+        await until(pilot, lambda: calls == ["started"])
+        await pilot.press("down")  # moves the cursor, changes no buffer
+        await until(pilot, lambda: calls == ["stopped", "finished"])
+        assert screen.result is not None and "HT101" in shown_rules(screen)
+        assert screen.result.analysis is not None
+        assert screen.result.analysis.dockerfile.instructions[0].line == 2  # after the edit
+
+
 async def test_new_secret_file_in_the_folder_is_noticed(tmp_path: Path, make_app: Any) -> None:
     """A key file appearing beside the Dockerfile makes COPY . a finding without a restart."""
     path = tmp_path / "Dockerfile"

@@ -79,6 +79,7 @@ def parse(text: str, images: BaseImages = _TABLE_ONLY) -> Dockerfile:
     skip_until = -1  # 0-based last line of the heredoc bodies consumed so far
     covered_to = -1
     for entry in entries:
+        checkpoint()
         start, end = entry["startline"], entry["endline"]
         covered_to = max(covered_to, end)
         if start <= skip_until:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -80,18 +82,14 @@ class TutorApp(App[int]):
         # What of each lesson has been on screen and for how long, this session (by id).
         self.readings: dict[str, Reading] = {}
         self._startup_error: str | None = None
+        # The stop event of the live analysis running, if any: a key sets it (on_event).
+        self.stop_on_key: threading.Event | None = None
 
     # Shared state, made on first use: each as SharedState says ----------------------------
 
     @property
     def course(self) -> Course:
         return self.state.course
-
-    def read_course(self) -> Course:
-        return self.state.read_course()
-
-    def keep_course(self, course: Course) -> None:
-        self.state.keep_course(course)
 
     @property
     def loaded_course(self) -> Course | None:
@@ -127,6 +125,11 @@ class TutorApp(App[int]):
 
     def on_unmount(self) -> None:
         self.state.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.stop_on_key is not None:
+            self.stop_on_key.set()  # as the key arrives: the analysis yields to typing
+        await super().on_event(event)
 
     # Navigation ---------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Instruction
 from tutor.analysis.rules.base import DockerfileContext
 from tutor.analysis.secret_askpass import (
@@ -169,6 +170,7 @@ def _scan(ctx: DockerfileContext) -> tuple[list[NamedSecret], list[ValueSecret]]
          for pair in _assignments(inst, escape)],
         [script for scripts in scripts_of.values() for script in scripts])
     for inst in instructions:
+        checkpoint()
         if inst.keyword in _ASSIGNMENTS:
             for name, value in _assignments(inst, escape):
                 operands = [(op, literal) for op, literal in operand_words(value or "", escape)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tutor.analysis.findings import Finding
 from tutor.analysis.image_files import normalize
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Instruction, Severity, Topic
 from tutor.analysis.rules._downloads import (
     MADE_EXECUTABLE,
@@ -95,12 +96,14 @@ class DownloadUnverified(DockerfileRule):
             runs: list[_Run] = []
             workdir: str | None = None
             for inst in stage.instructions:
+                checkpoint()
                 if inst.keyword == "WORKDIR":
                     workdir = normalize(inst.text.strip(), workdir or "/")
                 elif inst.keyword == "RUN":
                     runs.append(_read(ctx, inst, workdir))
             position = {id(i): k for k, i in enumerate(stage.instructions)}
             for index, run in enumerate(runs):
+                checkpoint()
                 tail = stage.instructions[position[id(run.inst)] + 1:]
                 problems = list(_problems(run, runs[index + 1:], tail))
                 if problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tutor.analysis.findings import Finding
+from tutor.analysis.interrupt import checkpoint
 from tutor.analysis.model import Severity, Topic
 from tutor.analysis.rules._run import RunCommand, run_commands
 from tutor.analysis.rules.base import DockerfileContext, DockerfileRule
@@ -80,6 +81,7 @@ class UserInPrivilegedGroup(DockerfileRule):
         has_sudo = any(_INSTALLERS.get(c.program) in c.words[1:] and "sudo" in c.words[2:]
                        for c in commands)
         for cmd in commands:
+            checkpoint()
             joined = _joins(cmd)
             if joined is None:
                 continue

@@ -102,11 +102,11 @@ class AnalysisPane(Vertical):
 
     @work(thread=True, group="course")
     def _read_course(self) -> None:
-        self.post_message(self._CourseLoaded(tutor_of(self).read_course()))
+        self.post_message(self._CourseLoaded(tutor_of(self).state.read_course()))
 
     @on(_CourseLoaded)
     def _course_loaded(self, message: _CourseLoaded) -> None:
-        tutor_of(self).keep_course(message.course)
+        tutor_of(self).state.keep_course(message.course)
         self.explain()  # the lesson's title, now that it is known
 
     def _update(self, selector: str, text: Text) -> None:

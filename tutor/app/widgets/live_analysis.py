@@ -6,9 +6,11 @@ typing smooth in a big file (a 5,000-line Dockerfile takes a few hundred millise
 
 - One analysis runs at a time. A thread cannot be stopped from outside, so starting one at
   each pause would leave several running together, each slowing the others.
-- An edit stops the analysis under way (``tutor.analysis.interrupt``): the buffers it read
-  are out of date, and a Python thread computing holds the interpreter's lock against the
-  UI thread, so the keystroke's echo would wait. The pause after the edit starts the next.
+- A key stops the analysis under way (``tutor.analysis.interrupt``), as soon as the app
+  receives it (``TutorApp.on_event``): a Python thread computing holds the interpreter's
+  lock against the UI thread, so the key's echo would wait. An edit makes the buffers it
+  read out of date anyway; after any other key (a cursor move) it starts again once typing
+  pauses. The pause after an edit starts the next analysis.
 
 Only the latest generation's result is posted: one that finishes after the buffers moved on
 starts a fresh analysis instead.
@@ -28,6 +30,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from tutor.analysis.interrupt import Interrupted, interruptible
+from tutor.app.screens.base import tutor_of
 from tutor.app.workspace import WorkResult, Workspace
 
 # How long typing must pause before the buffers are analysed again.
@@ -66,6 +69,7 @@ class LiveAnalysis(Widget):
         self.running = False  # a worker is analysing
         self._stop = threading.Event()  # set: the running analysis stops
         self._debounce: Timer | None = None
+        self._waiting = False  # the debounce will start an analysis
 
     def first(self) -> LiveAnalysis.Ready | None:
         """Analyse at once, for the first frame to show the findings; None for a big file.
@@ -85,18 +89,23 @@ class LiveAnalysis(Widget):
     def edited(self) -> None:
         """The buffers changed: stop the analysis under way and analyse after a pause."""
         self._stop.set()
+        self._after_pause()
+
+    def _after_pause(self) -> None:
         if self._debounce is not None:
             self._debounce.stop()
+        self._waiting = True
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.start)
 
     def start(self) -> None:
         """Analyse the buffers as they are now, or as soon as the running analysis ends."""
+        self._waiting = False
         self.generation += 1
         if self.running:
             self._stop.set()  # what it analyses is out of date
             return
         self.running = True
-        self._stop = threading.Event()
+        self._stop = tutor_of(self).stop_on_key = threading.Event()
         self._analyse(self.generation, self._buffers(), self._stop)
 
     @work(thread=True, group="analysis")
@@ -113,8 +122,10 @@ class LiveAnalysis(Widget):
     @on(_Done)
     def _done(self, message: _Done) -> None:
         self.running = False
+        tutor_of(self).stop_on_key = None
         if message.generation != self.generation:
             self.start()  # the buffers changed meanwhile: analyse them as they are
         elif message.ready is not None:
             self.post_message(message.ready)
-        # else an edit stopped it, and the pause after that edit starts the next one
+        elif not self._waiting:
+            self._after_pause()  # a key that edited nothing stopped it: again after a pause
