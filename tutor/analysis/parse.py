@@ -110,6 +110,7 @@ def parse(text: str, images: BaseImages = _TABLE_ONLY) -> Dockerfile:
         problems.append(ParseProblem(1, 1, "the file has no instructions: a Dockerfile must "
                                      "start with FROM (after optional ARG lines)"))
     problems.extend(_control_characters(lines))
+    del entries  # dockerfile-parse's copy of the file, before the stages make another
     instructions, stages, global_args = _build_stages(raw_instructions, escape, problems, images)
     return Dockerfile(text=text, instructions=instructions, comments=comments,
                       directives=directives, global_args=global_args, stages=stages,
