@@ -356,6 +356,25 @@ async def test_a_key_stops_the_analysis_and_it_starts_again_after_a_pause(
         assert screen.result.analysis.dockerfile.instructions[0].line == 2  # after the edit
 
 
+async def test_the_explanation_names_the_lesson_without_loading_the_course(
+        tmp_path: Path, make_app: Any) -> None:
+    """A finding's explanation gives its lesson's title, read from the lesson files alone:
+    the whole course (exercises, question banks) is loaded only when something needs it."""
+    from tutor.analysis.rules import RULES
+    from tutor.content.loader import load_lessons
+
+    titles = {lesson.id: lesson.title for lesson in load_lessons()}
+    path = root_dockerfile(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await settle(pilot)
+        item = screen.side.findings.highlighted_located
+        assert item is not None
+        title = titles[RULES[item.finding.rule].lesson]
+        await until(pilot, lambda: title in text_of(screen, "#explanation"))
+        assert app.loaded_course is None
+
+
 async def test_new_secret_file_in_the_folder_is_noticed(tmp_path: Path, make_app: Any) -> None:
     """A key file appearing beside the Dockerfile makes COPY . a finding without a restart."""
     path = tmp_path / "Dockerfile"

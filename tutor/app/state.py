@@ -51,6 +51,15 @@ class SharedState:
             return Course(str(self.options.content), errors=[
                 ContentError(str(self.options.content), 1, str(exc))])
 
+    def read_lesson_titles(self) -> dict[str, str]:
+        """The lessons' titles by id, read without the rest of the pack (for a worker)."""
+        from tutor.content.loader import load_lessons
+
+        try:
+            return {lesson.id: lesson.title for lesson in load_lessons(self.options.content)}
+        except TutorError:  # not a course pack: the explanations name lessons by id
+            return {}
+
     def keep_course(self, course: Course) -> None:
         """Keep a course read by ``read_course``, unless one is kept already (UI thread)."""
         if self._course is None:

@@ -50,6 +50,15 @@ def load_course(directory: Path | None = None) -> Course:
     return _Loader(pack_root(directory)).load()
 
 
+def load_lessons(directory: Path | None = None) -> tuple[Lesson, ...]:
+    """Only the pack's lessons, in order (a finding's explanation names its lesson's title).
+
+    The rest of the pack is not read, so this is no check of it, and the lessons are not
+    linked to their exercises; ``load_course`` does both.
+    """
+    return _Loader(pack_root(directory)).lessons()
+
+
 class _Loader:
     """One load of one pack: its reader collects the errors and the digest of every file."""
 
@@ -67,7 +76,7 @@ class _Loader:
             self.reader.error("lessons/course.yaml", 1,
                               "missing: every course pack needs one (see 'hardening-tutor "
                               "content schema course')")
-        course.lessons = tuple(sorted(self._lessons(lessons_dir), key=lambda x: x.order))
+        course.lessons = self.lessons()
         course.exercises = self._exercises(lessons_dir.joinpath("exercises"))
         course.questions = tuple(self._quizzes(self.root.joinpath("quizzes"), course.topics))
         for lesson in course.lessons:
@@ -78,6 +87,11 @@ class _Loader:
         course.errors = self.reader.errors
         course.content_hash = self.reader.content_hash()
         return course
+
+    def lessons(self) -> tuple[Lesson, ...]:
+        """The pack's lessons, in their order."""
+        lessons = self._lessons(self.root.joinpath("lessons"))
+        return tuple(sorted(lessons, key=lambda lesson: lesson.order))
 
     def _manifest(self, course: Course, node: Traversable) -> None:
         rel = "lessons/course.yaml"

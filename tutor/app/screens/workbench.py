@@ -167,7 +167,7 @@ class WorkbenchScreen(TutorScreen[None]):
     def _after_first_findings(self) -> None:
         self.editors.start_highlighting()
         self.disk_watch.start()
-        self.side.load_course()
+        self.side.load_titles()
 
     @on(OptionList.OptionSelected, "#findings")
     def _selected(self) -> None:

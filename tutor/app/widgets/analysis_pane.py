@@ -1,9 +1,9 @@
 """The workbench's side pane: the image profile, an exercise's panel, the findings, and the
 explanation of the finding highlighted.
 
-The explanation names the finding's lesson by its title, which is in the course; the course
-loads in a worker once the first findings are on screen, and the explanation says the
-lesson's id until then.
+The explanation names the finding's lesson by its title: the course's, when it is loaded,
+else the lesson files' own, read in a worker once the first findings are on screen (the
+whole course is not needed for that); the explanation says the lesson's id until then.
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ from tutor.app.workspace import Located, WorkResult
 
 if TYPE_CHECKING:
     from tutor.analysis.fixes import Fix
-    from tutor.content.model import Course, Exercise
+    from tutor.content.model import Exercise
 
 
 class AnalysisPane(Vertical):
     """What the last analysis found, beside the editor; the screen says what to show."""
 
     @dataclass
-    class _CourseLoaded(Message):
-        """The course was read in a worker; the handler keeps it and explains again."""
+    class _TitlesRead(Message):
+        """The lessons' titles by id, read in a worker."""
 
-        course: Course
+        titles: dict[str, str]
 
     def __init__(self, exercise: Exercise | None, dockerfile: str | None,
                  fix_for: Callable[[Located | None], Fix | None], *,
@@ -48,6 +48,7 @@ class AnalysisPane(Vertical):
         self._fix_for = fix_for
         # What each Static last showed, to skip updates that change nothing.
         self._shown: dict[str, Text] = {}
+        self._titles: dict[str, str] | None = None  # the lessons' titles, once read
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Analysing…"), id="profile")
@@ -81,8 +82,7 @@ class AnalysisPane(Vertical):
     def explain(self) -> None:
         """Explain the finding highlighted (or say to pick one), with its fix and lesson."""
         item = self.findings.highlighted_located
-        course = tutor_of(self).loaded_course
-        title = lesson_title(item, course) if item is not None else None
+        title = self._lesson_title(item) if item is not None else None
         self._update("#explanation", explanation_text(item, self._fix_for(item),
                                                       self.exercise is not None, title))
 
@@ -95,19 +95,34 @@ class AnalysisPane(Vertical):
             return RULES[item.finding.rule].lesson
         return self.exercise.lesson if self.exercise is not None else None
 
-    def load_course(self) -> None:
-        """Load the course in a worker, for the lessons' titles, unless it is loaded."""
-        if tutor_of(self).loaded_course is None:
-            self._read_course()
+    def load_titles(self) -> None:
+        """Read the lessons' titles in a worker, unless the course has them already."""
+        if tutor_of(self).loaded_course is None and self._titles is None:
+            self._read_titles()
 
-    @work(thread=True, group="course")
-    def _read_course(self) -> None:
-        self.post_message(self._CourseLoaded(tutor_of(self).state.read_course()))
+    @work(thread=True, group="titles")
+    def _read_titles(self) -> None:
+        self.post_message(self._TitlesRead(tutor_of(self).state.read_lesson_titles()))
 
-    @on(_CourseLoaded)
-    def _course_loaded(self, message: _CourseLoaded) -> None:
-        tutor_of(self).state.keep_course(message.course)
+    @on(_TitlesRead)
+    def _titles_read(self, message: _TitlesRead) -> None:
+        self._titles = message.titles
         self.explain()  # the lesson's title, now that it is known
+
+    def _lesson_title(self, item: Located) -> str | None:
+        """The title of the lesson on a finding's rule; its id until the titles are read."""
+        from tutor.analysis.rules import RULES
+
+        rule = RULES.get(item.finding.rule)
+        if rule is None:
+            return None
+        course = tutor_of(self).loaded_course
+        if course is not None:
+            lesson = course.lesson(rule.lesson)
+            return lesson.title if lesson else None
+        if self._titles is None:
+            return rule.lesson  # the title comes once the titles are read
+        return self._titles.get(rule.lesson)
 
     def _update(self, selector: str, text: Text) -> None:
         """Show new text in a Static, unless it is what the Static already shows."""
@@ -116,15 +131,3 @@ class AnalysisPane(Vertical):
             self._shown[selector] = text
             widget.update(text)
 
-
-def lesson_title(item: Located, course: Course | None) -> str | None:
-    """The title of the lesson on a finding's rule; its id until the course has loaded."""
-    from tutor.analysis.rules import RULES
-
-    rule = RULES.get(item.finding.rule)
-    if rule is None:
-        return None
-    if course is None:
-        return rule.lesson  # the title comes once the course has loaded
-    lesson = course.lesson(rule.lesson)
-    return lesson.title if lesson else None
