@@ -10,13 +10,15 @@ debounce (issue #5); <= 60 MB resident.
 Each launch is timed as a learner meets it: `hardening-tutor FILE` (as `python -m tutor`)
 runs in a pseudo-terminal of 100x30. The first frame's clock stops when the terminal
 receives a finding's rule id. Key echo types into a comment line at a typist's uneven pace
-(60-220 ms between keys, so some keys land while an analysis runs) and times each key from
-its write to the terminal until the terminal receives it drawn; the 40-line file is the
-floor it is paired with. Resident memory is the app's peak (VmHWM) after that typing.
+(60-220 ms between keys: with the 1,000-line file some keys land while an analysis runs)
+and times each key from its write to the terminal until the terminal receives it drawn;
+the 40-line file is the floor it is paired with. Resident memory is the app's peak
+(VmHWM) after that typing.
 
 Edit to findings runs the app in-process (Pilot) and prints two figures: from the edit to
-the findings drawn (what a learner waits for: the 100 ms debounce, the analysis, drawing),
-and from the end of the debounce (the analysis, and the widgets updated with its result).
+the findings drawn (what a learner waits for: the pause after typing, 100 ms plus half the
+last analysis's time for a slow file, then the analysis and drawing), and from the end of
+that pause (the analysis, and the widgets updated with its result).
 
 The package is byte-compiled first, as `pip install` does; without that (an editable install
 under PYTHONDONTWRITEBYTECODE) every launch recompiles it, about 90 ms more. Times are
