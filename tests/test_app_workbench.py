@@ -520,24 +520,25 @@ async def test_an_older_folder_walk_does_not_land_after_a_newer_one(
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
-        release = threading.Event()
+        started, release = threading.Event(), threading.Event()
         slow, fast = DiskFolder(texts={"walk": "first"}), DiskFolder(texts={"walk": "second"})
         walks = iter([slow, fast])
 
         def walk(_self: Workspace) -> DiskFolder:
             found = next(walks)
             if found is slow:
+                started.set()
                 release.wait(5)
             return found
 
         monkeypatch.setattr(Workspace, "walk", walk)
         screen.disk_watch.rescan()
-        await pilot.pause(0.05)
+        await until(pilot, started.is_set)
         screen.disk_watch.rescan()  # exclusive: cancels the first, which is still walking
         await until(pilot, lambda: screen.workspace.disk is fast)
         release.set()
         for worker in list(app.workers):
             if worker.group == "scan":
                 await worker.wait()
-        await pilot.pause(0.1)
+        await pilot.pause()  # a message the older walk posted would be handled by now
         assert screen.workspace.disk is fast
