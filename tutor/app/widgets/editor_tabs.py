@@ -166,8 +166,8 @@ class EditorTabs(Vertical):
             draft = self.drafts.load(self.files[name].path)
             if draft is not None and draft != self.editor(name).text:
                 self.editor(name).load_text(draft)
-                self.notify(f"Restored your unsaved edits to {name} from last time; ctrl+s "
-                            f"saves them, ctrl+r goes back to the file.", markup=False)
+                self.notify(f"Restored your unsaved edits to {visible(name)} from last time; "
+                            f"ctrl+s saves them, ctrl+r goes back to the file.", markup=False)
         self.mark_unsaved()
 
     @on(TextArea.Changed)
@@ -221,10 +221,10 @@ class EditorTabs(Vertical):
         banner = self.query_one("#disk-banner", Static)
         banner.display = bool(self.conflicts)
         if self.conflicts:
+            names = visible(", ".join(sorted(self.conflicts)))
             banner.update(Text(
-                f"⚠ {', '.join(sorted(self.conflicts))} changed on disk while you have "
-                f"unsaved edits. ctrl+r loads the disk version; ctrl+s asks before saving "
-                f"yours over it."))
+                f"⚠ {names} changed on disk while you have unsaved edits. ctrl+r loads the "
+                f"disk version; ctrl+s asks before saving yours over it."))
 
     @on(Tabs.TabActivated, "#file-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
