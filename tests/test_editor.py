@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.geometry import Size
+from textual.document._wrapped_document import WrappedDocument
+from textual.geometry import Offset, Size
 
-from tutor.app.widgets.editor import FaithfulDocument, chunk_around
+from tutor.app.widgets.editor import chunk_around
+from tutor.app.widgets.editor_document import FaithfulDocument, StraightWrappedDocument
 
 TEXT = "FROM debian:13\nRUN a \\\n\tb \\\n    c\n# 注释 comment \\\nUSER 10001\n"
 
@@ -53,11 +55,6 @@ def test_a_dockerfile_row_is_lexed_with_its_whole_instruction() -> None:
 def test_unwrapped_rows_answer_as_textual_does() -> None:
     """Without its per-line tables, the unwrapped document answers every question Textual's
     own WrappedDocument answers, the same way: tabs, wide characters, past the ends."""
-    from textual.document._wrapped_document import WrappedDocument
-    from textual.geometry import Offset
-
-    from tutor.app.widgets.editor import StraightWrappedDocument
-
     text = "FROM a\n\tRUN b\tc \\\n  宽字 d\n\n# 注释\tx\nUSER 1"
     ours = StraightWrappedDocument(FaithfulDocument(text), tab_width=4)
     theirs = WrappedDocument(FaithfulDocument(text), tab_width=4)
@@ -89,8 +86,6 @@ def test_unwrapped_rows_answer_as_textual_does() -> None:
 
 def test_unwrapped_rows_follow_edits() -> None:
     """After edits, the rows still follow the document (the edit changes no table)."""
-    from tutor.app.widgets.editor import StraightWrappedDocument
-
     document = FaithfulDocument(TEXT)
     wrapped = StraightWrappedDocument(document, tab_width=4)
     result = document.replace_range((1, 0), (1, 0), "one\ntwo\n")
