@@ -335,6 +335,19 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 2
 
 
+def test_rules_piped_is_one_rule_a_line_without_trailing_spaces(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped into grep or a file, the catalogue has a line per rule and no padding."""
+    from tutor.analysis.rules import RULES
+
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(list(RULES)) + 1  # the header, then one line each
+    assert all(line == line.rstrip() for line in lines)
+    assert lines[0].split() == ["id", "name", "topic", "severity", "lesson", "aliases"]
+
+
 def test_rules_json_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
     """`rules --format json` has id, name, topic, severity, lesson and aliases."""
     code, out, _ = run(capsys, "rules", "--format", "json")

@@ -40,10 +40,15 @@ def write_catalogue(rules: Iterable[Rule[Any]], out: TextIO, *, fmt: str = "text
             rule.id, rule.name, rule.topic.value, rule.severity.value, rule.lesson,
             ", ".join(rule.aliases) or "-")))
     console = make_console(out)
-    if not console.is_terminal:
-        # Piped into a file or a pager: no screen edge to wrap at, keep one rule per line.
-        console.width = max(console.width, 130)
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+        return
+    # Piped into a file, a pager or grep: no screen edge to wrap at, so one rule a line,
+    # and without the spaces Rich pads the last column with.
+    console.width = max(console.width, 130)
+    with console.capture() as capture:
+        console.print(table)
+    out.writelines(line.rstrip() + "\n" for line in capture.get().splitlines())
 
 
 def write_explanation(rule: Rule[Any], out: TextIO) -> None:
