@@ -79,6 +79,10 @@ _PROGRAMS: tuple[tuple[str, tuple[str, ...], LazyPattern], ...] = (
     ("mysql", ("mysql", "mariadb"), LazyPattern(rf"(?:{_MYSQL_TOOLS}){_IN_COMMAND}-p\S)")),
     ("curl", ("-u", "-U"), LazyPattern(rf"(?:curl|wget){_IN_COMMAND}(?:-[uU]|--(?:proxy-)?user))")),
     ("htpasswd", ("htpasswd",), LazyPattern(r"htpasswd(?=\s)")),
+    # sqlcmd -U sa -P PASSWORD, or -PPASSWORD: Microsoft Learn, "sqlcmd Utility" (ms162773),
+    # "-U login_id [ -P password ]", with no space needed before an option's value; a
+    # lower-case -p prints statistics.
+    ("sqlcmd", ("sqlcmd",), LazyPattern(rf"sqlcmd{_IN_COMMAND}-P)")),
     # redis-cli -a PASSWORD (redis-cli --help: "Password to use when connecting to the server").
     ("redis-cli", ("redis-cli",), LazyPattern(rf"redis-cli{_IN_COMMAND}-a\s)")),
     ("aws", ("configure set",), LazyPattern(r"aws(?=\s+configure\s)")),
@@ -165,6 +169,8 @@ def _flag_of(family: str, name: str) -> str | None:
         return "-p"
     if family == "redis-cli" and name == "-a":
         return "-a"
+    if family == "sqlcmd" and name.startswith("-P"):
+        return "-P"
     # mysql reads "-p X" as "prompt, then use database X"; only "-pX" holds a password.
     if family == "mysql" and name.startswith("-p") and len(name) > 2:
         return "-p"
