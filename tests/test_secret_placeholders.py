@@ -77,13 +77,15 @@ def test_a_placeholder_on_a_command_line_follows_the_same_rule() -> None:
 
 def test_the_corpus_sample_that_deploys_a_placeholder_password(corpus: Path) -> None:
     """docker/awesome-compose's aspnet-mssql sets SA_PASSWORD: example_123 in the compose.yaml
-    its README deploys with `docker compose up -d`: now HT206 on line 9, masked."""
+    its README deploys with `docker compose up -d`: HT206 on line 9, masked; and its
+    healthcheck passes the same value to `sqlcmd -P`: HT206 on line 16, masked."""
     path = corpus / "real" / "docker__awesome-compose" / "aspnet-mssql__compose.yaml"
     text = (path / "compose.yaml").read_text()
-    (finding,) = [f for f in analyze_compose(text, name="compose.yaml").findings
-                  if f.rule == "HT206"]
-    assert finding.line == 9 and "SA_PASSWORD" in finding.message
-    assert "example_123" not in finding.message
+    environment, healthcheck = [f for f in analyze_compose(text, name="compose.yaml").findings
+                                if f.rule == "HT206"]
+    assert environment.line == 9 and "SA_PASSWORD" in environment.message
+    assert healthcheck.line == 16 and "healthcheck" in healthcheck.message
+    assert all("example_123" not in f.message for f in (environment, healthcheck))
     assert ht206_lines(text, "compose.example.yaml") == []
 
 
