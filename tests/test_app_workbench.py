@@ -275,82 +275,79 @@ async def test_latest_edit_wins(tmp_path: Path, make_app: Any) -> None:
         assert "HT101" not in shown_rules(screen)
 
 
+class SlowFirstAnalysis:
+    """Workspace.analyze, but the first call after ``install`` is slow (a big file's) and
+    checks for a stop, as the real one does; each call's outcome is in ``calls``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from tutor.app.workspace import Workspace
+
+        self.calls: list[str] = []  # "started", then "stopped" or "finished"
+        self.running = self.most = 0
+        self._real = Workspace.analyze
+        self._monkeypatch = monkeypatch
+
+    def install(self) -> None:
+        from tutor.app.workspace import Workspace
+
+        def analyze(workspace: Workspace, texts: Any, today: Any = None) -> Any:
+            return self._analyze(workspace, texts, today)
+
+        self._monkeypatch.setattr(Workspace, "analyze", analyze)
+
+    def _analyze(self, workspace: Any, texts: Any, today: Any = None) -> Any:
+        from tutor.analysis.interrupt import Interrupted, checkpoint
+
+        self.calls.append("started")
+        index = len(self.calls) - 1
+        self.running += 1
+        self.most = max(self.most, self.running)
+        try:
+            if index == 0:
+                for _ in range(500):  # five seconds, unless stopped
+                    time.sleep(0.01)
+                    checkpoint()
+            result = self._real(workspace, texts, today)
+        except Interrupted:
+            self.calls[index] = "stopped"
+            raise
+        finally:
+            self.running -= 1
+        self.calls[index] = "finished"
+        return result
+
+
 async def test_an_edit_stops_the_analysis_under_way(tmp_path: Path, make_app: Any,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """An analysis still running when the learner types is stopped rather than left to hold
     up the keystrokes; one runs at a time, and the findings follow the last edit."""
-    from tutor.analysis.interrupt import Interrupted, checkpoint
-    from tutor.app.workspace import Workspace
-
-    path = root_dockerfile(tmp_path)
-    app = make_app(path)
-    real = Workspace.analyze
-    calls: list[str] = []
-    running = most = 0
-
-    def analyze(self: Workspace, texts: Any, today: Any = None) -> Any:
-        nonlocal running, most
-        running += 1
-        most = max(most, running)
-        try:
-            if len(calls) == 0:  # the first analysis after the edit is slow: a big file
-                calls.append("started")
-                for _ in range(500):
-                    time.sleep(0.01)
-                    checkpoint()
-                calls[0] = "finished"
-            return real(self, texts, today)
-        except Interrupted:
-            calls[0] = "stopped"
-            raise
-        finally:
-            running -= 1
-
+    slow = SlowFirstAnalysis(monkeypatch)
+    app = make_app(root_dockerfile(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
-        monkeypatch.setattr(Workspace, "analyze", analyze)
+        slow.install()
         editor = screen.editor("Dockerfile")
         editor.insert("# x\n", (0, 0))
-        await until(pilot, lambda: calls == ["started"])
+        await until(pilot, lambda: slow.calls == ["started"])
         editor.replace("FROM debian:12\nUSER 1\n", (0, 0), editor.document.end)
-        await until(pilot, lambda: calls == ["stopped"])
+        await until(pilot, lambda: slow.calls[0] == "stopped")
         await until(pilot, lambda: "HT101" not in shown_rules(screen) and not screen.live.running)
-        assert most == 1
+        assert slow.most == 1
 
 
 async def test_a_key_stops_the_analysis_and_it_starts_again_after_a_pause(
         tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Any key the app receives stops a running analysis, even one that edits nothing (a
     cursor move); the analysis runs again once the keys pause, and its findings show."""
-    from tutor.analysis.interrupt import Interrupted, checkpoint
-    from tutor.app.workspace import Workspace
-
-    path = root_dockerfile(tmp_path)
-    app = make_app(path)
-    real = Workspace.analyze
-    calls: list[str] = []
-
-    def analyze(self: Workspace, texts: Any, today: Any = None) -> Any:
-        calls.append("started")
-        try:
-            if len(calls) == 1:  # the first one is slow: a big file
-                for _ in range(500):
-                    time.sleep(0.01)
-                    checkpoint()
-            result = real(self, texts, today)
-        except Interrupted:
-            calls[-1] = "stopped"
-            raise
-        calls[-1] = "finished"
-        return result
-
+    slow = SlowFirstAnalysis(monkeypatch)
+    app = make_app(root_dockerfile(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await settle(pilot)
-        monkeypatch.setattr(Workspace, "analyze", analyze)
+        slow.install()
         screen.editor("Dockerfile").insert("# a comment\n", (0, 0))
-        await until(pilot, lambda: calls == ["started"])
+        await until(pilot, lambda: slow.calls == ["started"])
         await pilot.press("down")  # moves the cursor, changes no buffer
-        await until(pilot, lambda: calls == ["stopped", "finished"])
+        await until(pilot, lambda: slow.calls == ["stopped", "finished"])
         assert screen.result is not None and "HT101" in shown_rules(screen)
         assert screen.result.analysis is not None
         assert screen.result.analysis.dockerfile.instructions[0].line == 2  # after the edit
